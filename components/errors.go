@@ -1,0 +1,76 @@
+package components
+
+import (
+	"fmt"
+	"strings"
+)
+
+// FieldError reports one invalid field of BytewaxDataflowArgs.
+type FieldError struct {
+	// Field is the path of the field in BytewaxDataflowArgs, such as
+	// "Processes", "Image.PullPolicy" or "Env[2].Name".
+	Field string
+	// Value is the offending value, as given.
+	Value any
+	// Allowed says what the field accepts, or what to do instead.
+	Allowed string
+}
+
+func (e *FieldError) Error() string {
+	return fmt.Sprintf("%s: %s (got %s)", e.Field, e.Allowed, formatValue(e.Value))
+}
+
+func formatValue(v any) string {
+	switch v := v.(type) {
+	case string:
+		return fmt.Sprintf("%q", v)
+	case nil:
+		return "nothing"
+	default:
+		return fmt.Sprintf("%v", v)
+	}
+}
+
+// ValidationError lists every problem found in BytewaxDataflowArgs. It is
+// returned before any resource is registered.
+type ValidationError struct {
+	// Errors, in the order of the fields.
+	Errors []*FieldError
+}
+
+func (e *ValidationError) Error() string {
+	lines := make([]string, len(e.Errors))
+	for i, fe := range e.Errors {
+		lines[i] = "  " + fe.Error()
+	}
+	return "invalid BytewaxDataflow arguments:\n" + strings.Join(lines, "\n")
+}
+
+// RenameFields rewrites each error's Field with rename, so that a program
+// reading stack config can name its config keys instead of Go fields.
+func (e *ValidationError) RenameFields(rename func(field string) string) {
+	for _, fe := range e.Errors {
+		fe.Field = rename(fe.Field)
+	}
+}
+
+// problems collects FieldErrors while validating.
+type problems struct{ errs []*FieldError }
+
+func (p *problems) add(field string, value any, allowed string, args ...any) {
+	p.errs = append(p.errs, &FieldError{Field: field, Value: value, Allowed: fmt.Sprintf(allowed, args...)})
+}
+
+// addAll records each message a k8s.io/apimachinery validation returned.
+func (p *problems) addAll(field string, value any, msgs []string) {
+	for _, m := range msgs {
+		p.add(field, value, "%s", m)
+	}
+}
+
+func (p *problems) err() error {
+	if len(p.errs) == 0 {
+		return nil
+	}
+	return &ValidationError{Errors: p.errs}
+}

@@ -1,0 +1,173 @@
+package components
+
+import (
+	"path"
+	"strconv"
+
+	appsv1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/apps/v1"
+	corev1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/core/v1"
+	metav1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/meta/v1"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// The pod's security settings: a fixed non-root user (the Bytewax image has
+// no USER), and the settings of the Pod Security Standards' "restricted"
+// profile.
+const (
+	runAsUser  = 65532
+	runAsGroup = 3000
+	fsGroup    = 2000
+	// terminationGracePeriod is short because the image's entrypoint does
+	// not pass SIGTERM on to Python: the process is killed at the end of it
+	// in any case.
+	terminationGracePeriod = 10
+)
+
+// statefulSetInputs are the names of the objects the StatefulSet refers to,
+// taken from their resources so that Pulumi creates them first.
+type statefulSetInputs struct {
+	namespace      pulumi.StringInput
+	configMap      pulumi.StringInput
+	service        pulumi.StringInput
+	serviceAccount pulumi.StringInput
+	pullSecrets    corev1.LocalObjectReferenceArray
+}
+
+// statefulSetArgs builds the StatefulSet that runs the processes.
+func statefulSetArgs(s *dataflowSpec, in statefulSetInputs) *appsv1.StatefulSetArgs {
+	return &appsv1.StatefulSetArgs{
+		Metadata: objectMeta(s, s.name, in.namespace),
+		Spec: &appsv1.StatefulSetSpecArgs{
+			// All processes start together: each waits for its peers anyway.
+			PodManagementPolicy: pulumi.String("Parallel"),
+			Replicas:            pulumi.Int(s.processes),
+			Selector:            &metav1.LabelSelectorArgs{MatchLabels: pulumi.ToStringMap(selectorLabels(s))},
+			ServiceName:         in.service,
+			Template: &corev1.PodTemplateSpecArgs{
+				Metadata: &metav1.ObjectMetaArgs{
+					Labels:      pulumi.ToStringMap(podLabels(s)),
+					Annotations: pulumi.ToStringMap(podAnnotations(s)),
+				},
+				Spec: podSpec(s, in),
+			},
+		},
+	}
+}
+
+func podSpec(s *dataflowSpec, in statefulSetInputs) *corev1.PodSpecArgs {
+	return &corev1.PodSpecArgs{
+		SecurityContext: &corev1.PodSecurityContextArgs{
+			RunAsNonRoot:   pulumi.Bool(true),
+			RunAsUser:      pulumi.Int(runAsUser),
+			RunAsGroup:     pulumi.Int(runAsGroup),
+			FsGroup:        pulumi.Int(fsGroup),
+			SeccompProfile: &corev1.SeccompProfileArgs{Type: pulumi.String("RuntimeDefault")},
+		},
+		ServiceAccountName:            in.serviceAccount,
+		AutomountServiceAccountToken:  pulumi.Bool(false),
+		ImagePullSecrets:              in.pullSecrets,
+		TerminationGracePeriodSeconds: pulumi.Int(terminationGracePeriod),
+		InitContainers:                corev1.ContainerArray{initContainer(s)},
+		Containers:                    corev1.ContainerArray{processContainer(s)},
+		Volumes: corev1.VolumeArray{
+			corev1.VolumeArgs{Name: pulumi.String("hostfile"), EmptyDir: &corev1.EmptyDirVolumeSourceArgs{}},
+			corev1.VolumeArgs{Name: pulumi.String("python-files"), ConfigMap: &corev1.ConfigMapVolumeSourceArgs{Name: in.configMap}},
+			corev1.VolumeArgs{Name: pulumi.String("working-directory"), EmptyDir: &corev1.EmptyDirVolumeSourceArgs{}},
+			// Python and the Bytewax runtime may write temporary files, and
+			// the root filesystem is read-only.
+			corev1.VolumeArgs{Name: pulumi.String("tmp"), EmptyDir: &corev1.EmptyDirVolumeSourceArgs{}},
+		},
+	}
+}
+
+// containerSecurityContext lets a container do nothing but bind its port.
+func containerSecurityContext() *corev1.SecurityContextArgs {
+	return &corev1.SecurityContextArgs{
+		AllowPrivilegeEscalation: pulumi.Bool(false),
+		Capabilities: &corev1.CapabilitiesArgs{
+			Add:  pulumi.StringArray{pulumi.String("NET_BIND_SERVICE")},
+			Drop: pulumi.StringArray{pulumi.String("ALL")},
+		},
+		ReadOnlyRootFilesystem: pulumi.Bool(true),
+	}
+}
+
+func mount(name, path string) corev1.VolumeMountArgs {
+	return corev1.VolumeMountArgs{Name: pulumi.String(name), MountPath: pulumi.String(path)}
+}
+
+func initContainer(s *dataflowSpec) corev1.ContainerArgs {
+	return corev1.ContainerArgs{
+		Name:            pulumi.String("init-hostfile"),
+		Image:           pulumi.String(imageRef(s.initImage)),
+		ImagePullPolicy: pulumi.String(s.initImage.PullPolicy),
+		Command:         pulumi.ToStringArray([]string{"sh", "-c", hostfileScript(s, podScriptPaths)}),
+		Env: corev1.EnvVarArray{
+			corev1.EnvVarArgs{Name: pulumi.String(replicasEnvName), Value: pulumi.String(strconv.Itoa(s.processes))},
+		},
+		SecurityContext: containerSecurityContext(),
+		VolumeMounts: corev1.VolumeMountArray{
+			mount("hostfile", hostfileDir),
+			mount("working-directory", workDir+"/"),
+			mount("python-files", pythonFilesDir+"/"),
+		},
+	}
+}
+
+func processContainer(s *dataflowSpec) corev1.ContainerArgs {
+	return corev1.ContainerArgs{
+		Name:            pulumi.String("process"),
+		Image:           pulumi.String(imageRef(s.image)),
+		ImagePullPolicy: pulumi.String(s.image.PullPolicy),
+		Command:         pulumi.ToStringArray([]string{"sh", "-c", "sh ./entrypoint.sh"}),
+		Env:             processEnv(s),
+		Ports: corev1.ContainerPortArray{corev1.ContainerPortArgs{
+			Name:          pulumi.String("process"),
+			ContainerPort: pulumi.Int(s.port),
+			Protocol:      pulumi.String("TCP"),
+		}},
+		Resources: &corev1.ResourceRequirementsArgs{
+			Requests: pulumi.ToStringMap(s.resources.Requests),
+			Limits:   pulumi.ToStringMap(s.resources.Limits),
+		},
+		SecurityContext: containerSecurityContext(),
+		VolumeMounts: corev1.VolumeMountArray{
+			mount("hostfile", hostfileDir),
+			mount("working-directory", workDir+"/"),
+			mount("tmp", "/tmp"),
+		},
+	}
+}
+
+// processEnv is the user's variables followed by those Bytewax reads to
+// join its cluster (bytewax.run and its entrypoint.sh).
+func processEnv(s *dataflowSpec) corev1.EnvVarArray {
+	var env corev1.EnvVarArray
+	literal := func(name, value string) {
+		env = append(env, corev1.EnvVarArgs{Name: pulumi.String(name), Value: pulumi.String(value)})
+	}
+	for _, e := range s.env {
+		literal(e.Name, e.Value)
+	}
+	literal("BYTEWAX_PYTHON_FILE_PATH", path.Join(workDir, s.pythonFile))
+	literal("BYTEWAX_WORKDIR", workDir)
+	literal("BYTEWAX_WORKERS_PER_PROCESS", strconv.Itoa(s.workersPerProcess))
+	env = append(env, corev1.EnvVarArgs{
+		Name: pulumi.String("BYTEWAX_POD_NAME"),
+		ValueFrom: &corev1.EnvVarSourceArgs{FieldRef: &corev1.ObjectFieldSelectorArgs{
+			ApiVersion: pulumi.String("v1"),
+			FieldPath:  pulumi.String("metadata.name"),
+		}},
+	})
+	literal(replicasEnvName, strconv.Itoa(s.processes))
+	literal("BYTEWAX_KEEP_CONTAINER_ALIVE", strconv.FormatBool(s.keepAlive))
+	literal("BYTEWAX_HOSTFILE_PATH", hostfilePath)
+	// bytewax.run derives the process id from the pod name minus this
+	// prefix, so it must be the StatefulSet's real name.
+	literal("BYTEWAX_STATEFULSET_NAME", s.name)
+	return env
+}
+
+func imageRef(img Image) string {
+	return img.Repository + ":" + img.Tag
+}

@@ -1,0 +1,95 @@
+#!/usr/bin/env bash
+# Builds the pinned tools the project runs for real: the Pulumi CLI, the
+# Kubernetes provider plugin, and a local control plane (etcd, kube-apiserver,
+# kube-controller-manager, kube-scheduler, kubectl, kwok, kwokctl).
+#
+# Everything comes from the Go module proxy and is cached outside the clone,
+# keyed by the pinned versions and the tools' go.sum, so a fresh clone on the
+# same machine reuses it. A cold build takes 15-20 minutes on 2 cores.
+#
+# Usage: scripts/tools.sh [--print-path]
+#   --print-path  print the bin directory to put on PATH (building first if needed)
+set -euo pipefail
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+
+# Pinned versions. The provider plugin must match
+# github.com/pulumi/pulumi-kubernetes/sdk/v4 in the project's go.mod, or the
+# engine warns that the plugin is older than the SDK expects.
+PULUMI_VERSION=v3.274.1
+KUBERNETES_VERSION=v1.36.1
+KUBERNETES_PROVIDER_VERSION=4.25.0
+# The proxy serves the provider module only as the pseudo-version of the
+# commit the v4.25.0 release was cut from.
+KUBERNETES_PROVIDER_MODULE_VERSION=v4.0.0-20260115033456-f47bc2d6f199
+
+cache=${PULUMI_BYTEWAX_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/pulumi-bytewax}
+sum() { sha256sum "$@" | sha256sum | cut -c1-12; }
+
+pulumi_dir=$cache/pulumi-$PULUMI_VERSION-$(sum "$root/tools/pulumi/go.sum")
+cluster_dir=$cache/cluster-$KUBERNETES_VERSION-$(sum "$root/tools/cluster/go.sum")
+provider_dir=$cache/pulumi-resource-kubernetes-$KUBERNETES_PROVIDER_VERSION
+
+log() { [ "${quiet:-}" = 1 ] || echo "tools: $*" >&2; }
+
+# build_into DIR CMD...: runs CMD to fill DIR/bin, and marks DIR complete only
+# when CMD succeeds, so an interrupted build is redone instead of trusted.
+build_into() {
+	local dir=$1; shift
+	[ -f "$dir/.complete" ] && return 0
+	rm -rf "$dir.tmp" && mkdir -p "$dir.tmp/bin"
+	log "building into $dir (cached for later runs)"
+	"$@" "$dir.tmp/bin"
+	touch "$dir.tmp/.complete"
+	rm -rf "$dir" && mv "$dir.tmp" "$dir"
+}
+
+build_pulumi() {
+	cd "$root/tools/pulumi"
+	# The Automation API refuses a CLI that does not know its own version.
+	go build -trimpath -o "$1/pulumi" \
+		-ldflags "-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=$PULUMI_VERSION" \
+		github.com/pulumi/pulumi/pkg/v3/cmd/pulumi
+}
+
+build_cluster() {
+	cd "$root/tools/cluster"
+	local minor=${KUBERNETES_VERSION#v1.}; minor=${minor%%.*}
+	# kwokctl reads each binary's --version to pick its flags.
+	local kube_ldflags="-s -w -X k8s.io/component-base/version.gitVersion=$KUBERNETES_VERSION -X k8s.io/component-base/version.gitMajor=1 -X k8s.io/component-base/version.gitMinor=$minor -X k8s.io/component-base/version.gitTreeState=clean"
+	go build -trimpath -o "$1/etcd" -ldflags "-s -w" go.etcd.io/etcd/server/v3
+	for cmd in kube-apiserver kube-controller-manager kube-scheduler kubectl; do
+		go build -trimpath -o "$1/$cmd" -ldflags "$kube_ldflags" "k8s.io/kubernetes/cmd/$cmd"
+	done
+	for cmd in kwok kwokctl; do
+		go build -trimpath -o "$1/$cmd" -ldflags "-s -w" "sigs.k8s.io/kwok/cmd/$cmd"
+	done
+}
+
+build_provider() {
+	# The module zip lacks schema-embed.json, which the plugin embeds and the
+	# module's own generate.go makes from schema.json, so build from a copy.
+	local module=github.com/pulumi/pulumi-kubernetes/provider/v4
+	local src=$cache/src/pulumi-kubernetes-provider-$KUBERNETES_PROVIDER_VERSION
+	local modsrc
+	modsrc=$(cd "$root/tools/pulumi" && go mod download -json "$module@$KUBERNETES_PROVIDER_MODULE_VERSION" |
+		sed -n 's/^\t"Dir": "\(.*\)",$/\1/p')
+	rm -rf "$src" && mkdir -p "$(dirname "$src")" && cp -r "$modsrc" "$src" && chmod -R u+w "$src"
+	cd "$src"
+	# Its go.mod points the SDK at a sibling folder of the repository.
+	go mod edit -dropreplace=github.com/pulumi/pulumi-kubernetes/sdk/v4 \
+		-require=github.com/pulumi/pulumi-kubernetes/sdk/v4@v$KUBERNETES_PROVIDER_VERSION
+	go mod download github.com/pulumi/pulumi-kubernetes/sdk/v4
+	(cd cmd/pulumi-resource-kubernetes && VERSION=$KUBERNETES_PROVIDER_VERSION go run -mod=mod generate.go)
+	go build -mod=mod -trimpath -o "$1/pulumi-resource-kubernetes" \
+		-ldflags "-s -w -X $module/pkg/version.Version=$KUBERNETES_PROVIDER_VERSION" \
+		./cmd/pulumi-resource-kubernetes
+}
+
+[ "${1:-}" = --print-path ] && quiet=1
+build_into "$pulumi_dir" build_pulumi
+build_into "$provider_dir" build_provider
+build_into "$cluster_dir" build_cluster
+
+path="$pulumi_dir/bin:$provider_dir/bin:$cluster_dir/bin"
+if [ "${1:-}" = --print-path ]; then echo "$path"; else log "ready: PATH=$path:\$PATH"; fi
