@@ -3,6 +3,7 @@ package components
 import (
 	"maps"
 
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"k8s.io/apimachinery/pkg/util/validation"
 )
 
@@ -58,4 +59,13 @@ func podAnnotations(s *dataflowSpec) map[string]string {
 	}
 	annotations[filesChecksumAnnotation] = s.files.checksum()
 	return annotations
+}
+
+// optionalStringMap is nil for an empty map, so that the object carries no
+// empty field the user did not ask for.
+func optionalStringMap(m map[string]string) pulumi.StringMapInput {
+	if len(m) == 0 {
+		return nil
+	}
+	return pulumi.ToStringMap(m)
 }

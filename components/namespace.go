@@ -24,7 +24,7 @@ func namespaceArgs(s *dataflowSpec) *corev1.NamespaceArgs {
 		Metadata: &metav1.ObjectMetaArgs{
 			Name:        pulumi.String(s.namespace),
 			Labels:      pulumi.ToStringMap(labels),
-			Annotations: pulumi.ToStringMap(s.annotations),
+			Annotations: optionalStringMap(s.annotations),
 		},
 	}
 }
@@ -35,6 +35,6 @@ func objectMeta(s *dataflowSpec, name string, namespace pulumi.StringInput) *met
 		Name:        pulumi.String(name),
 		Namespace:   namespace,
 		Labels:      pulumi.ToStringMap(objectLabels(s)),
-		Annotations: pulumi.ToStringMap(s.annotations),
+		Annotations: optionalStringMap(s.annotations),
 	}
 }

@@ -126,10 +126,7 @@ func processContainer(s *dataflowSpec) corev1.ContainerArgs {
 			ContainerPort: pulumi.Int(s.port),
 			Protocol:      pulumi.String("TCP"),
 		}},
-		Resources: &corev1.ResourceRequirementsArgs{
-			Requests: pulumi.ToStringMap(s.resources.Requests),
-			Limits:   pulumi.ToStringMap(s.resources.Limits),
-		},
+		Resources:       resourceRequirements(s.resources),
 		SecurityContext: containerSecurityContext(),
 		VolumeMounts: corev1.VolumeMountArray{
 			mount("hostfile", hostfileDir),
@@ -166,6 +163,16 @@ func processEnv(s *dataflowSpec) corev1.EnvVarArray {
 	// prefix, so it must be the StatefulSet's real name.
 	literal("BYTEWAX_STATEFULSET_NAME", s.name)
 	return env
+}
+
+func resourceRequirements(r Resources) *corev1.ResourceRequirementsArgs {
+	if len(r.Requests) == 0 && len(r.Limits) == 0 {
+		return nil
+	}
+	return &corev1.ResourceRequirementsArgs{
+		Requests: optionalStringMap(r.Requests),
+		Limits:   optionalStringMap(r.Limits),
+	}
 }
 
 func imageRef(img Image) string {

@@ -1,0 +1,281 @@
+package components
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	pt "github.com/pulumi-bytewax/pulumi-bytewax/internal/pulumitest"
+)
+
+const (
+	typeNamespace      = "kubernetes:core/v1:Namespace"
+	typeConfigMap      = "kubernetes:core/v1:ConfigMap"
+	typeService        = "kubernetes:core/v1:Service"
+	typeServiceAccount = "kubernetes:core/v1:ServiceAccount"
+	typeSecret         = "kubernetes:core/v1:Secret"
+	typeStatefulSet    = "kubernetes:apps/v1:StatefulSet"
+)
+
+func deploy(t *testing.T, name string, args *BytewaxDataflowArgs, opts ...pulumi.ResourceOption) pt.Deployment {
+	t.Helper()
+	d, err := pt.Run(t, func(ctx *pulumi.Context) error {
+		_, err := NewBytewaxDataflow(ctx, name, args, opts...)
+		return err
+	})
+	require.NoError(t, err)
+	return d
+}
+
+func flatArgs() *BytewaxDataflowArgs {
+	return &BytewaxDataflowArgs{
+		Name:       "wordcount",
+		Namespace:  "streams",
+		Processes:  pulumi.IntRef(2),
+		Directory:  "testdata/flat",
+		Files:      []string{"app.py", "helper.py"},
+		PythonFile: "app.py:flow",
+	}
+}
+
+func TestComponentRegistersEveryChildUnderItself(t *testing.T) {
+	d := deploy(t, "wc", flatArgs())
+
+	comp := d.ByType(t, BytewaxDataflowType)
+	assert.Equal(t, "wc", comp.Name)
+	assert.Contains(t, comp.Parent, "pulumi:pulumi:Stack", "the component is a child of the stack here")
+	types := []string{typeNamespace, typeConfigMap, typeService, typeServiceAccount, typeStatefulSet}
+	for _, typ := range types {
+		child := d.ByType(t, typ)
+		assert.Equal(t, "wc", child.Name, typ)
+		assert.True(t, strings.HasSuffix(child.Parent, "::wc"), "%s parent %q", typ, child.Parent)
+		assert.Contains(t, child.Parent, BytewaxDataflowType)
+	}
+	assert.Len(t, d.Resources, len(types)+1, "no Secret without registry credentials")
+}
+
+func TestNamespaceEnforcesRestrictedPodSecurity(t *testing.T) {
+	ns := deploy(t, "wc", flatArgs()).ByType(t, typeNamespace).Object(t)
+	assert.Equal(t, "streams", pt.Get(t, ns, "metadata", "name"))
+	labels := pt.Get(t, ns, "metadata", "labels").(map[string]any)
+	for _, mode := range []string{"enforce", "audit", "warn"} {
+		assert.Equal(t, "restricted", labels["pod-security.kubernetes.io/"+mode], mode)
+	}
+	assert.Equal(t, "pulumi", labels["app.kubernetes.io/managed-by"])
+}
+
+func TestExistingNamespaceIsUsedAsIs(t *testing.T) {
+	args := flatArgs()
+	args.ExistingNamespace = true
+	d := deploy(t, "wc", args)
+	assert.Empty(t, d.OfType(typeNamespace))
+	for _, typ := range []string{typeConfigMap, typeService, typeServiceAccount, typeStatefulSet} {
+		assert.Equal(t, "streams", pt.Get(t, d.ByType(t, typ).Object(t), "metadata", "namespace"), typ)
+	}
+}
+
+func TestConfigMapHoldsFlatFilesByName(t *testing.T) {
+	cm := deploy(t, "wc", flatArgs()).ByType(t, typeConfigMap).Object(t)
+	app, _ := os.ReadFile("testdata/flat/app.py")
+	helper, _ := os.ReadFile("testdata/flat/helper.py")
+	assert.Equal(t, map[string]any{"app.py": string(app), "helper.py": string(helper)}, cm["data"])
+	assert.Nil(t, cm["binaryData"])
+	assert.Equal(t, "wordcount", pt.Get(t, cm, "metadata", "name"))
+	assert.Equal(t, "streams", pt.Get(t, cm, "metadata", "namespace"))
+}
+
+func TestServiceIsHeadlessAndPublishesNotReadyPeers(t *testing.T) {
+	args := flatArgs()
+	args.Port = pulumi.IntRef(7000)
+	svc := deploy(t, "wc", args).ByType(t, typeService).Object(t)
+	assert.Equal(t, map[string]any{
+		"clusterIP":                "None",
+		"publishNotReadyAddresses": true,
+		"ports": []any{map[string]any{
+			"name": "worker", "port": 7000.0, "targetPort": 7000.0, "protocol": "TCP",
+		}},
+		"selector": map[string]any{"app.kubernetes.io/name": "bytewax", "app.kubernetes.io/instance": "wordcount"},
+	}, svc["spec"])
+}
+
+func TestServiceAccountCarriesPullSecretsAndNoToken(t *testing.T) {
+	args := flatArgs()
+	args.ImagePullSecrets = []string{"team-registry"}
+	sa := deploy(t, "wc", args).ByType(t, typeServiceAccount).Object(t)
+	assert.Equal(t, "wordcount-bytewax", pt.Get(t, sa, "metadata", "name"))
+	assert.Equal(t, []any{map[string]any{"name": "team-registry"}}, sa["imagePullSecrets"])
+	assert.Equal(t, false, sa["automountServiceAccountToken"])
+}
+
+func TestExistingServiceAccountIsNotCreated(t *testing.T) {
+	args := flatArgs()
+	args.ServiceAccount = ServiceAccount{Name: "shared-runner", Existing: true}
+	d := deploy(t, "wc", args)
+	assert.Empty(t, d.OfType(typeServiceAccount))
+	sts := d.ByType(t, typeStatefulSet).Object(t)
+	assert.Equal(t, "shared-runner", pt.Get(t, sts, "spec", "template", "spec", "serviceAccountName"))
+}
+
+func TestRegistryCredentialsBecomeASecretPullSecret(t *testing.T) {
+	args := flatArgs()
+	args.ImagePullSecrets = []string{"other"}
+	args.RegistryCredentials = &RegistryCredentials{DockerConfigJSON: pulumi.String(`{"auths":{}}`)}
+	d := deploy(t, "wc", args)
+
+	secret := d.ByType(t, typeSecret)
+	obj := secret.Object(t)
+	assert.Equal(t, "wordcount-registry", pt.Get(t, obj, "metadata", "name"))
+	assert.Equal(t, "kubernetes.io/dockerconfigjson", obj["type"])
+	assert.True(t, secret.Inputs["stringData"].ContainsSecrets(), "the credentials must stay a Pulumi secret")
+	assert.Equal(t, `{"auths":{}}`, pt.Get(t, obj, "stringData", ".dockerconfigjson"))
+
+	want := []any{map[string]any{"name": "other"}, map[string]any{"name": "wordcount-registry"}}
+	assert.Equal(t, want, d.ByType(t, typeServiceAccount).Object(t)["imagePullSecrets"])
+	assert.Equal(t, want, pt.Get(t, d.ByType(t, typeStatefulSet).Object(t), "spec", "template", "spec", "imagePullSecrets"))
+}
+
+func TestStatefulSetRunsTheProcesses(t *testing.T) {
+	args := flatArgs()
+	args.WorkersPerProcess = pulumi.IntRef(4)
+	args.KeepAlive = pulumi.BoolRef(false)
+	args.Env = []EnvVar{{Name: "RUST_LOG", Value: "warn"}}
+	args.Resources = Resources{Requests: map[string]string{"cpu": "250m"}, Limits: map[string]string{"memory": "1Gi"}}
+	args.Labels = map[string]string{"team": "data"}
+	args.Annotations = map[string]string{"example.com/owner": "data"}
+	sts := deploy(t, "wc", args).ByType(t, typeStatefulSet).Object(t)
+
+	spec := sts["spec"].(map[string]any)
+	assert.Equal(t, "Parallel", spec["podManagementPolicy"])
+	assert.Equal(t, 2.0, spec["replicas"])
+	assert.Equal(t, "wordcount", spec["serviceName"])
+	assert.Equal(t, map[string]any{"app.kubernetes.io/name": "bytewax", "app.kubernetes.io/instance": "wordcount"},
+		pt.Get(t, spec, "selector", "matchLabels"))
+
+	tmpl := spec["template"].(map[string]any)
+	assert.Equal(t, map[string]any{"app.kubernetes.io/name": "bytewax", "app.kubernetes.io/instance": "wordcount", "team": "data"},
+		pt.Get(t, tmpl, "metadata", "labels"))
+	podAnn := pt.Get(t, tmpl, "metadata", "annotations").(map[string]any)
+	assert.Equal(t, "data", podAnn["example.com/owner"])
+	assert.Regexp(t, `^sha256:[0-9a-f]{64}$`, podAnn[filesChecksumAnnotation])
+
+	pod := tmpl["spec"].(map[string]any)
+	assert.Equal(t, map[string]any{
+		"runAsNonRoot": true, "runAsUser": 65532.0, "runAsGroup": 3000.0, "fsGroup": 2000.0,
+		"seccompProfile": map[string]any{"type": "RuntimeDefault"},
+	}, pod["securityContext"])
+	assert.Equal(t, "wordcount-bytewax", pod["serviceAccountName"])
+	assert.Equal(t, false, pod["automountServiceAccountToken"])
+	assert.Equal(t, 10.0, pod["terminationGracePeriodSeconds"])
+
+	process := pt.Get(t, pod, "containers", 0).(map[string]any)
+	assert.Equal(t, "process", process["name"])
+	assert.Equal(t, "bytewax/bytewax:0.21.1-python3.11", process["image"])
+	assert.Equal(t, "IfNotPresent", process["imagePullPolicy"])
+	assert.Equal(t, []any{
+		map[string]any{"name": "RUST_LOG", "value": "warn"},
+		map[string]any{"name": "BYTEWAX_PYTHON_FILE_PATH", "value": "/var/bytewax/app.py:flow"},
+		map[string]any{"name": "BYTEWAX_WORKDIR", "value": "/var/bytewax"},
+		map[string]any{"name": "BYTEWAX_WORKERS_PER_PROCESS", "value": "4"},
+		map[string]any{"name": "BYTEWAX_POD_NAME", "valueFrom": map[string]any{
+			"fieldRef": map[string]any{"apiVersion": "v1", "fieldPath": "metadata.name"}}},
+		map[string]any{"name": "BYTEWAX_REPLICAS", "value": "2"},
+		map[string]any{"name": "BYTEWAX_KEEP_CONTAINER_ALIVE", "value": "false"},
+		map[string]any{"name": "BYTEWAX_HOSTFILE_PATH", "value": "/etc/bytewax/hostfile.txt"},
+		map[string]any{"name": "BYTEWAX_STATEFULSET_NAME", "value": "wordcount"},
+	}, process["env"])
+	assert.Equal(t, map[string]any{
+		"requests": map[string]any{"cpu": "250m"}, "limits": map[string]any{"memory": "1Gi"},
+	}, process["resources"])
+	assert.Equal(t, []any{map[string]any{"name": "process", "containerPort": 9999.0, "protocol": "TCP"}}, process["ports"])
+
+	init := pt.Get(t, pod, "initContainers", 0).(map[string]any)
+	assert.Equal(t, "busybox:1.37.0", init["image"])
+	assert.Equal(t, []any{map[string]any{"name": "BYTEWAX_REPLICAS", "value": "2"}}, init["env"])
+	script := pt.Get(t, init, "command", 2).(string)
+	assert.Contains(t, script, `wordcount-$i.wordcount.streams.svc.cluster.local:9999`)
+	assert.Contains(t, script, "cp /tmp/bytewax/app.py /var/bytewax/app.py\n")
+	assert.Contains(t, script, "cp /tmp/bytewax/helper.py /var/bytewax/helper.py\n")
+
+	for _, c := range []map[string]any{process, init} {
+		assert.Equal(t, map[string]any{
+			"allowPrivilegeEscalation": false,
+			"readOnlyRootFilesystem":   true,
+			"capabilities":             map[string]any{"add": []any{"NET_BIND_SERVICE"}, "drop": []any{"ALL"}},
+		}, c["securityContext"], c["name"])
+	}
+	assert.Equal(t, []any{
+		map[string]any{"name": "hostfile", "emptyDir": map[string]any{}},
+		map[string]any{"name": "python-files", "configMap": map[string]any{"name": "wordcount"}},
+		map[string]any{"name": "working-directory", "emptyDir": map[string]any{}},
+		map[string]any{"name": "tmp", "emptyDir": map[string]any{}},
+	}, pod["volumes"])
+}
+
+func TestDefaultsAreApplied(t *testing.T) {
+	dir := t.TempDir()
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "flow.py"), []byte("flow = None\n"), 0o644))
+	d := deploy(t, "orders", &BytewaxDataflowArgs{Directory: dir, PythonFile: "flow.py"})
+	sts := d.ByType(t, typeStatefulSet).Object(t)
+	assert.Equal(t, "orders", pt.Get(t, sts, "metadata", "name"), "Name defaults to the resource name")
+	assert.Equal(t, DefaultNamespace, pt.Get(t, sts, "metadata", "namespace"))
+	assert.Equal(t, 1.0, pt.Get(t, sts, "spec", "replicas"))
+	process := pt.Get(t, sts, "spec", "template", "spec", "containers", 0)
+	assert.Nil(t, pt.Get(t, process, "resources"))
+	env := pt.Get(t, process, "env").([]any)
+	assert.Contains(t, env, map[string]any{"name": "BYTEWAX_KEEP_CONTAINER_ALIVE", "value": "true"})
+	assert.Contains(t, env, map[string]any{"name": "BYTEWAX_WORKERS_PER_PROCESS", "value": "1"})
+	assert.Nil(t, pt.Get(t, sts, "spec", "template", "spec", "imagePullSecrets"))
+}
+
+func TestNestedFilesAreShippedAsATarball(t *testing.T) {
+	args := &BytewaxDataflowArgs{Name: "nested", Directory: "testdata/nested", Files: []string{"."}, PythonFile: "app.py"}
+	d := deploy(t, "nested", args)
+	cm := d.ByType(t, typeConfigMap).Object(t)
+	assert.Nil(t, cm["data"])
+	assert.Contains(t, cm["binaryData"], tarballKey)
+	script := pt.Get(t, d.ByType(t, typeStatefulSet).Object(t), "spec", "template", "spec", "initContainers", 0, "command", 2)
+	assert.Contains(t, script, "tar -xzf /tmp/bytewax/dataflow.tar.gz -C /var/bytewax\n")
+}
+
+func TestChangingTheFilesChangesThePodTemplate(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "flow.py")
+	checksum := func() any {
+		sts := deploy(t, "f", &BytewaxDataflowArgs{Directory: dir, PythonFile: "flow.py"}).ByType(t, typeStatefulSet).Object(t)
+		return pt.Get(t, sts, "spec", "template", "metadata", "annotations", filesChecksumAnnotation)
+	}
+	require.NoError(t, os.WriteFile(file, []byte("v = 1\n"), 0o644))
+	first := checksum()
+	assert.Equal(t, first, checksum(), "unchanged files keep the pod template")
+	require.NoError(t, os.WriteFile(file, []byte("v = 2\n"), 0o644))
+	assert.NotEqual(t, first, checksum(), "new code must roll the pods")
+}
+
+func TestOutputsCanBeChained(t *testing.T) {
+	var got map[string]any
+	_, err := pt.Run(t, func(ctx *pulumi.Context) error {
+		d, err := NewBytewaxDataflow(ctx, "wc", flatArgs())
+		if err != nil {
+			return err
+		}
+		pulumi.All(d.NamespaceName, d.StatefulSetName, d.ServiceName, d.ConfigMapName, d.ServiceAccountName, d.PeerAddresses).
+			ApplyT(func(v []any) error {
+				got = map[string]any{"ns": v[0], "sts": v[1], "svc": v[2], "cm": v[3], "sa": v[4], "peers": v[5]}
+				return nil
+			})
+		return nil
+	})
+	require.NoError(t, err)
+	assert.Equal(t, map[string]any{
+		"ns": "streams", "sts": "wordcount", "svc": "wordcount", "cm": "wordcount", "sa": "wordcount-bytewax",
+		"peers": []string{
+			"wordcount-0.wordcount.streams.svc.cluster.local:9999",
+			"wordcount-1.wordcount.streams.svc.cluster.local:9999",
+		},
+	}, got)
+}

@@ -1,0 +1,1 @@
+from helper import flow  # noqa: F401
