@@ -32,6 +32,7 @@ func (r *recorder) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) 
 // Registered is one resource as the engine received it.
 type Registered struct {
 	Type, Name, Parent, Provider string
+	Protect                      bool
 	Inputs                       resource.PropertyMap
 }
 
@@ -102,6 +103,7 @@ func Run(t *testing.T, program pulumi.RunFunc) (Deployment, error) {
 		reg := Registered{Type: r.TypeToken, Name: r.Name, Provider: r.Provider, Inputs: r.Inputs}
 		if r.RegisterRPC != nil {
 			reg.Parent = r.RegisterRPC.GetParent()
+			reg.Protect = r.RegisterRPC.GetProtect()
 		}
 		d.Resources = append(d.Resources, reg)
 	}

@@ -1,0 +1,72 @@
+package components
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	pt "github.com/pulumi-bytewax/pulumi-bytewax/internal/pulumitest"
+)
+
+func TestTwoDataflowsShareAStackANamespaceAndAProvider(t *testing.T) {
+	d, err := pt.Run(t, func(ctx *pulumi.Context) error {
+		k8s, err := kubernetes.NewProvider(ctx, "cluster", &kubernetes.ProviderArgs{})
+		if err != nil {
+			return err
+		}
+		first := flatArgs()
+		first.Name = "orders"
+		second := flatArgs()
+		second.Name = "payments"
+		second.ExistingNamespace = true
+		a, err := NewBytewaxDataflow(ctx, "orders", first, pulumi.Provider(k8s))
+		if err != nil {
+			return err
+		}
+		_, err = NewBytewaxDataflow(ctx, "payments", second, pulumi.Provider(k8s), pulumi.DependsOn([]pulumi.Resource{a}))
+		return err
+	})
+	require.NoError(t, err)
+
+	urns := map[string]bool{}
+	objects := map[string]bool{}
+	for _, r := range d.Resources {
+		if !strings.HasPrefix(r.Type, "kubernetes:") || r.Type == "pulumi:providers:kubernetes" {
+			continue
+		}
+		urn := r.Type + "::" + r.Name
+		assert.False(t, urns[urn], "two children share the name %s", urn)
+		urns[urn] = true
+
+		obj := r.Object(t)
+		key := fmt.Sprintf("%s %v/%v", r.Type, pt.Get(t, obj, "metadata", "namespace"), pt.Get(t, obj, "metadata", "name"))
+		assert.False(t, objects[key], "two dataflows write the same object %s", key)
+		objects[key] = true
+
+		assert.True(t, strings.HasPrefix(r.Provider, "urn:pulumi:stack::project::pulumi:providers:kubernetes::cluster::"),
+			"%s %s must use the explicit provider, got %q", r.Type, r.Name, r.Provider)
+	}
+	assert.Len(t, d.OfType(BytewaxDataflowType), 2)
+	assert.Len(t, d.OfType(typeNamespace), 1, "the second dataflow uses the first one's namespace")
+	assert.Len(t, d.OfType(typeStatefulSet), 2)
+}
+
+func TestProtectReachesTheChildren(t *testing.T) {
+	rec := map[string]bool{}
+	d, err := pt.Run(t, func(ctx *pulumi.Context) error {
+		_, err := NewBytewaxDataflow(ctx, "wc", flatArgs(), pulumi.Protect(true))
+		return err
+	})
+	require.NoError(t, err)
+	for _, r := range d.Resources {
+		rec[r.Type] = r.Protect
+	}
+	for _, typ := range []string{typeNamespace, typeConfigMap, typeService, typeServiceAccount, typeStatefulSet} {
+		assert.True(t, rec[typ], "%s must inherit protect", typ)
+	}
+}
