@@ -91,5 +91,13 @@ build_into "$pulumi_dir" build_pulumi
 build_into "$provider_dir" build_provider
 build_into "$cluster_dir" build_cluster
 
-path="$pulumi_dir/bin:$provider_dir/bin:$cluster_dir/bin"
+# The engine takes the provider from Pulumi's plugin cache, as it would a
+# downloaded one; found on PATH instead, it warns on every run.
+if ! "$pulumi_dir/bin/pulumi" plugin ls 2>/dev/null | grep -Eq "^kubernetes +resource +$KUBERNETES_PROVIDER_VERSION "; then
+	log "installing the kubernetes $KUBERNETES_PROVIDER_VERSION plugin into Pulumi's plugin cache"
+	"$pulumi_dir/bin/pulumi" plugin install resource kubernetes "v$KUBERNETES_PROVIDER_VERSION" \
+		--file "$provider_dir/bin/pulumi-resource-kubernetes" >&2
+fi
+
+path="$pulumi_dir/bin:$cluster_dir/bin"
 if [ "${1:-}" = --print-path ]; then echo "$path"; else log "ready: PATH=$path:\$PATH"; fi

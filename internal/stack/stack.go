@@ -130,7 +130,8 @@ func Args(cfg *config.Config, root string) (*components.BytewaxDataflowArgs, str
 	r.object("resources", "an object with requests and limits maps", &args.Resources)
 	r.object("labels", "a map of strings", &args.Labels)
 	r.object("annotations", "a map of strings", &args.Annotations)
-	if docker, err := cfg.TrySecret("registryDockerConfigJson"); err == nil {
+	if cfg.Get("registryDockerConfigJson") != "" {
+		docker := cfg.RequireSecret("registryDockerConfigJson")
 		args.RegistryCredentials = &components.RegistryCredentials{
 			SecretName:       cfg.Get("registrySecretName"),
 			DockerConfigJSON: docker,

@@ -1,0 +1,50 @@
+# The project's commands. Every target builds the pinned tools it needs on
+# first use (cached outside the clone; a cold build takes 15-20 minutes).
+STACK ?= dev
+
+.PHONY: up preview refresh destroy down test unit e2e bench tools cluster-up cluster-down
+
+## up: deploy $(STACK); starts the local cluster when no cluster is reachable
+up:
+	scripts/stack.sh up $(STACK)
+
+## preview: show what up would change
+preview:
+	scripts/stack.sh preview $(STACK)
+
+refresh:
+	scripts/stack.sh refresh $(STACK)
+
+## destroy: delete the stack's resources
+destroy:
+	scripts/stack.sh destroy $(STACK)
+
+## down: destroy the stack and stop the local cluster
+down:
+	scripts/stack.sh down $(STACK)
+
+## test: every test, unit and end-to-end on the local cluster
+test:
+	scripts/test.sh
+
+## unit: the unit tests alone (Pulumi mocks, no cluster)
+unit:
+	go vet ./...
+	go test ./...
+
+## e2e: the end-to-end suite alone
+e2e:
+	scripts/test.sh e2e
+
+## bench: measure deployments and write BENCHMARKS.md
+bench:
+	scripts/bench.sh
+
+tools:
+	scripts/tools.sh
+
+cluster-up:
+	scripts/cluster.sh up
+
+cluster-down:
+	scripts/cluster.sh down

@@ -1,0 +1,110 @@
+// Command stack runs the project's Pulumi program through the Automation
+// API, for machines with the pulumi CLI but no Go language host:
+//
+//	go run ./cmd/stack [-stack dev] up|preview|refresh|destroy|outputs
+//
+// It behaves as the same `pulumi` command run in the project folder: the
+// stack's config comes from Pulumi.<stack>.yaml, state from the backend the
+// user is logged in to or, by default, a file backend in .pulumi-state.
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/auto"
+	"github.com/pulumi/pulumi/sdk/v3/go/auto/optdestroy"
+	"github.com/pulumi/pulumi/sdk/v3/go/auto/optpreview"
+	"github.com/pulumi/pulumi/sdk/v3/go/auto/optrefresh"
+	"github.com/pulumi/pulumi/sdk/v3/go/auto/optup"
+
+	"github.com/pulumi-bytewax/pulumi-bytewax/internal/deploy"
+)
+
+func main() {
+	stackName := flag.String("stack", "dev", "stack to operate on")
+	dir := flag.String("dir", ".", "project folder (holds Pulumi.yaml)")
+	expectNoChanges := flag.Bool("expect-no-changes", false, "preview and up: fail if anything would change")
+	remove := flag.Bool("remove", false, "destroy: remove the stack and its config as well")
+	flag.Usage = func() {
+		fmt.Fprintf(flag.CommandLine.Output(), "usage: stack [flags] up|preview|refresh|destroy|outputs\n")
+		flag.PrintDefaults()
+	}
+	flag.Parse()
+	if flag.NArg() != 1 {
+		flag.Usage()
+		os.Exit(2)
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, flag.Arg(0), *stackName, *dir, *expectNoChanges, *remove); err != nil {
+		fmt.Fprintf(os.Stderr, "stack %s: %v\n", flag.Arg(0), err)
+		os.Exit(1)
+	}
+}
+
+func run(ctx context.Context, op, stackName, dir string, expectNoChanges, remove bool) error {
+	s, err := deploy.Open(ctx, deploy.Options{ProjectDir: dir, Stack: stackName})
+	if err != nil {
+		return err
+	}
+	switch op {
+	case "up":
+		opts := []optup.Option{optup.ProgressStreams(os.Stdout), optup.ErrorProgressStreams(os.Stderr)}
+		if expectNoChanges {
+			opts = append(opts, optup.ExpectNoChanges())
+		}
+		if _, err := s.Up(ctx, opts...); err != nil {
+			return err
+		}
+		return printOutputs(ctx, s)
+	case "preview":
+		opts := []optpreview.Option{optpreview.ProgressStreams(os.Stdout), optpreview.ErrorProgressStreams(os.Stderr)}
+		if expectNoChanges {
+			opts = append(opts, optpreview.ExpectNoChanges())
+		}
+		_, err := s.Preview(ctx, opts...)
+		return err
+	case "refresh":
+		_, err := s.Refresh(ctx, optrefresh.ProgressStreams(os.Stdout), optrefresh.ErrorProgressStreams(os.Stderr))
+		return err
+	case "destroy":
+		if _, err := s.Destroy(ctx, optdestroy.ProgressStreams(os.Stdout), optdestroy.ErrorProgressStreams(os.Stderr)); err != nil {
+			return err
+		}
+		if remove {
+			return s.Workspace().RemoveStack(ctx, stackName)
+		}
+		return nil
+	case "outputs":
+		return printOutputs(ctx, s)
+	default:
+		return fmt.Errorf("unknown operation %q; use up, preview, refresh, destroy or outputs", op)
+	}
+}
+
+func printOutputs(ctx context.Context, s auto.Stack) error {
+	outs, err := s.Outputs(ctx)
+	if err != nil {
+		return err
+	}
+	plain := map[string]any{}
+	for k, v := range outs {
+		if v.Secret {
+			plain[k] = "[secret]"
+		} else {
+			plain[k] = v.Value
+		}
+	}
+	raw, err := json.MarshalIndent(plain, "", "  ")
+	if err != nil {
+		return err
+	}
+	fmt.Printf("Outputs:\n%s\n", raw)
+	return nil
+}

@@ -1,0 +1,231 @@
+// Package e2e deploys the project with the real Pulumi engine and Kubernetes
+// provider to the project's local cluster (scripts/cluster.sh), and checks
+// what the cluster holds. It runs when BYTEWAX_E2E=1, as `make test` sets.
+package e2e
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/auto"
+	"github.com/pulumi/pulumi/sdk/v3/go/auto/optdestroy"
+	"github.com/pulumi/pulumi/sdk/v3/go/auto/optpreview"
+	"github.com/pulumi/pulumi/sdk/v3/go/auto/optup"
+	"github.com/stretchr/testify/require"
+
+	"github.com/pulumi-bytewax/pulumi-bytewax/internal/deploy"
+)
+
+var (
+	repoRoot, _ = filepath.Abs("..")
+	kubeconfig  = filepath.Join(repoRoot, ".cluster", "kubeconfig")
+	// stackBinary is cmd/stack, built once, for the tests that run the
+	// program as a separate process.
+	stackBinary string
+)
+
+func TestMain(m *testing.M) {
+	if os.Getenv("BYTEWAX_E2E") != "1" {
+		fmt.Println("e2e: skipped; set BYTEWAX_E2E=1 (make test does) to deploy to the local cluster")
+		os.Exit(m.Run())
+	}
+	os.Exit(setUp(m))
+}
+
+func setUp(m *testing.M) int {
+	must := func(err error, what string) {
+		if err != nil {
+			fmt.Fprintf(os.Stderr, "e2e: %s: %v\n", what, err)
+			os.Exit(1)
+		}
+	}
+	path, err := exec.Command(filepath.Join(repoRoot, "scripts", "tools.sh"), "--print-path").Output()
+	must(err, "building the tools")
+	must(os.Setenv("PATH", strings.TrimSpace(string(path))+":"+os.Getenv("PATH")), "PATH")
+	up := exec.Command(filepath.Join(repoRoot, "scripts", "cluster.sh"), "up")
+	up.Stdout, up.Stderr = os.Stderr, os.Stderr
+	must(up.Run(), "starting the local cluster")
+	dir, err := os.MkdirTemp("", "bytewax-e2e-bin")
+	must(err, "temp dir")
+	defer os.RemoveAll(dir)
+	stackBinary = filepath.Join(dir, "stack")
+	build := exec.Command("go", "build", "-o", stackBinary, "./cmd/stack")
+	build.Dir, build.Stderr = repoRoot, os.Stderr
+	must(build.Run(), "building cmd/stack")
+	return m.Run()
+}
+
+func requireE2E(t *testing.T) {
+	t.Helper()
+	if os.Getenv("BYTEWAX_E2E") != "1" {
+		t.Skip("set BYTEWAX_E2E=1 to run against the local cluster")
+	}
+}
+
+// project is a copy of the project's Pulumi files and dataflows in a temp
+// folder, with its own file backend, deployed into its own namespace.
+type project struct {
+	t         *testing.T
+	dir       string
+	namespace string
+	stack     auto.Stack
+}
+
+func newProject(t *testing.T, namespace string, config map[string]string) *project {
+	t.Helper()
+	requireE2E(t)
+	dir := t.TempDir()
+	for _, f := range []string{"Pulumi.yaml", "Pulumi.dev.yaml"} {
+		raw, err := os.ReadFile(filepath.Join(repoRoot, f))
+		require.NoError(t, err)
+		require.NoError(t, os.WriteFile(filepath.Join(dir, f), raw, 0o644))
+	}
+	require.NoError(t, os.CopyFS(filepath.Join(dir, "dataflows"), os.DirFS(filepath.Join(repoRoot, "dataflows"))))
+	p := &project{t: t, dir: dir, namespace: namespace}
+	p.stack = p.open()
+	p.setConfig(map[string]string{"namespace": namespace})
+	p.setConfig(config)
+	return p
+}
+
+func (p *project) backend() string { return "file://" + filepath.Join(p.dir, ".pulumi-state") }
+
+func (p *project) open() auto.Stack {
+	s, err := deploy.Open(context.Background(), deploy.Options{
+		ProjectDir: p.dir,
+		Stack:      "dev",
+		BackendURL: p.backend(),
+		Env:        map[string]string{"KUBECONFIG": kubeconfig},
+	})
+	require.NoError(p.t, err)
+	return s
+}
+
+func (p *project) setConfig(config map[string]string) {
+	for k, v := range config {
+		require.NoError(p.t, p.stack.SetConfigWithOptions(context.Background(), "bytewax:"+k,
+			auto.ConfigValue{Value: v}, &auto.ConfigOptions{Path: false}))
+	}
+}
+
+// up deploys and returns what the engine printed.
+func (p *project) up() string {
+	p.t.Helper()
+	var out bytes.Buffer
+	_, err := p.stack.Up(context.Background(), optup.ProgressStreams(&out), optup.ErrorProgressStreams(&out))
+	require.NoError(p.t, err, "%s", out.String())
+	return out.String()
+}
+
+// requireNoChanges fails when a preview would change anything.
+func (p *project) requireNoChanges() {
+	p.t.Helper()
+	var out bytes.Buffer
+	_, err := p.stack.Preview(context.Background(), optpreview.ExpectNoChanges(), optpreview.ProgressStreams(&out))
+	require.NoError(p.t, err, "%s", out.String())
+}
+
+func (p *project) destroy() {
+	p.t.Helper()
+	var out bytes.Buffer
+	_, err := p.stack.Destroy(context.Background(), optdestroy.ProgressStreams(&out))
+	require.NoError(p.t, err, "%s", out.String())
+}
+
+// destroyOnCleanup removes what the test deployed even when it fails.
+func (p *project) destroyOnCleanup() {
+	p.t.Cleanup(func() {
+		_, _ = p.stack.Destroy(context.Background())
+	})
+}
+
+func (p *project) writeFile(rel, content string) {
+	require.NoError(p.t, os.WriteFile(filepath.Join(p.dir, rel), []byte(content), 0o644))
+}
+
+// kubectl runs kubectl against the local cluster.
+func kubectl(args ...string) (string, error) {
+	cmd := exec.Command("kubectl", append([]string{"--kubeconfig", kubeconfig}, args...)...)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		return string(out), fmt.Errorf("kubectl %s: %v: %s", strings.Join(args, " "), err, stderr.String())
+	}
+	return string(out), nil
+}
+
+// get returns an object, or a list, as JSON values.
+func get(t *testing.T, args ...string) map[string]any {
+	t.Helper()
+	out, err := kubectl(append([]string{"get", "-o", "json"}, args...)...)
+	require.NoError(t, err)
+	var obj map[string]any
+	require.NoError(t, json.Unmarshal([]byte(out), &obj))
+	return obj
+}
+
+// exists reports whether an object exists.
+func exists(t *testing.T, args ...string) bool {
+	t.Helper()
+	out, err := kubectl(append([]string{"get", "--ignore-not-found", "-o", "name"}, args...)...)
+	require.NoError(t, err)
+	return strings.TrimSpace(out) != ""
+}
+
+// field walks map keys and slice indexes.
+func field(v any, path ...any) any {
+	for _, step := range path {
+		switch s := step.(type) {
+		case string:
+			m, _ := v.(map[string]any)
+			v = m[s]
+		case int:
+			a, _ := v.([]any)
+			if s >= len(a) {
+				return nil
+			}
+			v = a[s]
+		}
+	}
+	return v
+}
+
+func items(list map[string]any) []map[string]any {
+	var out []map[string]any
+	for _, it := range field(list, "items").([]any) {
+		out = append(out, it.(map[string]any))
+	}
+	return out
+}
+
+// envOf returns a container's literal environment.
+func envOf(container any) map[string]string {
+	env := map[string]string{}
+	for _, e := range field(container, "env").([]any) {
+		if v, ok := field(e, "value").(string); ok {
+			env[field(e, "name").(string)] = v
+		}
+	}
+	return env
+}
+
+// eventually polls cond until it holds or the timeout passes.
+func eventually(t *testing.T, timeout time.Duration, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(timeout)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out after %s waiting for %s", timeout, what)
+		}
+		time.Sleep(time.Second)
+	}
+}

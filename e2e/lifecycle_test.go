@@ -1,0 +1,222 @@
+package e2e
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// rollout is the StatefulSet's state after an up.
+type rollout struct {
+	revision string
+	pods     []map[string]any
+}
+
+// requireRolledOut checks that every one of n pods is Ready and on the
+// StatefulSet's current revision, and returns that revision.
+func requireRolledOut(t *testing.T, namespace, name string, n int) rollout {
+	t.Helper()
+	sts := get(t, "-n", namespace, "statefulset", name)
+	status := field(sts, "status")
+	assert.EqualValues(t, n, field(status, "readyReplicas"), "ready replicas")
+	assert.EqualValues(t, n, field(status, "updatedReplicas"), "updated replicas")
+	revision := field(status, "updateRevision").(string)
+	assert.Equal(t, revision, field(status, "currentRevision"), "the rollout is complete")
+
+	pods := items(get(t, "-n", namespace, "pods", "-l", "app.kubernetes.io/instance="+name))
+	require.Len(t, pods, n)
+	for _, pod := range pods {
+		podName := field(pod, "metadata", "name").(string)
+		assert.Equal(t, revision, field(pod, "metadata", "labels", "controller-revision-hash"), "%s is on the current revision", podName)
+		ready := false
+		for _, c := range field(pod, "status", "conditions").([]any) {
+			if field(c, "type") == "Ready" && field(c, "status") == "True" {
+				ready = true
+			}
+		}
+		assert.True(t, ready, "%s is Ready", podName)
+	}
+	return rollout{revision: revision, pods: pods}
+}
+
+func requireNoFailedCreates(t *testing.T, namespace string) {
+	t.Helper()
+	events := items(get(t, "-n", namespace, "events", "--field-selector", "reason=FailedCreate"))
+	for _, e := range events {
+		t.Errorf("FailedCreate: %v", field(e, "message"))
+	}
+}
+
+// TestDevStackLifecycle takes the dev stack through the life of a dataflow:
+// a fresh up, a no-op up, new code, a scale-up, a new image and a destroy.
+func TestDevStackLifecycle(t *testing.T) {
+	const ns = "e2e-lifecycle"
+	p := newProject(t, ns, nil)
+	p.destroyOnCleanup()
+
+	t.Run("fresh up", func(t *testing.T) {
+		out := p.up()
+		assert.NotContains(t, strings.ToLower(out), "warning", "the engine, provider and admission have nothing to warn about")
+
+		nsObj := get(t, "namespace", ns)
+		assert.Equal(t, "restricted", field(nsObj, "metadata", "labels", "pod-security.kubernetes.io/enforce"))
+
+		cm := get(t, "-n", ns, "configmap", "my-dataflow")
+		code, err := os.ReadFile(filepath.Join(repoRoot, "dataflows", "basic", "basic.py"))
+		require.NoError(t, err)
+		assert.Equal(t, string(code), field(cm, "data", "basic.py"))
+
+		svc := get(t, "-n", ns, "service", "my-dataflow")
+		assert.Equal(t, "None", field(svc, "spec", "clusterIP"))
+		assert.Equal(t, true, field(svc, "spec", "publishNotReadyAddresses"))
+
+		sa := get(t, "-n", ns, "serviceaccount", "my-dataflow-bytewax")
+		assert.Equal(t, "default-credentials", field(sa, "imagePullSecrets", 0, "name"))
+
+		r := requireRolledOut(t, ns, "my-dataflow", 3)
+		for _, pod := range r.pods {
+			env := envOf(field(pod, "spec", "containers", 0))
+			assert.Equal(t, "my-dataflow", env["BYTEWAX_STATEFULSET_NAME"])
+			assert.Equal(t, "3", env["BYTEWAX_REPLICAS"])
+			assert.Equal(t, "my-dataflow-bytewax", field(pod, "spec", "serviceAccountName"))
+		}
+		requireNoFailedCreates(t, ns)
+	})
+
+	t.Run("second up changes nothing", func(t *testing.T) {
+		p.requireNoChanges()
+	})
+
+	t.Run("new code rolls every pod", func(t *testing.T) {
+		before := requireRolledOut(t, ns, "my-dataflow", 3)
+		code, err := os.ReadFile(filepath.Join(p.dir, "dataflows", "basic", "basic.py"))
+		require.NoError(t, err)
+		newCode := strings.Replace(string(code), "return x * 2", "return x * 3", 1)
+		require.NotEqual(t, string(code), newCode)
+		p.writeFile("dataflows/basic/basic.py", newCode)
+		p.up()
+
+		after := requireRolledOut(t, ns, "my-dataflow", 3)
+		assert.NotEqual(t, before.revision, after.revision, "the pods are on a new revision")
+		assert.Equal(t, newCode, field(get(t, "-n", ns, "configmap", "my-dataflow"), "data", "basic.py"))
+	})
+
+	t.Run("scaling 3 to 5 moves every pod to the new peer list", func(t *testing.T) {
+		before := requireRolledOut(t, ns, "my-dataflow", 3)
+		p.setConfig(map[string]string{"processes": "5"})
+		p.up()
+		after := requireRolledOut(t, ns, "my-dataflow", 5)
+		assert.NotEqual(t, before.revision, after.revision)
+		for _, pod := range after.pods {
+			name := field(pod, "metadata", "name").(string)
+			assert.Equal(t, "5", envOf(field(pod, "spec", "containers", 0))["BYTEWAX_REPLICAS"], name)
+			init := field(pod, "spec", "initContainers", 0)
+			assert.Equal(t, "5", envOf(init)["BYTEWAX_REPLICAS"], "%s writes 5 peers to its hostfile", name)
+		}
+	})
+
+	t.Run("a new image rolls every pod", func(t *testing.T) {
+		p.setConfig(map[string]string{"imageTag": "0.21.1-python3.10"})
+		p.up()
+		r := requireRolledOut(t, ns, "my-dataflow", 5)
+		for _, pod := range r.pods {
+			assert.Equal(t, "bytewax/bytewax:0.21.1-python3.10", field(pod, "spec", "containers", 0, "image"))
+		}
+		p.requireNoChanges()
+	})
+
+	t.Run("destroy leaves nothing", func(t *testing.T) {
+		p.destroy()
+		assert.False(t, exists(t, "namespace", ns), "the namespace the component created is gone")
+		out, err := kubectl("get", "all,configmaps,serviceaccounts", "-A", "-l", "app.kubernetes.io/instance=my-dataflow", "-o", "name")
+		require.NoError(t, err)
+		assert.Empty(t, strings.TrimSpace(out))
+	})
+}
+
+// TestTwoDataflowsInOneNamespace deploys two stacks into a namespace neither
+// of them owns, and destroys them one at a time.
+func TestTwoDataflowsInOneNamespace(t *testing.T) {
+	const ns = "e2e-shared"
+	requireE2E(t)
+	_, err := kubectl("create", "namespace", ns)
+	require.NoError(t, err)
+	t.Cleanup(func() { _, _ = kubectl("delete", "namespace", ns, "--wait=false") })
+	_, err = kubectl("label", "namespace", ns, "pod-security.kubernetes.io/enforce=restricted")
+	require.NoError(t, err)
+
+	shared := map[string]string{"existingNamespace": "true", "processes": "2"}
+	orders := newProject(t, ns, merge(shared, map[string]string{"name": "orders"}))
+	orders.destroyOnCleanup()
+	payments := newProject(t, ns, merge(shared, map[string]string{"name": "payments"}))
+	payments.destroyOnCleanup()
+
+	orders.up()
+	payments.up()
+	requireRolledOut(t, ns, "orders", 2)
+	requireRolledOut(t, ns, "payments", 2)
+
+	orders.destroy()
+	assert.False(t, exists(t, "-n", ns, "statefulset", "orders"))
+	assert.False(t, exists(t, "-n", ns, "configmap", "orders"))
+	requireRolledOut(t, ns, "payments", 2)
+	payments.requireNoChanges()
+
+	payments.destroy()
+	assert.False(t, exists(t, "-n", ns, "statefulset", "payments"))
+	assert.True(t, exists(t, "namespace", ns), "a namespace the component did not create survives")
+}
+
+func merge(maps ...map[string]string) map[string]string {
+	out := map[string]string{}
+	for _, m := range maps {
+		for k, v := range m {
+			out[k] = v
+		}
+	}
+	return out
+}
+
+// TestBadConfigCreatesNothing previews a stack with invalid config.
+func TestBadConfigCreatesNothing(t *testing.T) {
+	const ns = "e2e-bad"
+	p := newProject(t, ns, map[string]string{"processes": "0", "imagePullPolicy": "Sometimes"})
+	_, err := p.stack.Preview(t.Context())
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "bytewax:processes: must be a whole number of at least 1 (got 0)")
+	assert.Contains(t, err.Error(), `bytewax:imagePullPolicy: must be one of Always, IfNotPresent, Never (got "Sometimes")`)
+	assert.NotContains(t, err.Error(), "goroutine")
+
+	_, err = p.stack.Up(t.Context())
+	require.Error(t, err)
+	assert.False(t, exists(t, "namespace", ns))
+	state, err := p.stack.Export(t.Context())
+	require.NoError(t, err)
+	assert.NotContains(t, string(state.Deployment), "kubernetes:", "nothing is recorded in the state")
+}
+
+// TestInterruptedUpConverges kills a deployment midway, as a closed laptop
+// or a cancelled CI job would, and checks that the next up finishes the job.
+func TestInterruptedUpConverges(t *testing.T) {
+	const ns = "e2e-interrupted"
+	p := newProject(t, ns, map[string]string{"processes": "4"})
+	p.destroyOnCleanup()
+
+	cmd := execStack(p, "up")
+	require.NoError(t, cmd.Start())
+	eventually(t, 5*time.Minute, "the deployment to start creating objects", func() bool {
+		return exists(t, "namespace", ns) && exists(t, "-n", ns, "configmap", "my-dataflow")
+	})
+	killGroup(t, cmd)
+
+	p.stack = p.open()
+	p.up()
+	requireRolledOut(t, ns, "my-dataflow", 4)
+	p.requireNoChanges()
+	requireNoFailedCreates(t, ns)
+}

@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Runs a Pulumi operation on a stack: up, preview, refresh, destroy or down.
+#
+# With a reachable cluster in the current kube context it deploys there;
+# with none, it starts the project's local cluster (scripts/cluster.sh) and
+# deploys to it. `down` destroys the stack, then stops the local cluster.
+#
+# Usage: scripts/stack.sh OPERATION [STACK]
+set -euo pipefail
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+op=${1:?usage: scripts/stack.sh up|preview|refresh|destroy|down [stack]}
+stack=${2:-dev}
+export PATH="$("$root/scripts/tools.sh" --print-path):$PATH"
+export PULUMI_SKIP_UPDATE_CHECK=true
+cd "$root"
+
+local_cluster=false
+if [ -z "${BYTEWAX_LOCAL_CLUSTER:-}" ] && kubectl version --request-timeout=5s >/dev/null 2>&1; then
+	echo "stack: using the cluster of kube context $(kubectl config current-context)"
+else
+	local_cluster=true
+	case "$op" in
+	up | preview) scripts/cluster.sh up ;;
+	*) scripts/cluster.sh status || { echo "stack: no cluster is running; nothing to $op"; exit 0; } ;;
+	esac
+	export KUBECONFIG=$root/.cluster/kubeconfig
+fi
+
+case "$op" in
+up)
+	go run ./cmd/stack -stack "$stack" up
+	namespace=$(go run ./cmd/stack -stack "$stack" outputs | sed -n 's/^  "namespace": "\(.*\)",\{0,1\}$/\1/p')
+	statefulset=$(go run ./cmd/stack -stack "$stack" outputs | sed -n 's/^  "statefulSet": "\(.*\)",\{0,1\}$/\1/p')
+	kubectl -n "$namespace" rollout status "statefulset/$statefulset" --timeout=5m
+	kubectl -n "$namespace" get pods -l "app.kubernetes.io/instance=$statefulset" -o wide
+	;;
+preview | refresh | destroy)
+	go run ./cmd/stack -stack "$stack" "$op"
+	;;
+down)
+	go run ./cmd/stack -stack "$stack" destroy
+	if $local_cluster; then scripts/cluster.sh down; fi
+	;;
+*)
+	echo "usage: scripts/stack.sh up|preview|refresh|destroy|down [stack]" >&2
+	exit 2
+	;;
+esac
