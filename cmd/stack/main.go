@@ -1,7 +1,11 @@
 // Command stack runs the project's Pulumi program through the Automation
 // API, for machines with the pulumi CLI but no Go language host:
 //
-//	go run ./cmd/stack [-stack dev] up|preview|refresh|destroy|outputs
+//	go run ./cmd/stack [-stack dev] up|preview|refresh|destroy|outputs|render
+//
+// render prints the Kubernetes objects the stack would deploy, as a v1 List
+// for kubectl, without the pulumi CLI or a cluster (secret config is left
+// out).
 //
 // It behaves as the same `pulumi` command run in the project folder: the
 // stack's config comes from Pulumi.<stack>.yaml, state from the backend the
@@ -15,6 +19,7 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"syscall"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/auto"
@@ -24,6 +29,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/auto/optup"
 
 	"github.com/pulumi-bytewax/pulumi-bytewax/internal/deploy"
+	"github.com/pulumi-bytewax/pulumi-bytewax/internal/stack"
 )
 
 func main() {
@@ -32,7 +38,7 @@ func main() {
 	expectNoChanges := flag.Bool("expect-no-changes", false, "preview and up: fail if anything would change")
 	remove := flag.Bool("remove", false, "destroy: remove the stack and its config as well")
 	flag.Usage = func() {
-		fmt.Fprintf(flag.CommandLine.Output(), "usage: stack [flags] up|preview|refresh|destroy|outputs\n")
+		fmt.Fprintf(flag.CommandLine.Output(), "usage: stack [flags] up|preview|refresh|destroy|outputs|render\n")
 		flag.PrintDefaults()
 	}
 	flag.Parse()
@@ -49,6 +55,9 @@ func main() {
 }
 
 func run(ctx context.Context, op, stackName, dir string, expectNoChanges, remove bool) error {
+	if op == "render" {
+		return render(dir, stackName)
+	}
 	s, err := deploy.Open(ctx, deploy.Options{ProjectDir: dir, Stack: stackName})
 	if err != nil {
 		return err
@@ -84,7 +93,7 @@ func run(ctx context.Context, op, stackName, dir string, expectNoChanges, remove
 	case "outputs":
 		return printOutputs(ctx, s)
 	default:
-		return fmt.Errorf("unknown operation %q; use up, preview, refresh, destroy or outputs", op)
+		return fmt.Errorf("unknown operation %q; use up, preview, refresh, destroy, outputs or render", op)
 	}
 }
 
@@ -106,5 +115,26 @@ func printOutputs(ctx context.Context, s auto.Stack) error {
 		return err
 	}
 	fmt.Printf("Outputs:\n%s\n", raw)
+	return nil
+}
+
+func render(dir, stackName string) error {
+	root, err := filepath.Abs(dir)
+	if err != nil {
+		return err
+	}
+	cfg, err := stack.ProjectConfig(root, stackName, nil)
+	if err != nil {
+		return err
+	}
+	objects, err := stack.Render(root, cfg)
+	if err != nil {
+		return err
+	}
+	raw, err := json.MarshalIndent(map[string]any{"apiVersion": "v1", "kind": "List", "items": objects}, "", "  ")
+	if err != nil {
+		return err
+	}
+	fmt.Println(string(raw))
 	return nil
 }

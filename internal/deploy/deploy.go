@@ -16,6 +16,7 @@ import (
 
 	"github.com/pulumi/pulumi/sdk/v3/go/auto"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/workspace"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/pulumi-bytewax/pulumi-bytewax/internal/stack"
 )
@@ -34,6 +35,9 @@ type Options struct {
 	Env map[string]string
 	// BackendURL overrides Backend's choice, such as "file:///tmp/state".
 	BackendURL string
+	// Program runs instead of stack.Program, for benchmarks and tests of
+	// programs of their own.
+	Program pulumi.RunFunc
 }
 
 // Backend is where state is kept: PULUMI_BACKEND_URL, or the backend the
@@ -86,7 +90,11 @@ func Open(ctx context.Context, opts Options) (auto.Stack, error) {
 		}
 	}
 	wsOpts = append(wsOpts, auto.EnvVars(env))
-	return auto.UpsertStackInlineSource(ctx, opts.Stack, ProjectName, stack.Program, wsOpts...)
+	program := opts.Program
+	if program == nil {
+		program = stack.Program
+	}
+	return auto.UpsertStackInlineSource(ctx, opts.Stack, ProjectName, program, wsOpts...)
 }
 
 // releaseStaleLocks removes the stack's locks left by a pulumi process of

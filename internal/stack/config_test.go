@@ -2,14 +2,11 @@ package stack
 
 import (
 	"encoding/json"
-	"fmt"
-	"os"
 	"path/filepath"
 	"testing"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/stretchr/testify/require"
-	"gopkg.in/yaml.v3"
 
 	pt "github.com/pulumi-bytewax/pulumi-bytewax/internal/pulumitest"
 )
@@ -21,55 +18,19 @@ type projectFile struct {
 	Config map[string]struct {
 		Type    string `yaml:"type"`
 		Default any    `yaml:"default"`
-		Secret  bool   `yaml:"secret"`
 	} `yaml:"config"`
 }
 
-func readYAML(t *testing.T, file string, out any) {
+func readProjectYAML(t *testing.T, file string, out any) {
 	t.Helper()
-	raw, err := os.ReadFile(filepath.Join(projectRoot, file))
-	require.NoError(t, err)
-	require.NoError(t, yaml.Unmarshal(raw, out))
+	require.NoError(t, readYAML(filepath.Join(projectRoot, file), out))
 }
 
-// configText renders a config value as the engine hands it to a program:
-// scalars as text, lists and objects as JSON.
-func configText(t *testing.T, v any) string {
-	switch v.(type) {
-	case []any, map[string]any:
-		raw, err := json.Marshal(v)
-		require.NoError(t, err)
-		return string(raw)
-	default:
-		return fmt.Sprint(v)
-	}
-}
-
-// stackConfig is the config the engine gives the program for a stack: the
-// defaults of Pulumi.yaml, then Pulumi.<stack>.yaml, then overrides (keys
-// without the project prefix).
+// stackConfig is the config the engine gives the program for a stack.
 func stackConfig(t *testing.T, stack string, overrides map[string]any) map[string]string {
 	t.Helper()
-	var project projectFile
-	readYAML(t, "Pulumi.yaml", &project)
-	cfg := map[string]string{}
-	for key, decl := range project.Config {
-		if decl.Default != nil {
-			cfg[Namespace+":"+key] = configText(t, decl.Default)
-		}
-	}
-	if stack != "" {
-		var stackFile struct {
-			Config map[string]any `yaml:"config"`
-		}
-		readYAML(t, "Pulumi."+stack+".yaml", &stackFile)
-		for key, v := range stackFile.Config {
-			cfg[key] = configText(t, v)
-		}
-	}
-	for key, v := range overrides {
-		cfg[Namespace+":"+key] = configText(t, v)
-	}
+	cfg, err := ProjectConfig(projectRoot, stack, overrides)
+	require.NoError(t, err)
 	return cfg
 }
 

@@ -88,7 +88,7 @@ func TestProjectDefaultsAreTheComponentDefaults(t *testing.T) {
 		assert.Equal(t, want, cfg[Namespace+":"+key], key)
 	}
 	var project projectFile
-	readYAML(t, "Pulumi.yaml", &project)
+	readProjectYAML(t, "Pulumi.yaml", &project)
 	for key, decl := range project.Config {
 		assert.NotEmpty(t, decl.Type, "%s must declare its type", key)
 	}
@@ -119,4 +119,16 @@ func TestRegistryCredentialsFromSecretConfig(t *testing.T) {
 	secret := d.ByType(t, "kubernetes:core/v1:Secret")
 	assert.True(t, secret.Inputs["stringData"].ContainsSecrets())
 	assert.Equal(t, "dev-registry", pt.Get(t, secret.Object(t), "metadata", "name"))
+}
+
+func TestRenderReturnsTheObjectsInApplyOrder(t *testing.T) {
+	cfg := stackConfig(t, "dev", nil)
+	objects, err := Render(projectRoot, cfg)
+	require.NoError(t, err)
+	var kinds []any
+	for _, o := range objects {
+		kinds = append(kinds, o["kind"])
+	}
+	assert.Equal(t, []any{"Namespace", "ServiceAccount", "ConfigMap", "Service", "StatefulSet"}, kinds)
+	assert.EqualValues(t, 3, pt.Get(t, pt.JSONValue(t, objects[4]), "spec", "replicas"))
 }
