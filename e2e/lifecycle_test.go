@@ -1,11 +1,12 @@
 package e2e
 
 import (
+	"bufio"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -133,7 +134,7 @@ func TestDevStackLifecycle(t *testing.T) {
 	t.Run("destroy leaves nothing", func(t *testing.T) {
 		p.destroy()
 		assert.False(t, exists(t, "namespace", ns), "the namespace the component created is gone")
-		out, err := kubectl("get", "all,configmaps,serviceaccounts", "-A", "-l", "app.kubernetes.io/instance=my-dataflow", "-o", "name")
+		out, err := kubectl("get", "all,configmaps,serviceaccounts,secrets", "-n", ns, "-o", "name")
 		require.NoError(t, err)
 		assert.Empty(t, strings.TrimSpace(out))
 	})
@@ -207,14 +208,46 @@ func TestInterruptedUpConverges(t *testing.T) {
 	p := newProject(t, ns, map[string]string{"processes": "4"})
 	p.destroyOnCleanup()
 
+	// Kill everything at once as soon as the engine starts creating the
+	// first Kubernetes object, so the run is cut between its first and last
+	// operation.
 	cmd := execStack(p, "up")
+	stdout, err := cmd.StdoutPipe()
+	require.NoError(t, err)
 	require.NoError(t, cmd.Start())
-	eventually(t, 5*time.Minute, "the deployment to start creating objects", func() bool {
-		return exists(t, "namespace", ns) && exists(t, "-n", ns, "configmap", "my-dataflow")
-	})
-	killGroup(t, cmd)
+	var output strings.Builder
+	killed := false
+	scanner := bufio.NewScanner(stdout)
+	for scanner.Scan() {
+		line := scanner.Text()
+		output.WriteString(line + "\n")
+		if !killed && strings.Contains(line, "kubernetes:") && strings.Contains(line, "creating") {
+			killGroup(t, cmd)
+			killed = true
+		}
+	}
+	_ = cmd.Wait()
+	require.True(t, killed, "up ended before it could be interrupted:\n%s", output.String())
 
 	p.stack = p.open()
+	state, err := p.stack.Export(t.Context())
+	require.NoError(t, err)
+	var deployment struct {
+		Resources []struct {
+			Type string `json:"type"`
+		} `json:"resources"`
+		PendingOperations []any `json:"pending_operations"`
+	}
+	require.NoError(t, json.Unmarshal(state.Deployment, &deployment))
+	recorded := 0
+	for _, r := range deployment.Resources {
+		if strings.HasPrefix(r.Type, "kubernetes:") {
+			recorded++
+		}
+	}
+	require.True(t, recorded < 5 || len(deployment.PendingOperations) > 0,
+		"the state shows a complete run (%d objects, no pending operations): the test would prove nothing", recorded)
+
 	p.up()
 	requireRolledOut(t, ns, "my-dataflow", 4)
 	p.requireNoChanges()

@@ -3,8 +3,12 @@ package e2e
 import (
 	"os"
 	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
 	"syscall"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 )
@@ -22,5 +26,30 @@ func execStack(p *project, args ...string) *exec.Cmd {
 func killGroup(t *testing.T, cmd *exec.Cmd) {
 	t.Helper()
 	require.NoError(t, syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL))
-	_ = cmd.Wait()
+	eventually(t, 30*time.Second, "the killed processes to end", func() bool {
+		return !groupRuns(cmd.Process.Pid)
+	})
+}
+
+// groupRuns reports whether any process of a process group still runs
+// (zombies, which only wait to be reaped, do not count).
+func groupRuns(pgid int) bool {
+	stats, _ := filepath.Glob("/proc/[0-9]*/stat")
+	for _, path := range stats {
+		raw, err := os.ReadFile(path)
+		if err != nil {
+			continue
+		}
+		s := string(raw)
+		i := strings.LastIndexByte(s, ')')
+		if i < 0 {
+			continue
+		}
+		// After the name: state, ppid, pgrp.
+		fields := strings.Fields(s[i+1:])
+		if len(fields) >= 3 && fields[2] == strconv.Itoa(pgid) && fields[0] != "Z" {
+			return true
+		}
+	}
+	return false
 }

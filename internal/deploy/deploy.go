@@ -26,7 +26,7 @@ const ProjectName = "bytewax"
 
 // Options select the stack and where its state lives.
 type Options struct {
-	// ProjectDir holds Pulumi.yaml.
+	// ProjectDir holds Pulumi.yaml; the program's relative paths start there.
 	ProjectDir string
 	// Stack is the stack's name, such as "dev".
 	Stack string
@@ -35,8 +35,8 @@ type Options struct {
 	Env map[string]string
 	// BackendURL overrides Backend's choice, such as "file:///tmp/state".
 	BackendURL string
-	// Program runs instead of stack.Program, for benchmarks and tests of
-	// programs of their own.
+	// Program runs instead of the project's program, for benchmarks and
+	// tests of programs of their own.
 	Program pulumi.RunFunc
 }
 
@@ -92,7 +92,7 @@ func Open(ctx context.Context, opts Options) (auto.Stack, error) {
 	wsOpts = append(wsOpts, auto.EnvVars(env))
 	program := opts.Program
 	if program == nil {
-		program = stack.Program
+		program = stack.ProgramIn(dir)
 	}
 	return auto.UpsertStackInlineSource(ctx, opts.Stack, ProjectName, program, wsOpts...)
 }
@@ -134,7 +134,19 @@ func releaseStaleLocks(stateDir, stackName string) error {
 	return nil
 }
 
+// alive reports whether a process runs. A zombie, the remains of a killed
+// process that nobody has reaped yet, does not.
 func alive(pid int) bool {
-	err := syscall.Kill(pid, 0)
-	return err == nil || errors.Is(err, syscall.EPERM)
+	if err := syscall.Kill(pid, 0); err != nil && !errors.Is(err, syscall.EPERM) {
+		return false
+	}
+	stat, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return true // no /proc: trust the signal
+	}
+	// The state follows the command name, which is in parentheses.
+	if i := strings.LastIndexByte(string(stat), ')'); i >= 0 && i+2 < len(stat) {
+		return stat[i+2] != 'Z'
+	}
+	return true
 }

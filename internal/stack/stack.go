@@ -20,9 +20,26 @@ import (
 // Namespace is the config namespace: the project's name in Pulumi.yaml.
 const Namespace = "bytewax"
 
-// Program deploys the dataflow the stack's config describes.
+// Program deploys the dataflow the stack's config describes. Relative paths
+// are taken from the project's folder, which the engine gives programs run by
+// `pulumi up`.
 func Program(ctx *pulumi.Context) error {
-	args, name, err := Args(config.New(ctx, Namespace), ctx.RootDirectory())
+	return deployDataflow(ctx, ctx.RootDirectory())
+}
+
+// ProgramIn is Program for the project in root. The Automation API runs
+// inline programs without a project folder, so it must be told.
+func ProgramIn(root string) pulumi.RunFunc {
+	return func(ctx *pulumi.Context) error {
+		if dir := ctx.RootDirectory(); dir != "" {
+			root = dir
+		}
+		return deployDataflow(ctx, root)
+	}
+}
+
+func deployDataflow(ctx *pulumi.Context, root string) error {
+	args, name, err := Args(config.New(ctx, Namespace), root)
 	if err != nil {
 		return err
 	}
