@@ -16,6 +16,7 @@ type FieldError struct {
 	Allowed string
 }
 
+// Error says which field is wrong, what it accepts, and what it got.
 func (e *FieldError) Error() string {
 	return fmt.Sprintf("%s: %s (got %s)", e.Field, e.Allowed, formatValue(e.Value))
 }
@@ -38,6 +39,7 @@ type ValidationError struct {
 	Errors []*FieldError
 }
 
+// Error lists every problem, one per line.
 func (e *ValidationError) Error() string {
 	lines := make([]string, len(e.Errors))
 	for i, fe := range e.Errors {

@@ -30,8 +30,9 @@ fi
 case "$op" in
 up)
 	go run ./cmd/stack -stack "$stack" up
-	namespace=$(go run ./cmd/stack -stack "$stack" outputs | sed -n 's/^  "namespace": "\(.*\)",\{0,1\}$/\1/p')
-	statefulset=$(go run ./cmd/stack -stack "$stack" outputs | sed -n 's/^  "statefulSet": "\(.*\)",\{0,1\}$/\1/p')
+	outputs=$(go run ./cmd/stack -stack "$stack" outputs)
+	namespace=$(sed -n 's/^  "namespace": "\(.*\)",\{0,1\}$/\1/p' <<<"$outputs")
+	statefulset=$(sed -n 's/^  "statefulSet": "\(.*\)",\{0,1\}$/\1/p' <<<"$outputs")
 	kubectl -n "$namespace" rollout status "statefulset/$statefulset" --timeout=5m
 	kubectl -n "$namespace" get pods -l "app.kubernetes.io/instance=$statefulset" -o wide
 	;;

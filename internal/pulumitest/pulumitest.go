@@ -18,6 +18,7 @@ type recorder struct {
 	resources []pulumi.MockResourceArgs
 }
 
+// NewResource records the resource and echoes its inputs as its state.
 func (r *recorder) NewResource(args pulumi.MockResourceArgs) (string, resource.PropertyMap, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -25,6 +26,7 @@ func (r *recorder) NewResource(args pulumi.MockResourceArgs) (string, resource.P
 	return args.Name + "-id", args.Inputs, nil
 }
 
+// Call answers every function call with its arguments.
 func (r *recorder) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) {
 	return args.Args, nil
 }

@@ -66,7 +66,7 @@ func differences(t *testing.T) []difference {
 	pod := "spec.template.spec."
 	process, init := pod+"containers[0].", pod+"initContainers[0]."
 	restricted := "so that pods are admitted by a namespace enforcing Pod Security 'restricted'"
-	return []difference{
+	diffs := []difference{
 		{kind: "Namespace", path: "metadata.annotations", serverSide: true, why: helmAnnotations},
 		{kind: "Namespace", path: "metadata.labels", ours: withPodSecurity(ourLabels), why: helmLabels + "; the API server adds kubernetes.io/metadata.name; and the namespace enforces, audits and warns on Pod Security 'restricted'"},
 		{kind: "Namespace", path: "spec", serverSide: true, why: "the kubernetes finalizer is added by the API server"},
@@ -100,10 +100,6 @@ func differences(t *testing.T) []difference {
 			assert.Len(t, v, 1)
 		}, why: "a checksum of the files, so that new code rolls the pods (the chart's pods keep running old code)"},
 		{kind: "StatefulSet", path: process + "image", ours: "bytewax/bytewax:0.21.1-python3.11", why: "a pinned image instead of latest, so every pod and every rerun runs the same Bytewax"},
-		{kind: "StatefulSet", path: process + "imagePullPolicy", ours: "IfNotPresent", why: "a pinned tag need not be pulled again on every start"},
-		{kind: "StatefulSet", path: process + "resources", serverSide: true, why: "an empty object the API server fills in"},
-		{kind: "StatefulSet", path: process + "terminationMessagePath", serverSide: true, why: "defaulted by the API server"},
-		{kind: "StatefulSet", path: process + "terminationMessagePolicy", serverSide: true, why: "defaulted by the API server"},
 		{kind: "StatefulSet", path: process + "volumeMounts", ours: []any{
 			map[string]any{"mountPath": "/etc/bytewax", "name": "hostfile"},
 			map[string]any{"mountPath": "/var/bytewax/", "name": "working-directory"},
@@ -119,10 +115,6 @@ func differences(t *testing.T) []difference {
 			assert.Contains(t, script, "cp /tmp/bytewax/basic.py /var/bytewax/basic.py\n")
 		}, why: "the same hostfile, written by one loop; the files are copied by name (the spec also copies the volume's ..data folders) and a missing file fails the pod instead of being ignored"},
 		{kind: "StatefulSet", path: init + "image", ours: "busybox:1.37.0", why: "a pinned init image instead of an unpinned busybox"},
-		{kind: "StatefulSet", path: init + "imagePullPolicy", ours: "IfNotPresent", why: "a pinned tag need not be pulled again on every start"},
-		{kind: "StatefulSet", path: init + "resources", serverSide: true, why: "an empty object the API server fills in"},
-		{kind: "StatefulSet", path: init + "terminationMessagePath", serverSide: true, why: "defaulted by the API server"},
-		{kind: "StatefulSet", path: init + "terminationMessagePolicy", serverSide: true, why: "defaulted by the API server"},
 		{kind: "StatefulSet", path: pod + "dnsPolicy", serverSide: true, why: "defaulted by the API server"},
 		{kind: "StatefulSet", path: pod + "restartPolicy", serverSide: true, why: "defaulted by the API server"},
 		{kind: "StatefulSet", path: pod + "schedulerName", serverSide: true, why: "defaulted by the API server"},
@@ -138,6 +130,21 @@ func differences(t *testing.T) []difference {
 			map[string]any{"emptyDir": map[string]any{}, "name": "working-directory"},
 			map[string]any{"emptyDir": map[string]any{}, "name": "tmp"},
 		}, why: "the tmp volume for a writable /tmp; defaultMode 420 is the API server's default"},
+	}
+	for _, container := range []string{process, init} {
+		diffs = append(diffs, containerDefaults(container)...)
+	}
+	return diffs
+}
+
+// containerDefaults are a container's differences that come from the pinned
+// image and from the API server's defaults.
+func containerDefaults(container string) []difference {
+	return []difference{
+		{kind: "StatefulSet", path: container + "imagePullPolicy", ours: "IfNotPresent", why: "a pinned tag need not be pulled again on every start"},
+		{kind: "StatefulSet", path: container + "resources", serverSide: true, why: "an empty object the API server fills in"},
+		{kind: "StatefulSet", path: container + "terminationMessagePath", serverSide: true, why: "defaulted by the API server"},
+		{kind: "StatefulSet", path: container + "terminationMessagePolicy", serverSide: true, why: "defaulted by the API server"},
 	}
 }
 

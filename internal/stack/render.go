@@ -117,6 +117,7 @@ type renderMocks struct {
 	objects []map[string]any
 }
 
+// NewResource records the resource and echoes its inputs as its state.
 func (m *renderMocks) NewResource(args pulumi.MockResourceArgs) (string, resource.PropertyMap, error) {
 	if strings.HasPrefix(args.TypeToken, "kubernetes:") {
 		plain := args.Inputs.MapRepl(nil, func(v resource.PropertyValue) (any, bool) {
@@ -132,6 +133,7 @@ func (m *renderMocks) NewResource(args pulumi.MockResourceArgs) (string, resourc
 	return args.Name + "-id", args.Inputs, nil
 }
 
+// Call answers every function call with its arguments.
 func (m *renderMocks) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) {
 	return args.Args, nil
 }
