@@ -279,3 +279,16 @@ func TestOutputsCanBeChained(t *testing.T) {
 		},
 	}, got)
 }
+
+func TestStatefulSetWaitsForWhatItRefersTo(t *testing.T) {
+	args := flatArgs()
+	args.RegistryCredentials = &RegistryCredentials{DockerConfigJSON: pulumi.String("{}")}
+	d := deploy(t, "wc", args)
+	deps := d.ByType(t, typeStatefulSet).Dependencies
+	for _, typ := range []string{typeNamespace, typeServiceAccount, typeConfigMap, typeService, typeSecret} {
+		assert.Contains(t, deps, "urn:pulumi:stack::project::"+BytewaxDataflowType+"$"+typ+"::wc",
+			"the StatefulSet must be created after the %s", typ)
+	}
+	assert.Contains(t, d.ByType(t, typeServiceAccount).Dependencies,
+		"urn:pulumi:stack::project::"+BytewaxDataflowType+"$"+typeSecret+"::wc", "the account refers to the pull secret")
+}

@@ -35,7 +35,9 @@ func (r *recorder) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) 
 type Registered struct {
 	Type, Name, Parent, Provider string
 	Protect                      bool
-	Inputs                       resource.PropertyMap
+	// Dependencies are the URNs the resource waits for.
+	Dependencies []string
+	Inputs       resource.PropertyMap
 }
 
 // Object is the resource's inputs as plain JSON values, the shape of the
@@ -106,6 +108,7 @@ func Run(t *testing.T, program pulumi.RunFunc) (Deployment, error) {
 		if r.RegisterRPC != nil {
 			reg.Parent = r.RegisterRPC.GetParent()
 			reg.Protect = r.RegisterRPC.GetProtect()
+			reg.Dependencies = r.RegisterRPC.GetDependencies()
 		}
 		d.Resources = append(d.Resources, reg)
 	}
