@@ -10,6 +10,8 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/stretchr/testify/require"
+
+	"github.com/pulumi-bytewax/pulumi-bytewax/internal/objects"
 )
 
 // recorder is a Pulumi mock that keeps every resource registered with it.
@@ -44,16 +46,7 @@ type Registered struct {
 // Kubernetes object the provider will apply, with secrets revealed.
 func (r Registered) Object(t *testing.T) map[string]any {
 	t.Helper()
-	return JSONValue(t, r.Inputs.MapRepl(nil, revealSecrets)).(map[string]any)
-}
-
-// revealSecrets replaces each secret by its value; tests check secrecy on
-// Inputs itself.
-func revealSecrets(v resource.PropertyValue) (any, bool) {
-	if v.IsSecret() {
-		return v.SecretValue().Element.MapRepl(nil, revealSecrets), true
-	}
-	return nil, false
+	return JSONValue(t, objects.FromInputs(r.Inputs)).(map[string]any)
 }
 
 // JSONValue round-trips v through JSON, so that numbers are float64 and maps

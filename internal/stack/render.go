@@ -13,6 +13,8 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"gopkg.in/yaml.v3"
+
+	"github.com/pulumi-bytewax/pulumi-bytewax/internal/objects"
 )
 
 // ProjectConfig is the config the engine hands the program for a stack: the
@@ -77,7 +79,8 @@ func configText(v any) string {
 
 // Render runs Program with the given config without deploying anything and
 // returns the Kubernetes objects it would apply, in a stable order. Secret
-// values are rendered in clear: keep the output private.
+// values are rendered in clear: keep the output private. It sets the
+// process's environment while it runs, so calls must not overlap.
 func Render(root string, config map[string]string) ([]map[string]any, error) {
 	raw, err := json.Marshal(config)
 	if err != nil {
@@ -120,12 +123,7 @@ type renderMocks struct {
 // NewResource records the resource and echoes its inputs as its state.
 func (m *renderMocks) NewResource(args pulumi.MockResourceArgs) (string, resource.PropertyMap, error) {
 	if strings.HasPrefix(args.TypeToken, "kubernetes:") {
-		plain := args.Inputs.MapRepl(nil, func(v resource.PropertyValue) (any, bool) {
-			if v.IsSecret() {
-				return v.SecretValue().Element.Mappable(), true
-			}
-			return nil, false
-		})
+		plain := objects.FromInputs(args.Inputs)
 		m.mu.Lock()
 		m.objects = append(m.objects, plain)
 		m.mu.Unlock()

@@ -192,6 +192,17 @@ var configKeys = map[string]string{
 	"ServiceAccount.Name":                  "serviceAccountName",
 }
 
+// fieldPrefixes are configKeys' fields, longest first, so that "Image.Tag"
+// wins over a shorter match.
+var fieldPrefixes = func() []string {
+	prefixes := make([]string, 0, len(configKeys))
+	for p := range configKeys {
+		prefixes = append(prefixes, p)
+	}
+	sort.Slice(prefixes, func(i, j int) bool { return len(prefixes[i]) > len(prefixes[j]) })
+	return prefixes
+}()
+
 // nestedFields spells the fields inside the env and resources objects as the
 // config does.
 var nestedFields = strings.NewReplacer(".Name", ".name", ".Value", ".value", ".Requests", ".requests", ".Limits", ".limits")
@@ -199,13 +210,7 @@ var nestedFields = strings.NewReplacer(".Name", ".name", ".Value", ".value", ".R
 // ConfigKey names the config key behind a field of the component's args,
 // such as "Env[2].Name" → "bytewax:env[2].name".
 func ConfigKey(field string) string {
-	prefixes := make([]string, 0, len(configKeys))
-	for p := range configKeys {
-		prefixes = append(prefixes, p)
-	}
-	// Longest first, so "Image.Tag" wins over a shorter match.
-	sort.Slice(prefixes, func(i, j int) bool { return len(prefixes[i]) > len(prefixes[j]) })
-	for _, p := range prefixes {
+	for _, p := range fieldPrefixes {
 		rest, ok := strings.CutPrefix(field, p)
 		if !ok || (rest != "" && rest[0] != '.' && rest[0] != '[') {
 			continue

@@ -1,0 +1,18 @@
+// Package objects turns the inputs a program registers for a Kubernetes
+// resource into the plain object the provider would apply.
+package objects
+
+import "github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+
+// FromInputs returns the inputs as plain Go values, with every secret,
+// however deeply nested, replaced by its value.
+func FromInputs(inputs resource.PropertyMap) map[string]any {
+	return inputs.MapRepl(nil, revealSecrets)
+}
+
+func revealSecrets(v resource.PropertyValue) (any, bool) {
+	if v.IsSecret() {
+		return v.SecretValue().Element.MapRepl(nil, revealSecrets), true
+	}
+	return nil, false
+}
