@@ -1,5 +1,5 @@
 # The project's commands. Every target builds the pinned tools it needs on
-# first use (cached outside the clone; a cold build takes 15-20 minutes).
+# first use (cached outside the clone; a cold build takes 20-40 minutes).
 STACK ?= dev
 
 .PHONY: up preview refresh destroy down test unit e2e bench tools cluster-up cluster-down

@@ -5,7 +5,7 @@
 #
 # Everything comes from the Go module proxy and is cached outside the clone,
 # keyed by the pinned versions and the tools' go.sum, so a fresh clone on the
-# same machine reuses it. A cold build takes 15-20 minutes on 2 cores.
+# same machine reuses it. A cold build takes 20-40 minutes on 2 cores.
 #
 # Usage: scripts/tools.sh [--print-path]
 #   --print-path  print the bin directory to put on PATH (building first if needed)
