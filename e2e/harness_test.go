@@ -83,12 +83,7 @@ func newProject(t *testing.T, namespace string, config map[string]string) *proje
 	t.Helper()
 	requireE2E(t)
 	dir := t.TempDir()
-	for _, f := range []string{"Pulumi.yaml", "Pulumi.dev.yaml"} {
-		raw, err := os.ReadFile(filepath.Join(repoRoot, f))
-		require.NoError(t, err)
-		require.NoError(t, os.WriteFile(filepath.Join(dir, f), raw, 0o644))
-	}
-	require.NoError(t, os.CopyFS(filepath.Join(dir, "dataflows"), os.DirFS(filepath.Join(repoRoot, "dataflows"))))
+	require.NoError(t, deploy.CopyProject(repoRoot, dir))
 	p := &project{t: t, dir: dir, namespace: namespace}
 	p.stack = p.open()
 	p.setConfig(map[string]string{"namespace": namespace})

@@ -123,18 +123,10 @@ func render(dir, stackName string) error {
 	if err != nil {
 		return err
 	}
-	cfg, err := stack.ProjectConfig(root, stackName, nil)
+	list, err := stack.RenderList(root, stackName, nil)
 	if err != nil {
 		return err
 	}
-	objects, err := stack.Render(root, cfg)
-	if err != nil {
-		return err
-	}
-	raw, err := json.MarshalIndent(map[string]any{"apiVersion": "v1", "kind": "List", "items": objects}, "", "  ")
-	if err != nil {
-		return err
-	}
-	fmt.Println(string(raw))
+	fmt.Println(string(list))
 	return nil
 }

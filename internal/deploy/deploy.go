@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"strings"
@@ -46,12 +47,30 @@ type Options struct {
 // secrets are encrypted with a passphrase.
 func Backend(projectDir string) (url string, local bool) {
 	if url := os.Getenv("PULUMI_BACKEND_URL"); url != "" {
-		return url, strings.HasPrefix(url, "file://")
+		return url, isFileBackend(url)
 	}
 	if creds, err := workspace.GetStoredCredentials(); err == nil && creds.Current != "" {
 		return creds.Current, false
 	}
 	return "file://" + filepath.Join(projectDir, ".pulumi-state"), true
+}
+
+func isFileBackend(url string) bool { return strings.HasPrefix(url, "file://") }
+
+// CopyProject copies what the program needs of the project in src (the
+// Pulumi files and the dataflows) into dst, to deploy a copy that can be
+// edited and configured without touching the original.
+func CopyProject(src, dst string) error {
+	for _, f := range []string{"Pulumi.yaml", "Pulumi.dev.yaml"} {
+		raw, err := os.ReadFile(filepath.Join(src, f))
+		if err != nil {
+			return err
+		}
+		if err := os.WriteFile(filepath.Join(dst, f), raw, 0o644); err != nil {
+			return err
+		}
+	}
+	return os.CopyFS(filepath.Join(dst, "dataflows"), os.DirFS(filepath.Join(src, "dataflows")))
 }
 
 // Open selects the stack, creating it if needed.
@@ -61,12 +80,10 @@ func Open(ctx context.Context, opts Options) (auto.Stack, error) {
 		return auto.Stack{}, err
 	}
 	env := map[string]string{}
-	for k, v := range opts.Env {
-		env[k] = v
-	}
-	backend, local := Backend(dir)
-	if opts.BackendURL != "" {
-		backend, local = opts.BackendURL, strings.HasPrefix(opts.BackendURL, "file://")
+	maps.Copy(env, opts.Env)
+	backend, local := opts.BackendURL, isFileBackend(opts.BackendURL)
+	if backend == "" {
+		backend, local = Backend(dir)
 	}
 	env["PULUMI_BACKEND_URL"] = backend
 	// Machines without internet access would wait on the update check.

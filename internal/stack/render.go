@@ -108,6 +108,20 @@ func Render(root string, config map[string]string) ([]map[string]any, error) {
 	return rec.objects, nil
 }
 
+// RenderList renders a stack of the project in root, with its config and
+// overrides, as a v1 List that kubectl applies.
+func RenderList(root, stackName string, overrides map[string]any) ([]byte, error) {
+	cfg, err := ProjectConfig(root, stackName, overrides)
+	if err != nil {
+		return nil, err
+	}
+	objects, err := Render(root, cfg)
+	if err != nil {
+		return nil, err
+	}
+	return json.MarshalIndent(map[string]any{"apiVersion": "v1", "kind": "List", "items": objects}, "", "  ")
+}
+
 // applyOrder puts objects before those that refer to them.
 var applyOrder = []string{"Namespace", "Secret", "ServiceAccount", "ConfigMap", "Service", "StatefulSet"}
 

@@ -1,6 +1,7 @@
 package stack
 
 import (
+	"encoding/json"
 	"strconv"
 	"testing"
 
@@ -131,4 +132,19 @@ func TestRenderReturnsTheObjectsInApplyOrder(t *testing.T) {
 	}
 	assert.Equal(t, []any{"Namespace", "ServiceAccount", "ConfigMap", "Service", "StatefulSet"}, kinds)
 	assert.EqualValues(t, 3, pt.Get(t, pt.JSONValue(t, objects[4]), "spec", "replicas"))
+}
+
+func TestRenderListIsAListKubectlApplies(t *testing.T) {
+	raw, err := RenderList(projectRoot, "dev", map[string]any{"namespace": "review"})
+	require.NoError(t, err)
+	var list struct {
+		APIVersion string           `json:"apiVersion"`
+		Kind       string           `json:"kind"`
+		Items      []map[string]any `json:"items"`
+	}
+	require.NoError(t, json.Unmarshal(raw, &list))
+	assert.Equal(t, "v1", list.APIVersion)
+	assert.Equal(t, "List", list.Kind)
+	require.Len(t, list.Items, 5)
+	assert.Equal(t, "review", pt.Get(t, list.Items[4], "metadata", "namespace"))
 }

@@ -6,7 +6,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"flag"
 	"fmt"
 	"os"
@@ -61,16 +60,7 @@ func run() error {
 		return err
 	}
 	defer os.RemoveAll(work)
-	for _, f := range []string{"Pulumi.yaml", "Pulumi.dev.yaml"} {
-		raw, err := os.ReadFile(filepath.Join(root, f))
-		if err != nil {
-			return err
-		}
-		if err := os.WriteFile(filepath.Join(work, f), raw, 0o644); err != nil {
-			return err
-		}
-	}
-	if err := os.CopyFS(filepath.Join(work, "dataflows"), os.DirFS(filepath.Join(root, "dataflows"))); err != nil {
+	if err := deploy.CopyProject(root, work); err != nil {
 		return err
 	}
 
@@ -209,19 +199,11 @@ func up(s auto.Stack, namespace, name string) error {
 
 // writeFloorObjects renders the dev stack's objects for kubectl.
 func writeFloorObjects(work, file string) error {
-	cfg, err := stack.ProjectConfig(work, "dev", map[string]any{"namespace": "bench-floor"})
+	list, err := stack.RenderList(work, "dev", map[string]any{"namespace": "bench-floor"})
 	if err != nil {
 		return err
 	}
-	objects, err := stack.Render(work, cfg)
-	if err != nil {
-		return err
-	}
-	raw, err := json.Marshal(map[string]any{"apiVersion": "v1", "kind": "List", "items": objects})
-	if err != nil {
-		return err
-	}
-	return os.WriteFile(file, raw, 0o644)
+	return os.WriteFile(file, list, 0o644)
 }
 
 func applyFloor(file string) error {
