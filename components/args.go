@@ -1,6 +1,10 @@
 package components
 
-import "github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+import (
+	"io/fs"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
 
 // Defaults used for fields of BytewaxDataflowArgs left at their zero value.
 const (
@@ -17,121 +21,257 @@ const (
 	DefaultKeepAlive         = true
 )
 
+// DefaultExclude are the patterns never shipped unless Files names them
+// outright: secrets (.env), virtual environments, version control data and
+// the caches Python writes on its own, which would change the checksum
+// without changing the dataflow.
+var DefaultExclude = []string{
+	"**/.env", "**/.env.*", "**/.venv", "**/venv", "**/.git",
+	"**/__pycache__", "**/*.pyc",
+}
+
 // BytewaxDataflowArgs configures a BytewaxDataflow. Every field is optional
 // except PythonFile; the zero value of a field means its default.
+//
+// Plain Go fields decide which resources exist or must be known before
+// anything is registered: the name, the files, whether the namespace,
+// account and secrets are created, and the numbers that shape the cluster's
+// peer list. Pulumi inputs carry the values passed through to the objects,
+// so they may come from other resources, stacks or secrets.
+//
+// Every value is validated before any resource is registered when it is
+// known then: plain Go values always, and inputs built from literals
+// (pulumi.String, pulumi.StringMap of pulumi.String, ...). A Pulumi output
+// (another resource's attribute, a secret from config) is checked when it
+// resolves, during preview if it is known then or else during up, with the
+// same messages, and before any child is sent to the cluster: every child
+// waits for those checks. What moves to deploy time then: the namespace and
+// CreateNamespace's reserved names, image references and pull policies,
+// label and annotation syntax and size, resource quantities, pull-secret
+// and account names, and the registry config.json. The duplicate check of
+// two dataflows in one namespace needs a known namespace.
 type BytewaxDataflowArgs struct {
 	// Name of the dataflow. The StatefulSet, the headless Service and the
 	// ConfigMap are named after it, and its pods are <Name>-0 ... <Name>-N.
 	// It must be a DNS-1035 label of at most 52 characters. Defaults to the
 	// Pulumi resource name.
-	Name string
+	Name string `pulumi:"name,optional"`
 
-	// Namespace to deploy into. Defaults to "bytewax".
-	Namespace string
-	// ExistingNamespace uses Namespace as it is: the component neither
-	// creates, labels nor deletes it. Set it when several dataflows share a
-	// namespace or when the namespace is managed elsewhere.
-	ExistingNamespace bool
+	// Namespace to deploy into. Defaults to "bytewax". Pass another
+	// resource's output (ns.Metadata.Name().Elem()) to make every child wait
+	// for it.
+	Namespace pulumi.StringInput `pulumi:"namespace,optional"`
+	// CreateNamespace creates Namespace, labelled to enforce the Pod
+	// Security Standards "restricted" profile, and deletes it with the
+	// stack. Without it the namespace is used as it is: never created,
+	// labelled or deleted. "default" and "kube-*" are never created. The
+	// Kubernetes provider before its upsertExistingObjects option applies
+	// a create to an object that exists: set CreateNamespace only for a
+	// namespace this stack is to own.
+	CreateNamespace bool `pulumi:"createNamespace,optional"`
 
 	// Processes is the number of Bytewax processes (StatefulSet replicas).
-	// Defaults to 1.
-	Processes *int
+	// Defaults to 1. Plain, because the peer list is built from it.
+	Processes *int `pulumi:"processes,optional"`
 	// WorkersPerProcess is the number of worker threads in each process.
 	// Defaults to 1.
-	WorkersPerProcess *int
+	WorkersPerProcess *int `pulumi:"workersPerProcess,optional"`
 
 	// Image runs the dataflow. Defaults to bytewax/bytewax:0.21.1-python3.11,
 	// pulled IfNotPresent.
-	Image Image
+	Image *ImageArgs `pulumi:"image,optional"`
 	// InitImage runs the init-container, which needs sh, cp and tar.
 	// Defaults to busybox:1.37.0, pulled IfNotPresent.
-	InitImage Image
+	InitImage *ImageArgs `pulumi:"initImage,optional"`
 
 	// Directory holds the dataflow's files; Files and PythonFile are
-	// relative to it. Defaults to the program's working directory.
-	Directory string
+	// relative to it. A relative Directory starts at BaseDirectory, never
+	// at the process's working directory. Defaults to BaseDirectory itself.
+	// Directory must lie inside BaseDirectory unless
+	// AllowExternalDirectory is set. Ignored when FS is set.
+	Directory string `pulumi:"directory,optional"`
+	// BaseDirectory is where a relative Directory starts, and the folder it
+	// must stay in: the Pulumi project's root (ctx.RootDirectory()) by
+	// default. Programs that the Automation API runs inline have no project
+	// root and must set it.
+	BaseDirectory string `pulumi:"baseDirectory,optional"`
+	// AllowExternalDirectory accepts an absolute Directory, or one outside
+	// BaseDirectory.
+	AllowExternalDirectory bool `pulumi:"allowExternalDirectory,optional"`
+	// FS, when set, is read instead of Directory, for instance an
+	// embed.FS so that a library ships its dataflow inside its binary. Its
+	// root plays Directory's part. Go programs only.
+	FS fs.FS
 	// Files lists the files and folders to ship, relative to Directory.
 	// Plain files at the top of Directory are stored one per ConfigMap key;
 	// as soon as one entry is a folder or lies in one, everything is shipped
 	// as one gzip tarball that the init-container unpacks. Defaults to the
-	// PythonFile alone.
-	Files []string
+	// PythonFile alone. Symbolic links are followed while they stay inside
+	// Directory; one that leads out of it is an error.
+	Files []string `pulumi:"files,optional"`
+	// Exclude lists glob patterns of slash-separated paths relative to
+	// Directory that are not shipped from the folders Files names, as in a
+	// .dockerignore: "*" within a name, "**" across folders ("**/*.csv"),
+	// and a pattern that matches a folder leaves out all of it. Added to
+	// DefaultExclude.
+	Exclude []string `pulumi:"exclude,optional"`
 	// PythonFile is the file `python -m bytewax.run` starts, relative to
-	// Directory, optionally followed by ":flow" to name the Dataflow
-	// variable or factory. Required.
-	PythonFile string
+	// Directory: "flow.py", "flow.py:name" to name the Dataflow variable, or
+	// "flow.py:factory(args)" to call a function that builds it. Required.
+	PythonFile string `pulumi:"pythonFile"`
 
 	// KeepAlive keeps the container running after the dataflow ends
 	// (BYTEWAX_KEEP_CONTAINER_ALIVE). Defaults to true.
-	KeepAlive *bool
+	KeepAlive *bool `pulumi:"keepAlive,optional"`
 	// Port the processes use to reach each other. Defaults to 9999.
-	Port *int
+	Port *int `pulumi:"port,optional"`
 	// ClusterDomain is the cluster's DNS domain, used in the peer
 	// addresses. Defaults to "cluster.local".
-	ClusterDomain string
+	ClusterDomain string `pulumi:"clusterDomain,optional"`
 
 	// ImagePullSecrets names existing secrets of type
 	// kubernetes.io/dockerconfigjson to pull the images with.
-	ImagePullSecrets []string
+	ImagePullSecrets pulumi.StringArrayInput `pulumi:"imagePullSecrets,optional"`
 	// RegistryCredentials, when set, creates the pull secret as well and
 	// adds it to ImagePullSecrets.
-	RegistryCredentials *RegistryCredentials
+	RegistryCredentials *RegistryCredentialsArgs `pulumi:"registryCredentials,optional"`
 
 	// Env adds environment variables to the dataflow container, before the
 	// BYTEWAX_* variables the component sets (which they may not override).
-	Env []EnvVar
+	// A Value that is a Pulumi output (a secret from config, another
+	// resource's attribute) is stored in a Secret the component owns and
+	// referenced with secretKeyRef, so that it never shows in the
+	// StatefulSet; a literal is written into the StatefulSet as it is.
+	Env []EnvVarArgs `pulumi:"env,optional"`
+	// EnvFrom adds every key of existing Secrets and ConfigMaps as
+	// variables.
+	EnvFrom []EnvFromSourceArgs `pulumi:"envFrom,optional"`
 	// Resources are the dataflow container's requests and limits.
-	Resources Resources
+	Resources *ResourcesArgs `pulumi:"resources,optional"`
 
 	// Labels are added to every object and to the pods.
-	Labels map[string]string
+	Labels pulumi.StringMapInput `pulumi:"labels,optional"`
 	// Annotations are added to every object and to the pods.
-	Annotations map[string]string
+	Annotations pulumi.StringMapInput `pulumi:"annotations,optional"`
 
 	// ServiceAccount the pods run as. By default the component creates one
 	// named <Name>-bytewax.
-	ServiceAccount ServiceAccount
+	ServiceAccount *ServiceAccountArgs `pulumi:"serviceAccount,optional"`
 }
 
-// Image names a container image and how to pull it.
-type Image struct {
-	// Repository, such as "bytewax/bytewax" or "registry.example.com/team/flow".
-	Repository string
-	// Tag, such as "0.21.1-python3.11".
-	Tag string
-	// PullPolicy is Always, IfNotPresent or Never.
-	PullPolicy string
+// ImageArgs names a container image and how to pull it.
+type ImageArgs struct {
+	// Repository, such as "bytewax/bytewax" or "registry.example.com:5000/team/flow".
+	Repository pulumi.StringInput `pulumi:"repository,optional"`
+	// Tag, such as "0.21.1-python3.11". With a Digest and no Tag, the image
+	// is pinned by digest alone.
+	Tag pulumi.StringInput `pulumi:"tag,optional"`
+	// Digest pins the image, such as "sha256:<64 hex digits>"; the tag, if
+	// any, is then informative only.
+	Digest pulumi.StringInput `pulumi:"digest,optional"`
+	// PullPolicy is Always, IfNotPresent or Never. Defaults to IfNotPresent.
+	PullPolicy pulumi.StringInput `pulumi:"pullPolicy,optional"`
 }
 
-// RegistryCredentials describes an image pull secret the component creates.
-type RegistryCredentials struct {
+// RegistryCredentialsArgs describes an image pull secret the component
+// creates.
+type RegistryCredentialsArgs struct {
 	// SecretName of the Secret. Defaults to <Name>-registry.
-	SecretName string
+	SecretName pulumi.StringInput `pulumi:"secretName,optional"`
 	// DockerConfigJSON is the content of a ~/.docker/config.json that
-	// authenticates to the registry. Pass a Pulumi secret (for example
-	// config.RequireSecret): it is stored encrypted in the state and never
-	// shown in plain text.
-	DockerConfigJSON pulumi.StringInput
+	// authenticates to the registry: a JSON object with an "auths" object.
+	// It is stored as a Pulumi secret whatever is passed; pass one anyway
+	// (config.RequireSecret), so that it is never in plain text in the
+	// program's own state either.
+	DockerConfigJSON pulumi.StringInput `pulumi:"dockerConfigJson"`
 }
 
-// EnvVar is an environment variable with a literal value.
-type EnvVar struct {
-	Name  string `json:"name"`
-	Value string `json:"value"`
+// EnvVarArgs is an environment variable of the dataflow container: a Value
+// or a ValueFrom, not both.
+type EnvVarArgs struct {
+	// Name of the variable.
+	Name string `pulumi:"name"`
+	// Value of the variable. A Pulumi output goes through the component's
+	// Secret (see BytewaxDataflowArgs.Env).
+	Value pulumi.StringInput `pulumi:"value,optional"`
+	// ValueFrom reads the value from elsewhere.
+	ValueFrom *EnvVarSourceArgs `pulumi:"valueFrom,optional"`
 }
 
-// Resources are compute requests and limits, as Kubernetes quantities keyed
-// by resource name (for example {"cpu": "500m", "memory": "1Gi"}).
-type Resources struct {
-	Requests map[string]string `json:"requests,omitempty"`
-	Limits   map[string]string `json:"limits,omitempty"`
+// EnvVarSourceArgs is where a variable's value comes from: exactly one of
+// its fields.
+type EnvVarSourceArgs struct {
+	// SecretKeyRef reads a key of an existing Secret.
+	SecretKeyRef *KeyRefArgs `pulumi:"secretKeyRef,optional"`
+	// ConfigMapKeyRef reads a key of an existing ConfigMap.
+	ConfigMapKeyRef *KeyRefArgs `pulumi:"configMapKeyRef,optional"`
+	// FieldRef reads a field of the pod.
+	FieldRef *FieldRefArgs `pulumi:"fieldRef,optional"`
+	// ResourceFieldRef reads a request or limit of the dataflow container.
+	ResourceFieldRef *ResourceFieldRefArgs `pulumi:"resourceFieldRef,optional"`
 }
 
-// ServiceAccount selects the account the pods run as.
-type ServiceAccount struct {
-	// Name of the account. Defaults to <Name>-bytewax.
-	Name string
+// KeyRefArgs selects a key of a Secret or ConfigMap in the dataflow's
+// namespace.
+type KeyRefArgs struct {
+	// Name of the Secret or ConfigMap.
+	Name pulumi.StringInput `pulumi:"name"`
+	// Key in it.
+	Key pulumi.StringInput `pulumi:"key"`
+	// Optional lets the pod start when the object or key is missing.
+	Optional bool `pulumi:"optional,optional"`
+}
+
+// FieldRefArgs selects a field of the pod, such as "metadata.name",
+// "metadata.labels['team']", "spec.nodeName" or "status.podIP".
+type FieldRefArgs struct {
+	// FieldPath of the field.
+	FieldPath string `pulumi:"fieldPath"`
+}
+
+// ResourceFieldRefArgs selects a request or limit of the dataflow
+// container, such as "limits.memory".
+type ResourceFieldRefArgs struct {
+	// Resource is "requests.<name>" or "limits.<name>".
+	Resource string `pulumi:"resource"`
+	// Divisor is the quantity the value is divided by; defaults to 1.
+	Divisor string `pulumi:"divisor,optional"`
+}
+
+// EnvFromSourceArgs adds every key of a Secret or of a ConfigMap (exactly
+// one) as variables.
+type EnvFromSourceArgs struct {
+	// Prefix is put before every key.
+	Prefix string `pulumi:"prefix,optional"`
+	// SecretRef names an existing Secret.
+	SecretRef *ObjectRefArgs `pulumi:"secretRef,optional"`
+	// ConfigMapRef names an existing ConfigMap.
+	ConfigMapRef *ObjectRefArgs `pulumi:"configMapRef,optional"`
+}
+
+// ObjectRefArgs names a Secret or ConfigMap in the dataflow's namespace.
+type ObjectRefArgs struct {
+	// Name of the object.
+	Name pulumi.StringInput `pulumi:"name"`
+	// Optional lets the pod start when the object is missing.
+	Optional bool `pulumi:"optional,optional"`
+}
+
+// ResourcesArgs are compute requests and limits, as Kubernetes quantities
+// keyed by resource name (for example {"cpu": "500m", "memory": "1Gi"}).
+type ResourcesArgs struct {
+	// Requests are reserved for the container.
+	Requests pulumi.StringMapInput `pulumi:"requests,optional"`
+	// Limits cap it; each must be at least its request.
+	Limits pulumi.StringMapInput `pulumi:"limits,optional"`
+}
+
+// ServiceAccountArgs selects the account the pods run as.
+type ServiceAccountArgs struct {
+	// Name of the account. Defaults to <Name>-bytewax; required with
+	// Existing.
+	Name pulumi.StringInput `pulumi:"name,optional"`
 	// Existing uses an account that already exists instead of creating one;
 	// ImagePullSecrets are then the account owner's business.
-	Existing bool
+	Existing bool `pulumi:"existing,optional"`
 }

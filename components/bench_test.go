@@ -29,7 +29,7 @@ func BenchmarkNewBytewaxDataflow(b *testing.B) {
 					for i := range n {
 						name := fmt.Sprintf("flow-%d", i)
 						_, err := NewBytewaxDataflow(ctx, name, &BytewaxDataflowArgs{
-							Namespace: "bench", ExistingNamespace: true, Processes: pulumi.IntRef(3),
+							Namespace: pulumi.String("bench"), Processes: pulumi.IntRef(3),
 							Directory: "testdata/flat", Files: []string{"app.py", "helper.py"}, PythonFile: "app.py",
 						})
 						if err != nil {
@@ -37,7 +37,7 @@ func BenchmarkNewBytewaxDataflow(b *testing.B) {
 						}
 					}
 					return nil
-				}, pulumi.WithMocks("project", "stack", nopMocks{}))
+				}, pulumi.WithMocks("project", "stack", nopMocks{}), func(info *pulumi.RunInfo) { info.RootDirectory = packageDir })
 				if err != nil {
 					b.Fatal(err)
 				}

@@ -9,7 +9,7 @@ import (
 
 // configMapArgs builds the ConfigMap that carries the dataflow's files.
 func configMapArgs(s *dataflowSpec, namespace pulumi.StringInput) *corev1.ConfigMapArgs {
-	args := &corev1.ConfigMapArgs{Metadata: objectMeta(s, s.name, namespace)}
+	args := &corev1.ConfigMapArgs{Metadata: objectMeta(s, pulumi.String(s.name), namespace)}
 	if len(s.files.data) > 0 {
 		args.Data = pulumi.ToStringMap(s.files.data)
 	}

@@ -11,11 +11,14 @@ import (
 const BytewaxDataflowType = "bytewax:index:BytewaxDataflow"
 
 // BytewaxDataflow is a Bytewax dataflow running on Kubernetes as a cluster of
-// processes. Its outputs can be passed to other resources and exported.
+// processes. Its outputs can be passed to other resources and exported; to
+// wait for the whole dataflow, depend on the component itself.
 type BytewaxDataflow struct {
 	pulumi.ResourceState
 
-	// NamespaceName is the namespace the dataflow runs in.
+	// NamespaceName is the namespace the dataflow runs in. When the
+	// component creates the namespace, the output waits for it, so a second
+	// dataflow given it as its Namespace is deployed after it.
 	NamespaceName pulumi.StringOutput `pulumi:"namespaceName"`
 	// StatefulSetName is the name of the StatefulSet, and the prefix of its
 	// pods' names.
@@ -29,30 +32,84 @@ type BytewaxDataflow struct {
 	// PeerAddresses are the processes' addresses, the hostfile's lines.
 	PeerAddresses pulumi.StringArrayOutput `pulumi:"peerAddresses"`
 
-	// Namespace is the created Namespace; nil with ExistingNamespace.
-	Namespace *corev1.Namespace
 	// ConfigMap holds the dataflow's files.
 	ConfigMap *corev1.ConfigMap
 	// Service is the headless Service.
 	Service *corev1.Service
 	// StatefulSet runs the processes.
 	StatefulSet *appsv1.StatefulSet
-	// ServiceAccount is the created account; nil with ServiceAccount.Existing.
-	ServiceAccount *corev1.ServiceAccount
-	// RegistrySecret is the created pull secret; nil without
-	// RegistryCredentials.
-	RegistrySecret *corev1.Secret
+
+	namespace      *corev1.Namespace
+	serviceAccount *corev1.ServiceAccount
+	registrySecret *corev1.Secret
+	envSecret      *corev1.Secret
+}
+
+// Namespace returns the Namespace the component created, and false when it
+// uses one as it is (CreateNamespace unset).
+func (d *BytewaxDataflow) Namespace() (*corev1.Namespace, bool) {
+	return d.namespace, d.namespace != nil
+}
+
+// ServiceAccount returns the account the component created, and false with
+// an existing account.
+func (d *BytewaxDataflow) ServiceAccount() (*corev1.ServiceAccount, bool) {
+	return d.serviceAccount, d.serviceAccount != nil
+}
+
+// RegistrySecret returns the pull secret the component created, and false
+// without RegistryCredentials.
+func (d *BytewaxDataflow) RegistrySecret() (*corev1.Secret, bool) {
+	return d.registrySecret, d.registrySecret != nil
+}
+
+// EnvSecret returns the Secret holding the variables whose values are
+// outputs, and false when there are none.
+func (d *BytewaxDataflow) EnvSecret() (*corev1.Secret, bool) {
+	return d.envSecret, d.envSecret != nil
+}
+
+// projectRoot is the Pulumi project's root folder, or "" when the program
+// has none.
+func projectRoot(ctx *pulumi.Context) string {
+	return ctx.RootDirectory()
+}
+
+// ValidateArgs checks args as NewBytewaxDataflow would, without registering
+// anything, and returns a *ValidationError listing every problem of the
+// values known now. Outputs are checked by NewBytewaxDataflow when they
+// resolve.
+func ValidateArgs(ctx *pulumi.Context, name string, args *BytewaxDataflowArgs) error {
+	s, v := resolve(projectRoot(ctx), name, args)
+	checkNameInUse(ctx, &v.problems, s, false)
+	if !v.ok() {
+		return &ValidationError{Resource: name, Errors: v.errs}
+	}
+	return nil
 }
 
 // NewBytewaxDataflow validates args, then registers the dataflow and its
-// Kubernetes objects as children of one component. Invalid args return a
-// *ValidationError before anything is registered. The options apply to the
-// component; children inherit its provider(s), protection, aliases and
-// transforms through their parent.
+// Kubernetes objects as children of one component.
+//
+// Values known now that are invalid return a *ValidationError before
+// anything is registered; outputs are checked as they resolve, before any
+// child is sent to the cluster (see BytewaxDataflowArgs).
+//
+// The options apply to the component, and reach the children through it as
+// their parent: Provider and Providers, Protect, RetainOnDelete, Aliases,
+// transforms, DeletedWith and IgnoreChanges paths are inherited or apply to
+// the component; DependsOn on the component makes every child wait.
+//
+// Relative paths of args start at BaseDirectory, which defaults to the
+// Pulumi project's root (ctx.RootDirectory()), never at the process's
+// working directory.
 func NewBytewaxDataflow(ctx *pulumi.Context, name string, args *BytewaxDataflowArgs, opts ...pulumi.ResourceOption) (*BytewaxDataflow, error) {
-	s, err := resolve(name, args)
-	if err != nil {
-		return nil, err
+	s, v := resolve(projectRoot(ctx), name, args)
+	if v.ok() {
+		checkNameInUse(ctx, &v.problems, s, true)
+	}
+	if !v.ok() {
+		return nil, &ValidationError{Resource: name, Errors: v.errs}
 	}
 	d := &BytewaxDataflow{}
 	if err := ctx.RegisterComponentResource(BytewaxDataflowType, name, d, opts...); err != nil {
@@ -61,32 +118,44 @@ func NewBytewaxDataflow(ctx *pulumi.Context, name string, args *BytewaxDataflowA
 	// Children are named after the component, so that several dataflows in
 	// one stack never share a URN.
 	child := pulumi.Parent(d)
+	var err error
 
-	var namespace pulumi.StringInput = pulumi.String(s.namespace)
+	// Every child takes the namespace from the gate, so none is applied
+	// before the outputs among the args are checked.
+	namespace := v.gate(name, s.namespace)
 	if s.createNamespace {
-		if d.Namespace, err = corev1.NewNamespace(ctx, name, namespaceArgs(s), child); err != nil {
+		if d.namespace, err = corev1.NewNamespace(ctx, name, namespaceArgs(s, namespace), child); err != nil {
 			return nil, err
 		}
-		namespace = d.Namespace.Metadata.Name().Elem()
+		namespace = d.namespace.Metadata.Name().Elem()
 	}
 	d.NamespaceName = namespace.ToStringOutput()
 
-	if s.registryCredentials != nil {
-		if d.RegistrySecret, err = corev1.NewSecret(ctx, name, registrySecretArgs(s, namespace), child); err != nil {
+	if s.registry != nil {
+		if d.registrySecret, err = corev1.NewSecret(ctx, name, registrySecretArgs(s, namespace), child); err != nil {
 			return nil, err
 		}
 	}
-	pullSecrets := pullSecretRefs(s, d.RegistrySecret)
+	pullSecrets := pullSecretRefs(s, d.registrySecret)
 
-	var serviceAccount pulumi.StringInput = pulumi.String(s.serviceAccountName)
+	var envSecret, envSecretVersion pulumi.StringInput
+	if len(s.secretEnv) > 0 {
+		if d.envSecret, err = corev1.NewSecret(ctx, name+"-env", envSecretArgs(s, namespace), child); err != nil {
+			return nil, err
+		}
+		envSecret = d.envSecret.Metadata.Name().Elem()
+		envSecretVersion = d.envSecret.Metadata.ResourceVersion().Elem()
+	}
+
+	serviceAccount := s.serviceAccountName
 	if s.createServiceAccount {
-		if d.ServiceAccount, err = corev1.NewServiceAccount(ctx, name, serviceAccountArgs(s, namespace, pullSecrets), child); err != nil {
+		if d.serviceAccount, err = corev1.NewServiceAccount(ctx, name, serviceAccountArgs(s, namespace, pullSecrets), child); err != nil {
 			return nil, err
 		}
 		// Referencing the account through its resource makes the
 		// StatefulSet wait for it: without the account, the controller's
 		// first attempts to create pods fail.
-		serviceAccount = d.ServiceAccount.Metadata.Name().Elem()
+		serviceAccount = d.serviceAccount.Metadata.Name().Elem()
 	}
 	d.ServiceAccountName = serviceAccount.ToStringOutput()
 
@@ -101,11 +170,13 @@ func NewBytewaxDataflow(ctx *pulumi.Context, name string, args *BytewaxDataflowA
 	d.ServiceName = d.Service.Metadata.Name().Elem()
 
 	d.StatefulSet, err = appsv1.NewStatefulSet(ctx, name, statefulSetArgs(s, statefulSetInputs{
-		namespace:      namespace,
-		configMap:      d.ConfigMapName,
-		service:        d.ServiceName,
-		serviceAccount: serviceAccount,
-		pullSecrets:    pullSecrets,
+		namespace:        namespace,
+		configMap:        d.ConfigMapName,
+		service:          d.ServiceName,
+		serviceAccount:   serviceAccount,
+		pullSecrets:      pullSecrets,
+		envSecret:        envSecret,
+		envSecretVersion: envSecretVersion,
 	}), child)
 	if err != nil {
 		return nil, err

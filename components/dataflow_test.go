@@ -10,21 +10,31 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	pt "github.com/pulumi-bytewax/pulumi-bytewax/internal/pulumitest"
+	pt "github.com/pulumi-bytewax/pulumi-bytewax/components/bytewaxtest"
 )
 
 const (
-	typeNamespace      = "kubernetes:core/v1:Namespace"
-	typeConfigMap      = "kubernetes:core/v1:ConfigMap"
-	typeService        = "kubernetes:core/v1:Service"
-	typeServiceAccount = "kubernetes:core/v1:ServiceAccount"
-	typeSecret         = "kubernetes:core/v1:Secret"
-	typeStatefulSet    = "kubernetes:apps/v1:StatefulSet"
+	typeNamespace      = pt.Namespace
+	typeConfigMap      = pt.ConfigMap
+	typeService        = pt.Service
+	typeServiceAccount = pt.ServiceAccount
+	typeSecret         = pt.Secret
+	typeStatefulSet    = pt.StatefulSet
 )
+
+// packageDir plays the Pulumi project's root in these tests, so that
+// Directory "testdata/flat" is this package's testdata.
+var packageDir, _ = os.Getwd()
+
+// run runs program under mocks with this package as the project's root.
+func run(t *testing.T, program pulumi.RunFunc) (pt.Deployment, error) {
+	t.Helper()
+	return pt.Run(t, program, pt.WithRootDirectory(packageDir))
+}
 
 func deploy(t *testing.T, name string, args *BytewaxDataflowArgs, opts ...pulumi.ResourceOption) pt.Deployment {
 	t.Helper()
-	d, err := pt.Run(t, func(ctx *pulumi.Context) error {
+	d, err := run(t, func(ctx *pulumi.Context) error {
 		_, err := NewBytewaxDataflow(ctx, name, args, opts...)
 		return err
 	})
@@ -34,12 +44,13 @@ func deploy(t *testing.T, name string, args *BytewaxDataflowArgs, opts ...pulumi
 
 func flatArgs() *BytewaxDataflowArgs {
 	return &BytewaxDataflowArgs{
-		Name:       "wordcount",
-		Namespace:  "streams",
-		Processes:  pulumi.IntRef(2),
-		Directory:  "testdata/flat",
-		Files:      []string{"app.py", "helper.py"},
-		PythonFile: "app.py:flow",
+		Name:            "wordcount",
+		Namespace:       pulumi.String("streams"),
+		CreateNamespace: true,
+		Processes:       pulumi.IntRef(2),
+		Directory:       "testdata/flat",
+		Files:           []string{"app.py", "helper.py"},
+		PythonFile:      "app.py:flow",
 	}
 }
 
@@ -69,9 +80,9 @@ func TestNamespaceEnforcesRestrictedPodSecurity(t *testing.T) {
 	assert.Equal(t, "pulumi", labels["app.kubernetes.io/managed-by"])
 }
 
-func TestExistingNamespaceIsUsedAsIs(t *testing.T) {
+func TestNamespaceIsUsedAsItIsUnlessCreateNamespace(t *testing.T) {
 	args := flatArgs()
-	args.ExistingNamespace = true
+	args.CreateNamespace = false
 	d := deploy(t, "wc", args)
 	assert.Empty(t, d.OfType(typeNamespace))
 	for _, typ := range []string{typeConfigMap, typeService, typeServiceAccount, typeStatefulSet} {
@@ -105,7 +116,7 @@ func TestServiceIsHeadlessAndPublishesNotReadyPeers(t *testing.T) {
 
 func TestServiceAccountCarriesPullSecretsAndNoToken(t *testing.T) {
 	args := flatArgs()
-	args.ImagePullSecrets = []string{"team-registry"}
+	args.ImagePullSecrets = pulumi.ToStringArray([]string{"team-registry"})
 	sa := deploy(t, "wc", args).ByType(t, typeServiceAccount).Object(t)
 	assert.Equal(t, "wordcount-bytewax", pt.Get(t, sa, "metadata", "name"))
 	assert.Equal(t, []any{map[string]any{"name": "team-registry"}}, sa["imagePullSecrets"])
@@ -114,7 +125,7 @@ func TestServiceAccountCarriesPullSecretsAndNoToken(t *testing.T) {
 
 func TestExistingServiceAccountIsNotCreated(t *testing.T) {
 	args := flatArgs()
-	args.ServiceAccount = ServiceAccount{Name: "shared-runner", Existing: true}
+	args.ServiceAccount = &ServiceAccountArgs{Name: pulumi.String("shared-runner"), Existing: true}
 	d := deploy(t, "wc", args)
 	assert.Empty(t, d.OfType(typeServiceAccount))
 	sts := d.ByType(t, typeStatefulSet).Object(t)
@@ -123,8 +134,8 @@ func TestExistingServiceAccountIsNotCreated(t *testing.T) {
 
 func TestRegistryCredentialsBecomeASecretPullSecret(t *testing.T) {
 	args := flatArgs()
-	args.ImagePullSecrets = []string{"other"}
-	args.RegistryCredentials = &RegistryCredentials{DockerConfigJSON: pulumi.String(`{"auths":{}}`)}
+	args.ImagePullSecrets = pulumi.ToStringArray([]string{"other"})
+	args.RegistryCredentials = &RegistryCredentialsArgs{DockerConfigJSON: pulumi.String(`{"auths":{}}`)}
 	d := deploy(t, "wc", args)
 
 	secret := d.ByType(t, typeSecret)
@@ -143,10 +154,10 @@ func TestStatefulSetRunsTheProcesses(t *testing.T) {
 	args := flatArgs()
 	args.WorkersPerProcess = pulumi.IntRef(4)
 	args.KeepAlive = pulumi.BoolRef(false)
-	args.Env = []EnvVar{{Name: "RUST_LOG", Value: "warn"}}
-	args.Resources = Resources{Requests: map[string]string{"cpu": "250m"}, Limits: map[string]string{"memory": "1Gi"}}
-	args.Labels = map[string]string{"team": "data"}
-	args.Annotations = map[string]string{"example.com/owner": "data"}
+	args.Env = []EnvVarArgs{{Name: "RUST_LOG", Value: pulumi.String("warn")}}
+	args.Resources = &ResourcesArgs{Requests: pulumi.StringMap{"cpu": pulumi.String("250m")}, Limits: pulumi.StringMap{"memory": pulumi.String("1Gi")}}
+	args.Labels = pulumi.StringMap{"team": pulumi.String("data")}
+	args.Annotations = pulumi.StringMap{"example.com/owner": pulumi.String("data")}
 	sts := deploy(t, "wc", args).ByType(t, typeStatefulSet).Object(t)
 
 	spec := sts["spec"].(map[string]any)
@@ -219,7 +230,7 @@ func TestStatefulSetRunsTheProcesses(t *testing.T) {
 func TestDefaultsAreApplied(t *testing.T) {
 	dir := t.TempDir()
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "flow.py"), []byte("flow = None\n"), 0o644))
-	d := deploy(t, "orders", &BytewaxDataflowArgs{Directory: dir, PythonFile: "flow.py"})
+	d := deploy(t, "orders", &BytewaxDataflowArgs{BaseDirectory: dir, PythonFile: "flow.py"})
 	sts := d.ByType(t, typeStatefulSet).Object(t)
 	assert.Equal(t, "orders", pt.Get(t, sts, "metadata", "name"), "Name defaults to the resource name")
 	assert.Equal(t, DefaultNamespace, pt.Get(t, sts, "metadata", "namespace"))
@@ -246,7 +257,7 @@ func TestChangingTheFilesChangesThePodTemplate(t *testing.T) {
 	dir := t.TempDir()
 	file := filepath.Join(dir, "flow.py")
 	checksum := func() any {
-		sts := deploy(t, "f", &BytewaxDataflowArgs{Directory: dir, PythonFile: "flow.py"}).ByType(t, typeStatefulSet).Object(t)
+		sts := deploy(t, "f", &BytewaxDataflowArgs{BaseDirectory: dir, PythonFile: "flow.py"}).ByType(t, typeStatefulSet).Object(t)
 		return pt.Get(t, sts, "spec", "template", "metadata", "annotations", filesChecksumAnnotation)
 	}
 	require.NoError(t, os.WriteFile(file, []byte("v = 1\n"), 0o644))
@@ -258,7 +269,7 @@ func TestChangingTheFilesChangesThePodTemplate(t *testing.T) {
 
 func TestOutputsCanBeChained(t *testing.T) {
 	var got map[string]any
-	_, err := pt.Run(t, func(ctx *pulumi.Context) error {
+	_, err := run(t, func(ctx *pulumi.Context) error {
 		d, err := NewBytewaxDataflow(ctx, "wc", flatArgs())
 		if err != nil {
 			return err
@@ -282,7 +293,7 @@ func TestOutputsCanBeChained(t *testing.T) {
 
 func TestStatefulSetWaitsForWhatItRefersTo(t *testing.T) {
 	args := flatArgs()
-	args.RegistryCredentials = &RegistryCredentials{DockerConfigJSON: pulumi.String("{}")}
+	args.RegistryCredentials = &RegistryCredentialsArgs{DockerConfigJSON: pulumi.String(`{"auths":{}}`)}
 	d := deploy(t, "wc", args)
 	deps := d.ByType(t, typeStatefulSet).Dependencies
 	for _, typ := range []string{typeNamespace, typeServiceAccount, typeConfigMap, typeService, typeSecret} {

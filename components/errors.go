@@ -27,16 +27,25 @@ func formatValue(v any) string {
 		return fmt.Sprintf("%q", v)
 	case nil:
 		return "nothing"
+	case secretValue:
+		return "a secret value, not shown"
 	default:
 		return fmt.Sprintf("%v", v)
 	}
 }
 
-// ValidationError lists every problem found in BytewaxDataflowArgs. It is
-// returned before any resource is registered.
+// ValidationError lists every problem found in BytewaxDataflowArgs. Values
+// known up front are checked before any resource is registered, and
+// NewBytewaxDataflow returns the error; outputs are checked when they
+// resolve, and the error then fails the deployment before any child is sent
+// to the cluster.
 type ValidationError struct {
+	// Resource is the component's resource name.
+	Resource string
 	// Errors, in the order of the fields.
 	Errors []*FieldError
+	// Resolved is true for the checks of values that were outputs.
+	Resolved bool
 }
 
 // Error lists every problem, one per line.
@@ -45,7 +54,23 @@ func (e *ValidationError) Error() string {
 	for i, fe := range e.Errors {
 		lines[i] = "  " + fe.Error()
 	}
-	return "invalid BytewaxDataflow arguments:\n" + strings.Join(lines, "\n")
+	what := "invalid BytewaxDataflow arguments"
+	if e.Resource != "" {
+		what += fmt.Sprintf(" for %q", e.Resource)
+	}
+	if e.Resolved {
+		what += " (values that were outputs, checked as they resolved)"
+	}
+	return what + ":\n" + strings.Join(lines, "\n")
+}
+
+// Unwrap returns each *FieldError, so that errors.As finds them.
+func (e *ValidationError) Unwrap() []error {
+	errs := make([]error, len(e.Errors))
+	for i, fe := range e.Errors {
+		errs[i] = fe
+	}
+	return errs
 }
 
 // RenameFields rewrites each error's Field with rename, so that a program
@@ -55,6 +80,9 @@ func (e *ValidationError) RenameFields(rename func(field string) string) {
 		fe.Field = rename(fe.Field)
 	}
 }
+
+// secretValue stands for a value that must not appear in an error.
+type secretValue struct{}
 
 // problems collects FieldErrors while validating.
 type problems struct{ errs []*FieldError }
@@ -70,9 +98,5 @@ func (p *problems) addAll(field string, value any, msgs []string) {
 	}
 }
 
-func (p *problems) err() error {
-	if len(p.errs) == 0 {
-		return nil
-	}
-	return &ValidationError{Errors: p.errs}
-}
+// ok reports whether nothing was found.
+func (p *problems) ok() bool { return len(p.errs) == 0 }

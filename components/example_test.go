@@ -1,47 +1,132 @@
 package components_test
 
 import (
+	"fmt"
+	"sort"
+	"strings"
+	"testing/fstest"
+
 	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes"
+	corev1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/core/v1"
+	metav1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/meta/v1"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/config"
 
 	"github.com/pulumi-bytewax/pulumi-bytewax/components"
+	"github.com/pulumi-bytewax/pulumi-bytewax/components/bytewaxtest"
 )
 
-// A program of your own can deploy several dataflows, with its own provider
-// and options, and chain their outputs.
-func Example() {
-	pulumi.Run(func(ctx *pulumi.Context) error {
+// flows stands for the dataflow files a library would embed with
+// //go:embed; an embed.FS is used the same way.
+var flows = fstest.MapFS{
+	"orders.py":   {Data: []byte("from bytewax.dataflow import Dataflow\nflow = Dataflow('orders')\n")},
+	"payments.py": {Data: []byte("from bytewax.dataflow import Dataflow\nflow = Dataflow('payments')\n")},
+}
+
+// A namespace your program creates is passed as an output: every child of
+// the dataflow then waits for it, without DependsOn.
+func Example_namespaceCreatedByTheProgram() {
+	d, err := bytewaxtest.Record(func(ctx *pulumi.Context) error {
+		ns, err := corev1.NewNamespace(ctx, "streams", &corev1.NamespaceArgs{
+			Metadata: &metav1.ObjectMetaArgs{Name: pulumi.String("streams")},
+		})
+		if err != nil {
+			return err
+		}
+		_, err = components.NewBytewaxDataflow(ctx, "orders", &components.BytewaxDataflowArgs{
+			Namespace:  ns.Metadata.Name().Elem(),
+			Processes:  pulumi.IntRef(2),
+			FS:         flows,
+			PythonFile: "orders.py:flow",
+		})
+		return err
+	})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	var lines []string
+	for _, r := range d.Resources {
+		if r.Type == bytewaxtest.Namespace || !strings.HasPrefix(r.Type, "kubernetes:") {
+			continue
+		}
+		waits := false
+		for _, dep := range r.Dependencies {
+			waits = waits || strings.HasSuffix(dep, "kubernetes:core/v1:Namespace::streams")
+		}
+		meta := r.Plain()["metadata"].(map[string]any)
+		lines = append(lines, fmt.Sprintf("%s %s/%s waits for the namespace: %t", strings.TrimPrefix(r.Type, "kubernetes:"), meta["namespace"], meta["name"], waits))
+	}
+	sort.Strings(lines)
+	fmt.Println(strings.Join(lines, "\n"))
+	// Output:
+	// apps/v1:StatefulSet streams/orders waits for the namespace: true
+	// core/v1:ConfigMap streams/orders waits for the namespace: true
+	// core/v1:Service streams/orders waits for the namespace: true
+	// core/v1:ServiceAccount streams/orders-bytewax waits for the namespace: true
+}
+
+// A secret value, such as one from config.RequireSecret, goes into a
+// Secret the component owns; the StatefulSet only refers to it.
+func Example_secretEnvValue() {
+	d, err := bytewaxtest.Record(func(ctx *pulumi.Context) error {
+		_, err := components.NewBytewaxDataflow(ctx, "orders", &components.BytewaxDataflowArgs{
+			Namespace:       pulumi.String("streams"),
+			CreateNamespace: true,
+			FS:              flows,
+			PythonFile:      "orders.py",
+			Env: []components.EnvVarArgs{
+				{Name: "RUST_LOG", Value: pulumi.String("warn")},
+				{Name: "KAFKA_PASSWORD", Value: config.RequireSecret(ctx, "bytewax:kafkaPassword")},
+			},
+		})
+		return err
+	}, bytewaxtest.WithConfig(map[string]string{"bytewax:kafkaPassword": "hunter2"}, "bytewax:kafkaPassword"))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, r := range d.OfType(bytewaxtest.Secret) {
+		fmt.Printf("Secret %s: stringData is a Pulumi secret: %t\n", r.Name, r.IsSecret("stringData"))
+	}
+	for _, r := range d.OfType(bytewaxtest.StatefulSet) {
+		pod := r.Plain()["spec"].(map[string]any)["template"].(map[string]any)["spec"].(map[string]any)
+		env := pod["containers"].([]any)[0].(map[string]any)["env"].([]any)
+		for _, e := range env[:2] {
+			fmt.Println(e)
+		}
+	}
+	// Output:
+	// Secret orders-env: stringData is a Pulumi secret: true
+	// map[name:RUST_LOG value:warn]
+	// map[name:KAFKA_PASSWORD valueFrom:map[secretKeyRef:map[key:KAFKA_PASSWORD name:orders-env]]]
+}
+
+// Two dataflows share a namespace and an explicit provider; the second
+// takes the namespace from the first's output, so it waits for it.
+func Example_twoDataflowsWithAProvider() {
+	d, err := bytewaxtest.Record(func(ctx *pulumi.Context) error {
 		cluster, err := kubernetes.NewProvider(ctx, "staging", &kubernetes.ProviderArgs{
 			Context: pulumi.String("staging"),
 		})
 		if err != nil {
 			return err
 		}
-		// The first dataflow creates the namespace; it ships a whole
-		// folder, which travels as a tarball.
 		orders, err := components.NewBytewaxDataflow(ctx, "orders", &components.BytewaxDataflowArgs{
-			Namespace:         "streams",
-			Processes:         pulumi.IntRef(3),
-			WorkersPerProcess: pulumi.IntRef(2),
-			Directory:         "flows/orders",
-			Files:             []string{"."},
-			PythonFile:        "main.py:flow",
-			RegistryCredentials: &components.RegistryCredentials{
-				DockerConfigJSON: config.New(ctx, "").RequireSecret("dockerConfigJson"),
-			},
-		}, pulumi.Provider(cluster), pulumi.Protect(true))
+			Namespace:       pulumi.String("streams"),
+			CreateNamespace: true,
+			Processes:       pulumi.IntRef(3),
+			FS:              flows,
+			PythonFile:      "orders.py",
+		}, pulumi.Provider(cluster))
 		if err != nil {
 			return err
 		}
-		// The second one shares it.
 		payments, err := components.NewBytewaxDataflow(ctx, "payments", &components.BytewaxDataflowArgs{
-			Namespace:         "streams",
-			ExistingNamespace: true,
-			Directory:         "flows/payments",
-			PythonFile:        "payments.py",
-			Env:               []components.EnvVar{{Name: "RUST_LOG", Value: "warn"}},
-		}, pulumi.Provider(cluster), pulumi.DependsOn([]pulumi.Resource{orders.Namespace}))
+			Namespace:  orders.NamespaceName,
+			FS:         flows,
+			PythonFile: "payments.py",
+		}, pulumi.Provider(cluster))
 		if err != nil {
 			return err
 		}
@@ -49,4 +134,27 @@ func Example() {
 		ctx.Export("paymentsStatefulSet", payments.StatefulSetName)
 		return nil
 	})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	var lines []string
+	for _, r := range d.Resources {
+		if strings.HasPrefix(r.Type, "kubernetes:") && r.Type != "pulumi:providers:kubernetes" {
+			provider, _, _ := strings.Cut(r.Provider[strings.LastIndex(r.Provider, "::")+2:], "-")
+			lines = append(lines, fmt.Sprintf("%s %s via provider %s", strings.TrimPrefix(r.Type, "kubernetes:"), r.Name, provider))
+		}
+	}
+	sort.Strings(lines)
+	fmt.Println(strings.Join(lines, "\n"))
+	// Output:
+	// apps/v1:StatefulSet orders via provider staging
+	// apps/v1:StatefulSet payments via provider staging
+	// core/v1:ConfigMap orders via provider staging
+	// core/v1:ConfigMap payments via provider staging
+	// core/v1:Namespace orders via provider staging
+	// core/v1:Service orders via provider staging
+	// core/v1:Service payments via provider staging
+	// core/v1:ServiceAccount orders via provider staging
+	// core/v1:ServiceAccount payments via provider staging
 }

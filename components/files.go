@@ -8,10 +8,7 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"fmt"
-	"io/fs"
-	"os"
 	"path"
-	"path/filepath"
 	"sort"
 	"strings"
 	"time"
@@ -35,84 +32,6 @@ type dataflowFiles struct {
 	// paths are the shipped files, slash-separated and relative to the
 	// directory, sorted.
 	paths []string
-}
-
-// sourceFile is one file read from disk.
-type sourceFile struct {
-	path    string // slash-separated, relative to the directory
-	content []byte
-	mode    fs.FileMode
-}
-
-// skippedDir reports folders that are never shipped: caches Python writes
-// on its own and version control data, which would change the checksum
-// without changing the dataflow.
-func skippedDir(name string) bool {
-	return name == "__pycache__" || name == ".git"
-}
-
-// readEntries reads every file named by entries, walking folders, in path
-// order. Entries must be local paths under dir.
-func readEntries(dir string, entries []string) ([]sourceFile, error) {
-	seen := map[string]bool{}
-	var files []sourceFile
-	add := func(rel string) error {
-		if seen[rel] {
-			return nil
-		}
-		full := filepath.Join(dir, filepath.FromSlash(rel))
-		info, err := os.Stat(full)
-		if err != nil {
-			return err
-		}
-		if !info.Mode().IsRegular() {
-			return nil
-		}
-		content, err := os.ReadFile(full)
-		if err != nil {
-			return err
-		}
-		seen[rel] = true
-		files = append(files, sourceFile{path: rel, content: content, mode: info.Mode()})
-		return nil
-	}
-	for _, entry := range entries {
-		root := filepath.Join(dir, filepath.FromSlash(entry))
-		info, err := os.Stat(root)
-		if err != nil {
-			return nil, err
-		}
-		if !info.IsDir() {
-			if err := add(path.Clean(filepath.ToSlash(entry))); err != nil {
-				return nil, err
-			}
-			continue
-		}
-		err = filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
-			if err != nil {
-				return err
-			}
-			if d.IsDir() {
-				if p != root && skippedDir(d.Name()) {
-					return filepath.SkipDir
-				}
-				return nil
-			}
-			if strings.HasSuffix(d.Name(), ".pyc") {
-				return nil
-			}
-			rel, err := filepath.Rel(dir, p)
-			if err != nil {
-				return err
-			}
-			return add(filepath.ToSlash(rel))
-		})
-		if err != nil {
-			return nil, err
-		}
-	}
-	sort.Slice(files, func(i, j int) bool { return files[i].path < files[j].path })
-	return files, nil
 }
 
 // nested reports whether any file lies in a folder, which a ConfigMap key

@@ -7,7 +7,9 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
+	"testing/fstest"
 	"time"
 
 	"github.com/stretchr/testify/assert"
@@ -37,9 +39,9 @@ func tarEntries(t *testing.T, tarball []byte) []*tar.Header {
 
 func packDir(t *testing.T, dir string) *dataflowFiles {
 	t.Helper()
-	files, err := readEntries(dir, []string{"."})
-	require.NoError(t, err)
-	packed, err := packFiles(files)
+	c := newCollector(dirSource{root: dir, shown: dir}, DefaultExclude)
+	require.NoError(t, c.add("."))
+	packed, err := packFiles(c.sorted())
 	require.NoError(t, err)
 	return packed
 }
@@ -98,3 +100,147 @@ func TestFlatFilesStayReadableKeys(t *testing.T) {
 }
 
 var time1990 = time.Date(1990, 1, 1, 0, 0, 0, 0, time.UTC)
+
+// writeTree writes files (path → content) under dir.
+func writeTree(t *testing.T, dir string, files map[string]string) {
+	t.Helper()
+	for name, content := range files {
+		full := filepath.Join(dir, filepath.FromSlash(name))
+		require.NoError(t, os.MkdirAll(filepath.Dir(full), 0o755))
+		require.NoError(t, os.WriteFile(full, []byte(content), 0o644))
+	}
+}
+
+// shipped returns the paths a dataflow of the project in root ships, or
+// the error.
+func shipped(t *testing.T, root string, args *BytewaxDataflowArgs) ([]string, error) {
+	t.Helper()
+	s, v := resolve(root, "flow", args)
+	if !v.ok() {
+		return nil, &ValidationError{Errors: v.errs}
+	}
+	return s.files.paths, nil
+}
+
+func TestSecretsAndJunkAreNotShipped(t *testing.T) {
+	root := t.TempDir()
+	writeTree(t, root, map[string]string{
+		"flow/app.py":                      "flow = None\n",
+		"flow/lib/util.py":                 "",
+		"flow/.env":                        "PASSWORD=hunter2\n",
+		"flow/.env.local":                  "PASSWORD=hunter2\n",
+		"flow/lib/.env":                    "PASSWORD=hunter2\n",
+		"flow/.venv/lib/site.py":           "",
+		"flow/venv/bin/python":             "",
+		"flow/.git/HEAD":                   "",
+		"flow/lib/__pycache__/util.pyc":    "",
+		"flow/stale.pyc":                   "",
+		"flow/data/big.csv":                "1,2\n",
+		"flow/data/keep.json":              "{}",
+		"flow/notes/draft.tmp":             "",
+		"flow/notes/deep/more/scratch.tmp": "",
+	})
+	paths, err := shipped(t, root, &BytewaxDataflowArgs{
+		Directory: "flow", Files: []string{"."}, PythonFile: "app.py",
+		Exclude: []string{"data/*.csv", "**/*.tmp"},
+	})
+	require.NoError(t, err)
+	assert.Equal(t, []string{"app.py", "data/keep.json", "lib/util.py"}, paths)
+
+	paths, err = shipped(t, root, &BytewaxDataflowArgs{
+		Directory: "flow", Files: []string{"app.py", ".env"}, PythonFile: "app.py",
+	})
+	require.NoError(t, err)
+	assert.Equal(t, []string{".env", "app.py"}, paths, "a file named outright is shipped")
+}
+
+func TestSymbolicLinksStayInsideTheDirectory(t *testing.T) {
+	root := t.TempDir()
+	writeTree(t, root, map[string]string{
+		"flow/app.py":         "flow = None\n",
+		"flow/shared/util.py": "",
+		"outside/secret.txt":  "hunter2",
+	})
+	flow := filepath.Join(root, "flow")
+	require.NoError(t, os.Symlink("shared/util.py", filepath.Join(flow, "util.py")))
+	require.NoError(t, os.Symlink("shared", filepath.Join(flow, "lib")))
+	paths, err := shipped(t, root, &BytewaxDataflowArgs{Directory: "flow", Files: []string{"."}, PythonFile: "app.py"})
+	require.NoError(t, err)
+	assert.Equal(t, []string{"app.py", "lib/util.py", "shared/util.py", "util.py"}, paths, "links inside are followed, never dropped")
+
+	for _, tt := range []struct{ name, target, want string }{
+		{"file outside", "/etc/passwd", "passwd.txt is a symbolic link to /etc/passwd, outside the folder"},
+		{"folder outside", "/etc", "etc is a symbolic link to /etc, outside the folder"},
+		{"relative escape", "../outside/secret.txt", "secret.txt is a symbolic link to ../outside/secret.txt, outside the folder"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			writeTree(t, dir, map[string]string{"flow/app.py": "", "outside/secret.txt": "hunter2"})
+			link := filepath.Join(dir, "flow", filepath.Base(tt.want[:strings.Index(tt.want, " ")]))
+			require.NoError(t, os.Symlink(tt.target, link))
+			_, err := shipped(t, dir, &BytewaxDataflowArgs{Directory: "flow", Files: []string{"."}, PythonFile: "app.py"})
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), "Files[0]: must name a file or folder in Directory: "+link+tt.want[strings.Index(tt.want, " "):])
+		})
+	}
+
+	t.Run("loop", func(t *testing.T) {
+		dir := t.TempDir()
+		writeTree(t, dir, map[string]string{"flow/app.py": ""})
+		require.NoError(t, os.Symlink(".", filepath.Join(dir, "flow", "again")))
+		_, err := shipped(t, dir, &BytewaxDataflowArgs{Directory: "flow", Files: []string{"."}, PythonFile: "app.py"})
+		require.Error(t, err)
+		assert.Contains(t, err.Error(), "leads back to")
+	})
+
+	t.Run("python file as a link outside", func(t *testing.T) {
+		dir := t.TempDir()
+		writeTree(t, dir, map[string]string{"outside/app.py": ""})
+		require.NoError(t, os.Mkdir(filepath.Join(dir, "flow"), 0o755))
+		require.NoError(t, os.Symlink("../outside/app.py", filepath.Join(dir, "flow", "app.py")))
+		_, err := shipped(t, dir, &BytewaxDataflowArgs{Directory: "flow", PythonFile: "app.py"})
+		require.Error(t, err)
+		assert.Contains(t, err.Error(), "PythonFile: must name a file in Directory: "+filepath.Join(dir, "flow", "app.py")+" is a symbolic link to ../outside/app.py")
+	})
+
+	t.Run("directory as a link outside the project", func(t *testing.T) {
+		dir, elsewhere := t.TempDir(), t.TempDir()
+		writeTree(t, elsewhere, map[string]string{"app.py": ""})
+		require.NoError(t, os.Symlink(elsewhere, filepath.Join(dir, "flow")))
+		_, err := shipped(t, dir, &BytewaxDataflowArgs{Directory: "flow", PythonFile: "app.py"})
+		require.Error(t, err)
+		assert.Contains(t, err.Error(), "Directory: must lie inside the project's root "+dir)
+		paths, err := shipped(t, dir, &BytewaxDataflowArgs{Directory: "flow", PythonFile: "app.py", AllowExternalDirectory: true})
+		require.NoError(t, err, "unless the program asks for it")
+		assert.Equal(t, []string{"app.py"}, paths)
+	})
+}
+
+func TestRelativeDirectoriesStartAtTheProjectRootNotTheWorkingDirectory(t *testing.T) {
+	root := t.TempDir()
+	writeTree(t, root, map[string]string{"testdata/flat/app.py": "from the project\n"})
+	s, v := resolve(root, "flow", &BytewaxDataflowArgs{Directory: "testdata/flat", PythonFile: "app.py"})
+	require.True(t, v.ok(), "%v", v.errs)
+	assert.Equal(t, map[string]string{"app.py": "from the project\n"}, s.files.data, "the project's file, not this package's testdata")
+
+	_, v = resolve("", "flow", &BytewaxDataflowArgs{Directory: "testdata/flat", PythonFile: "app.py"})
+	require.Len(t, v.errs, 1)
+	assert.Equal(t, "BaseDirectory", v.errs[0].Field, "without a project root, relative paths are refused")
+	assert.Contains(t, v.errs[0].Error(), "relative paths never start at the working directory")
+}
+
+func TestFilesFromAnFS(t *testing.T) {
+	fsys := fstest.MapFS{
+		"flow.py":               {Data: []byte("flow = None\n")},
+		"lib/util.py":           {Data: []byte("")},
+		"lib/__pycache__/x.pyc": {Data: []byte{1}},
+		".env":                  {Data: []byte("SECRET=1")},
+	}
+	paths, err := shipped(t, "", &BytewaxDataflowArgs{FS: fsys, Files: []string{"."}, PythonFile: "flow.py:flow"})
+	require.NoError(t, err, "an FS needs no project root")
+	assert.Equal(t, []string{"flow.py", "lib/util.py"}, paths)
+
+	_, err = shipped(t, "", &BytewaxDataflowArgs{FS: fsys, PythonFile: "main.py"})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "PythonFile: must name a file in Directory: FS:main.py does not exist")
+}

@@ -45,14 +45,14 @@ func peerAddresses(statefulSet, service, namespace, clusterDomain string, port, 
 // each ConfigMap key, or the tarball unpacked. It names the keys instead of
 // copying the whole mount, which also holds the ConfigMap volume's hidden
 // "..data" links.
-func hostfileScript(s *dataflowSpec, paths scriptPaths) string {
+func hostfileScript(s *dataflowSpec, namespace string, paths scriptPaths) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "set -eu\n")
 	fmt.Fprintf(&b, "# One address per process: <pod>.<service>.<namespace>.svc.<domain>:<port>.\n")
 	fmt.Fprintf(&b, ": > %s\n", paths.hostfile)
 	fmt.Fprintf(&b, "i=0\n")
 	fmt.Fprintf(&b, "while [ \"$i\" -lt \"$%s\" ]; do\n", replicasEnvName)
-	fmt.Fprintf(&b, "  echo \"%s\" >> %s\n", peerAddress(s.name, s.name, s.namespace, s.clusterDomain, s.port, "$i"), paths.hostfile)
+	fmt.Fprintf(&b, "  echo \"%s\" >> %s\n", peerAddress(s.name, s.name, namespace, s.clusterDomain, s.port, "$i"), paths.hostfile)
 	fmt.Fprintf(&b, "  i=$((i + 1))\n")
 	fmt.Fprintf(&b, "done\n")
 	fmt.Fprintf(&b, "# The dataflow's files, into the writable working directory.\n")

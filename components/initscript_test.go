@@ -77,11 +77,10 @@ func TestInitScriptWritesHostfileAndWorkingDirectory(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			s, err := resolve("flow", &BytewaxDataflowArgs{
-				Namespace: "streams", Processes: pulumi.IntRef(tt.processes), ClusterDomain: "k8s.internal",
+			s := mustResolve(t, &BytewaxDataflowArgs{
+				Namespace: pulumi.String("streams"), Processes: pulumi.IntRef(tt.processes), ClusterDomain: "k8s.internal",
 				Port: pulumi.IntRef(7000), Directory: tt.dir, Files: tt.files, PythonFile: tt.python,
 			})
-			require.NoError(t, err)
 			root := t.TempDir()
 			paths := scriptPaths{
 				hostfile: filepath.Join(root, "hostfile.txt"),
@@ -90,7 +89,7 @@ func TestInitScriptWritesHostfileAndWorkingDirectory(t *testing.T) {
 			}
 			require.NoError(t, os.Mkdir(paths.workDir, 0o755))
 
-			cmd := exec.Command(sh, "-c", hostfileScript(s, paths))
+			cmd := exec.Command(sh, "-c", hostfileScript(s, "streams", paths))
 			cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "BYTEWAX_REPLICAS=" + strconv.Itoa(tt.processes)}
 			out, err := cmd.CombinedOutput()
 			require.NoError(t, err, "%s", out)
@@ -106,12 +105,20 @@ func TestInitScriptWritesHostfileAndWorkingDirectory(t *testing.T) {
 }
 
 func TestInitScriptFailsLoudlyWhenAFileIsMissing(t *testing.T) {
-	s, err := resolve("flow", &BytewaxDataflowArgs{Directory: "testdata/flat", PythonFile: "app.py"})
-	require.NoError(t, err)
+	s := mustResolve(t, &BytewaxDataflowArgs{Directory: "testdata/flat", PythonFile: "app.py"})
 	root := t.TempDir()
-	cmd := exec.Command("sh", "-c", hostfileScript(s, scriptPaths{
+	cmd := exec.Command("sh", "-c", hostfileScript(s, "bytewax", scriptPaths{
 		hostfile: filepath.Join(root, "hostfile.txt"), source: filepath.Join(root, "empty"), workDir: root,
 	}))
 	cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "BYTEWAX_REPLICAS=1"}
 	assert.Error(t, cmd.Run(), "a pod must not start without its code")
+}
+
+// mustResolve resolves args for the dataflow "flow", with this package as
+// the project's root, failing the test on any problem.
+func mustResolve(t *testing.T, args *BytewaxDataflowArgs) *dataflowSpec {
+	t.Helper()
+	s, v := resolve(packageDir, "flow", args)
+	require.True(t, v.ok(), "%v", v.errs)
+	return s
 }

@@ -16,9 +16,15 @@ const (
 	labelManagedBy = "app.kubernetes.io/managed-by"
 )
 
-// filesChecksumAnnotation on the pod template changes whenever the files do,
-// which makes the StatefulSet roll its pods onto the new code.
-const filesChecksumAnnotation = "bytewax.io/files-checksum"
+// Annotations of the pod template. Each changes whenever what it stands
+// for does, which makes the StatefulSet roll its pods.
+const (
+	// filesChecksumAnnotation is a checksum of the dataflow's files.
+	filesChecksumAnnotation = "bytewax.io/files-checksum"
+	// envSecretVersionAnnotation is the resourceVersion of the env Secret,
+	// which changes with its values without revealing anything of them.
+	envSecretVersionAnnotation = "bytewax.io/env-secret-version"
+)
 
 // selectorLabels pick the dataflow's pods. They are immutable on a
 // StatefulSet, so they hold only what never changes: the app and the name.
@@ -26,46 +32,68 @@ func selectorLabels(s *dataflowSpec) map[string]string {
 	return map[string]string{labelName: "bytewax", labelInstance: s.name}
 }
 
-// objectLabels go on every object the component creates.
-func objectLabels(s *dataflowSpec) map[string]string {
-	labels := maps.Clone(s.labels)
-	if labels == nil {
-		labels = map[string]string{}
-	}
-	maps.Copy(labels, selectorLabels(s))
-	labels[labelComponent] = "dataflow"
-	labels[labelManagedBy] = "pulumi"
-	if len(validation.IsValidLabelValue(s.image.Tag)) == 0 {
-		labels[labelVersion] = s.image.Tag
-	}
-	return labels
+// objectLabels go on every object the component creates: the user's, the
+// selector, and the recommended labels, with the image tag as the version
+// when it is a valid label value.
+func objectLabels(s *dataflowSpec) pulumi.StringMapInput {
+	return pulumi.All(labelsOrEmpty(s.labels), stringOr(s.image.tag, "")).ApplyT(func(v []any) map[string]string {
+		out := maps.Clone(asMap(v[0]))
+		if out == nil {
+			out = map[string]string{}
+		}
+		maps.Copy(out, selectorLabels(s))
+		out[labelComponent] = "dataflow"
+		out[labelManagedBy] = "pulumi"
+		if tag := v[1].(string); tag != "" && len(validation.IsValidLabelValue(tag)) == 0 {
+			out[labelVersion] = tag
+		}
+		return out
+	}).(pulumi.StringMapOutput)
 }
 
-// podLabels go on the pods: the selector and the user's labels.
-func podLabels(s *dataflowSpec) map[string]string {
-	labels := maps.Clone(s.labels)
-	if labels == nil {
-		labels = map[string]string{}
-	}
-	maps.Copy(labels, selectorLabels(s))
-	return labels
+// podLabels go on the pods: the user's labels and the selector.
+func podLabels(s *dataflowSpec) pulumi.StringMapInput {
+	return labelsOrEmpty(s.labels).ToStringMapOutput().ApplyT(func(user map[string]string) map[string]string {
+		out := maps.Clone(user)
+		if out == nil {
+			out = map[string]string{}
+		}
+		maps.Copy(out, selectorLabels(s))
+		return out
+	}).(pulumi.StringMapOutput)
 }
 
-// podAnnotations go on the pods: the user's and the files' checksum.
-func podAnnotations(s *dataflowSpec) map[string]string {
-	annotations := maps.Clone(s.annotations)
-	if annotations == nil {
-		annotations = map[string]string{}
-	}
-	annotations[filesChecksumAnnotation] = s.files.checksum()
-	return annotations
+// podAnnotations go on the pods: the user's, the files' checksum, and the
+// env Secret's version when there is one.
+func podAnnotations(s *dataflowSpec, envSecretVersion pulumi.StringInput) pulumi.StringMapInput {
+	return pulumi.All(labelsOrEmpty(s.annotations), stringOr(envSecretVersion, "")).ApplyT(func(v []any) map[string]string {
+		out := maps.Clone(asMap(v[0]))
+		if out == nil {
+			out = map[string]string{}
+		}
+		out[filesChecksumAnnotation] = s.files.checksum()
+		if version := v[1].(string); envSecretVersion != nil {
+			out[envSecretVersionAnnotation] = version
+		}
+		return out
+	}).(pulumi.StringMapOutput)
 }
 
-// optionalStringMap is nil for an empty map, so that the object carries no
+func labelsOrEmpty(m pulumi.StringMapInput) pulumi.StringMapInput {
+	if isNil(m) {
+		return pulumi.StringMap{}
+	}
+	return m
+}
+
+// optionalMap is nil for a literal empty map, so that the object carries no
 // empty field the user did not ask for.
-func optionalStringMap(m map[string]string) pulumi.StringMapInput {
-	if len(m) == 0 {
+func optionalMap(m pulumi.StringMapInput) pulumi.StringMapInput {
+	if isNil(m) {
 		return nil
 	}
-	return pulumi.ToStringMap(m)
+	if known, ok := knownValue(m); ok && len(known.(map[string]string)) == 0 {
+		return nil
+	}
+	return m
 }

@@ -10,25 +10,26 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	pt "github.com/pulumi-bytewax/pulumi-bytewax/internal/pulumitest"
+	pt "github.com/pulumi-bytewax/pulumi-bytewax/components/bytewaxtest"
 )
 
 func TestTwoDataflowsShareAStackANamespaceAndAProvider(t *testing.T) {
-	d, err := pt.Run(t, func(ctx *pulumi.Context) error {
+	d, err := run(t, func(ctx *pulumi.Context) error {
 		k8s, err := kubernetes.NewProvider(ctx, "cluster", &kubernetes.ProviderArgs{})
 		if err != nil {
 			return err
 		}
 		first := flatArgs()
 		first.Name = "orders"
-		second := flatArgs()
-		second.Name = "payments"
-		second.ExistingNamespace = true
 		a, err := NewBytewaxDataflow(ctx, "orders", first, pulumi.Provider(k8s))
 		if err != nil {
 			return err
 		}
-		_, err = NewBytewaxDataflow(ctx, "payments", second, pulumi.Provider(k8s), pulumi.DependsOn([]pulumi.Resource{a}))
+		second := flatArgs()
+		second.Name = "payments"
+		second.CreateNamespace = false
+		second.Namespace = a.NamespaceName
+		_, err = NewBytewaxDataflow(ctx, "payments", second, pulumi.Provider(k8s))
 		return err
 	})
 	require.NoError(t, err)
@@ -58,7 +59,7 @@ func TestTwoDataflowsShareAStackANamespaceAndAProvider(t *testing.T) {
 
 func TestProtectReachesTheChildren(t *testing.T) {
 	rec := map[string]bool{}
-	d, err := pt.Run(t, func(ctx *pulumi.Context) error {
+	d, err := run(t, func(ctx *pulumi.Context) error {
 		_, err := NewBytewaxDataflow(ctx, "wc", flatArgs(), pulumi.Protect(true))
 		return err
 	})

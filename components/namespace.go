@@ -16,25 +16,28 @@ var podSecurityLabels = map[string]string{
 	"pod-security.kubernetes.io/warn":    "restricted",
 }
 
-// namespaceArgs builds the Namespace the component creates.
-func namespaceArgs(s *dataflowSpec) *corev1.NamespaceArgs {
-	labels := objectLabels(s)
-	maps.Copy(labels, podSecurityLabels)
+// namespaceArgs builds the Namespace the component creates when asked to.
+func namespaceArgs(s *dataflowSpec, name pulumi.StringInput) *corev1.NamespaceArgs {
+	labels := objectLabels(s).ToStringMapOutput().ApplyT(func(l map[string]string) map[string]string {
+		out := maps.Clone(l)
+		maps.Copy(out, podSecurityLabels)
+		return out
+	}).(pulumi.StringMapOutput)
 	return &corev1.NamespaceArgs{
 		Metadata: &metav1.ObjectMetaArgs{
-			Name:        pulumi.String(s.namespace),
-			Labels:      pulumi.ToStringMap(labels),
-			Annotations: optionalStringMap(s.annotations),
+			Name:        name,
+			Labels:      labels,
+			Annotations: optionalMap(s.annotations),
 		},
 	}
 }
 
 // objectMeta is the metadata of every namespaced object of the dataflow.
-func objectMeta(s *dataflowSpec, name string, namespace pulumi.StringInput) *metav1.ObjectMetaArgs {
+func objectMeta(s *dataflowSpec, name, namespace pulumi.StringInput) *metav1.ObjectMetaArgs {
 	return &metav1.ObjectMetaArgs{
-		Name:        pulumi.String(name),
+		Name:        name,
 		Namespace:   namespace,
-		Labels:      pulumi.ToStringMap(objectLabels(s)),
-		Annotations: optionalStringMap(s.annotations),
+		Labels:      objectLabels(s),
+		Annotations: optionalMap(s.annotations),
 	}
 }

@@ -6,13 +6,29 @@ import (
 )
 
 // registrySecretArgs builds the image pull secret from the registry
-// credentials. The value stays a Pulumi secret end to end.
+// credentials. The value is a Pulumi secret whatever the caller passed.
 func registrySecretArgs(s *dataflowSpec, namespace pulumi.StringInput) *corev1.SecretArgs {
 	return &corev1.SecretArgs{
-		Metadata: objectMeta(s, s.registryCredentials.SecretName, namespace),
+		Metadata: objectMeta(s, s.registry.secretName, namespace),
 		Type:     pulumi.String("kubernetes.io/dockerconfigjson"),
 		StringData: pulumi.StringMap{
-			".dockerconfigjson": pulumi.ToSecret(s.registryCredentials.DockerConfigJSON.ToStringOutput()).(pulumi.StringOutput),
+			".dockerconfigjson": pulumi.ToSecret(s.registry.dockerConfigJSON.ToStringOutput()).(pulumi.StringOutput),
 		},
+	}
+}
+
+// envSecretArgs builds the Secret that holds the variables whose values
+// are outputs, keyed by variable name. Its data is a Pulumi secret, so it
+// is encrypted in the state and masked in diffs, while the StatefulSet only
+// refers to it.
+func envSecretArgs(s *dataflowSpec, namespace pulumi.StringInput) *corev1.SecretArgs {
+	data := pulumi.StringMap{}
+	for _, e := range s.secretEnv {
+		data[e.Name] = e.Value
+	}
+	return &corev1.SecretArgs{
+		Metadata:   objectMeta(s, pulumi.String(s.envSecretName()), namespace),
+		Type:       pulumi.String("Opaque"),
+		StringData: pulumi.ToSecret(data).(pulumi.StringMapOutput),
 	}
 }

@@ -9,7 +9,7 @@ import (
 // name its peers dial.
 func serviceArgs(s *dataflowSpec, namespace pulumi.StringInput) *corev1.ServiceArgs {
 	return &corev1.ServiceArgs{
-		Metadata: objectMeta(s, s.name, namespace),
+		Metadata: objectMeta(s, pulumi.String(s.name), namespace),
 		Spec: &corev1.ServiceSpecArgs{
 			ClusterIP: pulumi.String("None"),
 			// Peers connect while the cluster forms, before any pod is

@@ -8,7 +8,7 @@ import (
 // serviceAccountArgs builds the account the pods run as. It carries the pull
 // secrets; the dataflow never talks to the Kubernetes API, so no token is
 // mounted.
-func serviceAccountArgs(s *dataflowSpec, namespace pulumi.StringInput, pullSecrets corev1.LocalObjectReferenceArray) *corev1.ServiceAccountArgs {
+func serviceAccountArgs(s *dataflowSpec, namespace pulumi.StringInput, pullSecrets corev1.LocalObjectReferenceArrayInput) *corev1.ServiceAccountArgs {
 	return &corev1.ServiceAccountArgs{
 		Metadata:                     objectMeta(s, s.serviceAccountName, namespace),
 		ImagePullSecrets:             pullSecrets,
@@ -16,17 +16,31 @@ func serviceAccountArgs(s *dataflowSpec, namespace pulumi.StringInput, pullSecre
 	}
 }
 
-// pullSecretRefs lists the image pull secrets. The one the component creates
-// is referenced through its resource, so that it exists before anything that
-// pulls with it.
-func pullSecretRefs(s *dataflowSpec, created *corev1.Secret) corev1.LocalObjectReferenceArray {
-	var refs corev1.LocalObjectReferenceArray
-	for _, name := range s.imagePullSecrets {
-		var ref pulumi.StringInput = pulumi.String(name)
-		if created != nil && name == s.registryCredentials.SecretName {
-			ref = created.Metadata.Name().Elem()
-		}
-		refs = append(refs, corev1.LocalObjectReferenceArgs{Name: ref})
+// pullSecretRefs lists the image pull secrets: the user's, then the one the
+// component creates, referenced through its resource so that it exists
+// before anything that pulls with it. nil when there are none.
+func pullSecretRefs(s *dataflowSpec, created *corev1.Secret) corev1.LocalObjectReferenceArrayInput {
+	var createdName pulumi.StringInput
+	if created != nil {
+		createdName = created.Metadata.Name().Elem()
 	}
-	return refs
+	if isNil(s.imagePullSecrets) {
+		if createdName == nil {
+			return nil
+		}
+		return corev1.LocalObjectReferenceArray{corev1.LocalObjectReferenceArgs{Name: createdName}}
+	}
+	if createdName == nil {
+		createdName = pulumi.String("")
+	}
+	return pulumi.All(s.imagePullSecrets, createdName).ApplyT(func(v []any) []corev1.LocalObjectReference {
+		var refs []corev1.LocalObjectReference
+		for _, name := range v[0].([]string) {
+			refs = append(refs, corev1.LocalObjectReference{Name: pulumi.StringRef(name)})
+		}
+		if name := v[1].(string); name != "" {
+			refs = append(refs, corev1.LocalObjectReference{Name: pulumi.StringRef(name)})
+		}
+		return refs
+	}).(corev1.LocalObjectReferenceArrayOutput)
 }

@@ -30,13 +30,16 @@ type statefulSetInputs struct {
 	configMap      pulumi.StringInput
 	service        pulumi.StringInput
 	serviceAccount pulumi.StringInput
-	pullSecrets    corev1.LocalObjectReferenceArray
+	pullSecrets    corev1.LocalObjectReferenceArrayInput
+	// envSecret and its resourceVersion, when some variables are stored in
+	// the component's Secret.
+	envSecret, envSecretVersion pulumi.StringInput
 }
 
 // statefulSetArgs builds the StatefulSet that runs the processes.
 func statefulSetArgs(s *dataflowSpec, in statefulSetInputs) *appsv1.StatefulSetArgs {
 	return &appsv1.StatefulSetArgs{
-		Metadata: objectMeta(s, s.name, in.namespace),
+		Metadata: objectMeta(s, pulumi.String(s.name), in.namespace),
 		Spec: &appsv1.StatefulSetSpecArgs{
 			// All processes start together: each waits for its peers anyway.
 			PodManagementPolicy: pulumi.String("Parallel"),
@@ -45,8 +48,8 @@ func statefulSetArgs(s *dataflowSpec, in statefulSetInputs) *appsv1.StatefulSetA
 			ServiceName:         in.service,
 			Template: &corev1.PodTemplateSpecArgs{
 				Metadata: &metav1.ObjectMetaArgs{
-					Labels:      pulumi.ToStringMap(podLabels(s)),
-					Annotations: pulumi.ToStringMap(podAnnotations(s)),
+					Labels:      podLabels(s),
+					Annotations: podAnnotations(s, in.envSecretVersion),
 				},
 				Spec: podSpec(s, in),
 			},
@@ -67,8 +70,8 @@ func podSpec(s *dataflowSpec, in statefulSetInputs) *corev1.PodSpecArgs {
 		AutomountServiceAccountToken:  pulumi.Bool(false),
 		ImagePullSecrets:              in.pullSecrets,
 		TerminationGracePeriodSeconds: pulumi.Int(terminationGracePeriod),
-		InitContainers:                corev1.ContainerArray{initContainer(s)},
-		Containers:                    corev1.ContainerArray{processContainer(s)},
+		InitContainers:                corev1.ContainerArray{initContainer(s, in)},
+		Containers:                    corev1.ContainerArray{processContainer(s, in)},
 		Volumes: corev1.VolumeArray{
 			corev1.VolumeArgs{Name: pulumi.String("hostfile"), EmptyDir: &corev1.EmptyDirVolumeSourceArgs{}},
 			corev1.VolumeArgs{Name: pulumi.String("python-files"), ConfigMap: &corev1.ConfigMapVolumeSourceArgs{Name: in.configMap}},
@@ -96,12 +99,15 @@ func mount(name, path string) corev1.VolumeMountArgs {
 	return corev1.VolumeMountArgs{Name: pulumi.String(name), MountPath: pulumi.String(path)}
 }
 
-func initContainer(s *dataflowSpec) corev1.ContainerArgs {
+func initContainer(s *dataflowSpec, in statefulSetInputs) corev1.ContainerArgs {
+	script := in.namespace.ToStringOutput().ApplyT(func(ns string) string {
+		return hostfileScript(s, ns, podScriptPaths)
+	}).(pulumi.StringOutput)
 	return corev1.ContainerArgs{
 		Name:            pulumi.String("init-hostfile"),
-		Image:           pulumi.String(imageRef(s.initImage)),
-		ImagePullPolicy: pulumi.String(s.initImage.PullPolicy),
-		Command:         pulumi.ToStringArray([]string{"sh", "-c", hostfileScript(s, podScriptPaths)}),
+		Image:           imageRef(s.initImage),
+		ImagePullPolicy: s.initImage.pullPolicy,
+		Command:         pulumi.StringArray{pulumi.String("sh"), pulumi.String("-c"), script},
 		Env: corev1.EnvVarArray{
 			corev1.EnvVarArgs{Name: pulumi.String(replicasEnvName), Value: pulumi.String(strconv.Itoa(s.processes))},
 		},
@@ -114,13 +120,14 @@ func initContainer(s *dataflowSpec) corev1.ContainerArgs {
 	}
 }
 
-func processContainer(s *dataflowSpec) corev1.ContainerArgs {
+func processContainer(s *dataflowSpec, in statefulSetInputs) corev1.ContainerArgs {
 	return corev1.ContainerArgs{
 		Name:            pulumi.String("process"),
-		Image:           pulumi.String(imageRef(s.image)),
-		ImagePullPolicy: pulumi.String(s.image.PullPolicy),
+		Image:           imageRef(s.image),
+		ImagePullPolicy: s.image.pullPolicy,
 		Command:         pulumi.ToStringArray([]string{"sh", "-c", "sh ./entrypoint.sh"}),
-		Env:             processEnv(s),
+		Env:             processEnv(s, in.envSecret),
+		EnvFrom:         envFromSources(s.envFrom),
 		Ports: corev1.ContainerPortArray{corev1.ContainerPortArgs{
 			Name:          pulumi.String("process"),
 			ContainerPort: pulumi.Int(s.port),
@@ -137,14 +144,28 @@ func processContainer(s *dataflowSpec) corev1.ContainerArgs {
 }
 
 // processEnv is the user's variables followed by those Bytewax reads to
-// join its cluster (bytewax.run and its entrypoint.sh).
-func processEnv(s *dataflowSpec) corev1.EnvVarArray {
+// join its cluster (bytewax.run and its entrypoint.sh). Variables whose
+// values are outputs are read from the env Secret.
+func processEnv(s *dataflowSpec, envSecret pulumi.StringInput) corev1.EnvVarArray {
 	var env corev1.EnvVarArray
 	literal := func(name, value string) {
 		env = append(env, corev1.EnvVarArgs{Name: pulumi.String(name), Value: pulumi.String(value)})
 	}
 	for _, e := range s.env {
-		literal(e.Name, e.Value)
+		switch {
+		case isSecretEnv(e):
+			env = append(env, corev1.EnvVarArgs{
+				Name: pulumi.String(e.Name),
+				ValueFrom: &corev1.EnvVarSourceArgs{SecretKeyRef: &corev1.SecretKeySelectorArgs{
+					Name: envSecret,
+					Key:  pulumi.String(e.Name),
+				}},
+			})
+		case e.ValueFrom != nil:
+			env = append(env, corev1.EnvVarArgs{Name: pulumi.String(e.Name), ValueFrom: envVarSource(e.ValueFrom)})
+		default:
+			env = append(env, corev1.EnvVarArgs{Name: pulumi.String(e.Name), Value: stringOr(e.Value, "")})
+		}
 	}
 	literal("BYTEWAX_PYTHON_FILE_PATH", path.Join(workDir, s.pythonFile))
 	literal("BYTEWAX_WORKDIR", workDir)
@@ -165,16 +186,88 @@ func processEnv(s *dataflowSpec) corev1.EnvVarArray {
 	return env
 }
 
-func resourceRequirements(r Resources) *corev1.ResourceRequirementsArgs {
-	if len(r.Requests) == 0 && len(r.Limits) == 0 {
-		return nil
+// envVarSource is a variable's ValueFrom as the pod spec spells it.
+func envVarSource(src *EnvVarSourceArgs) *corev1.EnvVarSourceArgs {
+	out := &corev1.EnvVarSourceArgs{}
+	keyRef := func(ref *KeyRefArgs) (pulumi.StringInput, pulumi.StringInput, pulumi.BoolPtrInput) {
+		var optional pulumi.BoolPtrInput
+		if ref.Optional {
+			optional = pulumi.Bool(true)
+		}
+		return ref.Name, ref.Key, optional
 	}
-	return &corev1.ResourceRequirementsArgs{
-		Requests: optionalStringMap(r.Requests),
-		Limits:   optionalStringMap(r.Limits),
+	switch {
+	case src.SecretKeyRef != nil:
+		name, key, optional := keyRef(src.SecretKeyRef)
+		out.SecretKeyRef = &corev1.SecretKeySelectorArgs{Name: name, Key: key, Optional: optional}
+	case src.ConfigMapKeyRef != nil:
+		name, key, optional := keyRef(src.ConfigMapKeyRef)
+		out.ConfigMapKeyRef = &corev1.ConfigMapKeySelectorArgs{Name: name, Key: key, Optional: optional}
+	case src.FieldRef != nil:
+		out.FieldRef = &corev1.ObjectFieldSelectorArgs{FieldPath: pulumi.String(src.FieldRef.FieldPath)}
+	case src.ResourceFieldRef != nil:
+		r := &corev1.ResourceFieldSelectorArgs{
+			ContainerName: pulumi.String("process"),
+			Resource:      pulumi.String(src.ResourceFieldRef.Resource),
+		}
+		if src.ResourceFieldRef.Divisor != "" {
+			r.Divisor = pulumi.String(src.ResourceFieldRef.Divisor)
+		}
+		out.ResourceFieldRef = r
 	}
+	return out
 }
 
-func imageRef(img Image) string {
-	return img.Repository + ":" + img.Tag
+// envFromSources are the Secrets and ConfigMaps whose keys all become
+// variables; nil when there are none.
+func envFromSources(sources []EnvFromSourceArgs) corev1.EnvFromSourceArrayInput {
+	if len(sources) == 0 {
+		return nil
+	}
+	var out corev1.EnvFromSourceArray
+	for _, src := range sources {
+		e := corev1.EnvFromSourceArgs{}
+		if src.Prefix != "" {
+			e.Prefix = pulumi.String(src.Prefix)
+		}
+		var optional pulumi.BoolPtrInput
+		if (src.SecretRef != nil && src.SecretRef.Optional) || (src.ConfigMapRef != nil && src.ConfigMapRef.Optional) {
+			optional = pulumi.Bool(true)
+		}
+		if src.SecretRef != nil {
+			e.SecretRef = &corev1.SecretEnvSourceArgs{Name: src.SecretRef.Name, Optional: optional}
+		} else {
+			e.ConfigMapRef = &corev1.ConfigMapEnvSourceArgs{Name: src.ConfigMapRef.Name, Optional: optional}
+		}
+		out = append(out, e)
+	}
+	return out
+}
+
+// resourceRequirements are the container's requests and limits; nil when
+// there are none.
+func resourceRequirements(r *ResourcesArgs) *corev1.ResourceRequirementsArgs {
+	if r == nil {
+		return nil
+	}
+	requests, limits := optionalMap(r.Requests), optionalMap(r.Limits)
+	if requests == nil && limits == nil {
+		return nil
+	}
+	return &corev1.ResourceRequirementsArgs{Requests: requests, Limits: limits}
+}
+
+// imageRef is the image reference: repository, then ":tag" and
+// "@digest" where given.
+func imageRef(img imageSpec) pulumi.StringOutput {
+	return pulumi.All(img.repository, stringOr(img.tag, ""), stringOr(img.digest, "")).ApplyT(func(v []any) string {
+		ref := v[0].(string)
+		if tag := v[1].(string); tag != "" {
+			ref += ":" + tag
+		}
+		if digest := v[2].(string); digest != "" {
+			ref += "@" + digest
+		}
+		return ref
+	}).(pulumi.StringOutput)
 }

@@ -1,13 +1,21 @@
 package components
 
 import (
+	"encoding/json"
+	"errors"
 	"fmt"
+	"io/fs"
+	"os"
 	"path"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 
-	"k8s.io/apimachinery/pkg/api/resource"
+	"github.com/bmatcuk/doublestar/v4"
+	"github.com/distribution/reference"
+	"github.com/opencontainers/go-digest"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"k8s.io/apimachinery/pkg/util/validation"
 )
 
@@ -17,41 +25,163 @@ const maxStatefulSetName = 52
 
 // dataflowSpec is BytewaxDataflowArgs with defaults applied, checked, and
 // with the files read: everything the builders need, and nothing they could
-// get wrong.
+// get wrong. Inputs are those of the args, or literals for their defaults.
 type dataflowSpec struct {
+	resource             string
 	name                 string
-	namespace            string
+	namespace            pulumi.StringInput
 	createNamespace      bool
 	processes            int
 	workersPerProcess    int
-	image                Image
-	initImage            Image
+	image                imageSpec
+	initImage            imageSpec
 	pythonFile           string // relative to the working directory, ":flow" kept
 	files                *dataflowFiles
 	keepAlive            bool
 	port                 int
 	clusterDomain        string
-	imagePullSecrets     []string
-	registryCredentials  *RegistryCredentials
-	env                  []EnvVar
-	resources            Resources
-	labels               map[string]string
-	annotations          map[string]string
-	serviceAccountName   string
+	imagePullSecrets     pulumi.StringArrayInput
+	registry             *registrySpec
+	env                  []EnvVarArgs // in order; secret ones have secret set
+	secretEnv            []EnvVarArgs // the variables stored in the env Secret
+	envFrom              []EnvFromSourceArgs
+	resources            *ResourcesArgs
+	labels               pulumi.StringMapInput
+	annotations          pulumi.StringMapInput
+	serviceAccountName   pulumi.StringInput
 	createServiceAccount bool
 }
 
-// resolve applies the defaults to args and checks all of it, returning every
-// problem at once. It is the only place input is validated.
-func resolve(resourceName string, args *BytewaxDataflowArgs) (*dataflowSpec, error) {
+// imageSpec is an image with its defaults applied.
+type imageSpec struct {
+	repository, tag, digest, pullPolicy pulumi.StringInput
+}
+
+// registrySpec is the pull secret the component creates.
+type registrySpec struct {
+	secretName       pulumi.StringInput
+	dockerConfigJSON pulumi.StringInput
+}
+
+// envSecretName is the Secret holding the variables whose values are
+// outputs.
+func (s *dataflowSpec) envSecretName() string { return s.name + "-env" }
+
+// isSecretEnv reports whether a variable's value goes through the env
+// Secret: a value that is not a literal may be a Pulumi secret.
+func isSecretEnv(e EnvVarArgs) bool {
+	if e.Value == nil {
+		return false
+	}
+	_, known := knownString(e.Value)
+	return !known
+}
+
+// validator collects the problems of values known now, and the checks of
+// outputs that run when they resolve.
+type validator struct {
+	problems
+	deferred []deferredCheck
+}
+
+// deferredCheck checks inputs of which at least one is an output.
+type deferredCheck struct {
+	inputs []pulumi.Input
+	known  []any // the values of the known inputs
+	check  func(p *problems, values []any)
+}
+
+// when runs check on the values of the inputs: now, when all are known, or
+// as they resolve.
+func (v *validator) when(check func(p *problems, values []any), inputs ...pulumi.Input) {
+	values := make([]any, len(inputs))
+	known := true
+	for i, in := range inputs {
+		val, ok := knownValue(in)
+		values[i] = val
+		known = known && ok
+	}
+	if known {
+		check(&v.problems, values)
+		return
+	}
+	v.deferred = append(v.deferred, deferredCheck{inputs: inputs, known: values, check: check})
+}
+
+// whenString is when for one string input; a missing input is skipped.
+func (v *validator) whenString(in pulumi.StringInput, check func(p *problems, s string)) {
+	if in == nil {
+		return
+	}
+	v.when(func(p *problems, vals []any) { check(p, vals[0].(string)) }, in)
+}
+
+// whenMap is when for one map input; a missing input is skipped.
+func (v *validator) whenMap(in pulumi.StringMapInput, check func(p *problems, m map[string]string)) {
+	if isNil(in) {
+		return
+	}
+	v.when(func(p *problems, vals []any) { check(p, asMap(vals[0])) }, in)
+}
+
+func asMap(v any) map[string]string {
+	m, _ := v.(map[string]string)
+	return m
+}
+
+// gate returns the namespace as the children receive it. With checks of
+// outputs pending, it resolves only once all of them pass, and fails the
+// deployment with their problems otherwise, so that no child is applied
+// with a bad value; it also makes every child depend on those outputs. It
+// is not secret, whatever the checked values are.
+func (v *validator) gate(resource string, namespace pulumi.StringInput) pulumi.StringInput {
+	if len(v.deferred) == 0 {
+		return namespace
+	}
+	outputs := []any{namespace}
+	for _, d := range v.deferred {
+		for _, in := range d.inputs {
+			if _, ok := knownValue(in); !ok {
+				outputs = append(outputs, pulumi.ToOutput(in))
+			}
+		}
+	}
+	deferred := v.deferred
+	checked := pulumi.All(outputs...).ApplyT(func(all []any) (string, error) {
+		var p problems
+		next := 1
+		for _, d := range deferred {
+			values := slices.Clone(d.known)
+			for i, in := range d.inputs {
+				if _, ok := knownValue(in); !ok {
+					values[i] = all[next]
+					next++
+				}
+			}
+			d.check(&p, values)
+		}
+		if !p.ok() {
+			return "", &ValidationError{Resource: resource, Errors: p.errs, Resolved: true}
+		}
+		return all[0].(string), nil
+	})
+	return pulumi.Unsecret(checked).(pulumi.StringOutput)
+}
+
+// resolve applies the defaults to args and checks all of it: the values
+// known now, at once, returning every problem; the outputs later, through
+// the validator's gate. It is the only place input is validated. root is
+// the Pulumi project's root folder.
+func resolve(root, resourceName string, args *BytewaxDataflowArgs) (*dataflowSpec, *validator) {
 	if args == nil {
 		args = &BytewaxDataflowArgs{}
 	}
-	var p problems
+	v := &validator{}
 	s := &dataflowSpec{
+		resource:             resourceName,
 		name:                 orDefault(args.Name, resourceName),
-		namespace:            orDefault(args.Namespace, DefaultNamespace),
-		createNamespace:      !args.ExistingNamespace,
+		namespace:            stringOr(args.Namespace, DefaultNamespace),
+		createNamespace:      args.CreateNamespace,
 		processes:            intOrDefault(args.Processes, DefaultProcesses),
 		workersPerProcess:    intOrDefault(args.WorkersPerProcess, DefaultWorkersPerProcess),
 		image:                imageOrDefault(args.Image, DefaultImageRepository, DefaultImageTag),
@@ -60,69 +190,49 @@ func resolve(resourceName string, args *BytewaxDataflowArgs) (*dataflowSpec, err
 		keepAlive:            DefaultKeepAlive,
 		port:                 intOrDefault(args.Port, DefaultPort),
 		clusterDomain:        orDefault(args.ClusterDomain, DefaultClusterDomain),
+		imagePullSecrets:     args.ImagePullSecrets,
 		env:                  args.Env,
+		envFrom:              args.EnvFrom,
 		resources:            args.Resources,
 		labels:               args.Labels,
 		annotations:          args.Annotations,
-		createServiceAccount: !args.ServiceAccount.Existing,
+		createServiceAccount: args.ServiceAccount == nil || !args.ServiceAccount.Existing,
 	}
 	if args.KeepAlive != nil {
 		s.keepAlive = *args.KeepAlive
 	}
-	s.serviceAccountName = orDefault(args.ServiceAccount.Name, s.name+"-bytewax")
 
 	nameField := "Name"
 	if args.Name == "" {
 		nameField = "Name (defaulted from the resource name)"
 	}
-	p.addAll(nameField, s.name, validation.IsDNS1035Label(s.name))
-	if len(s.name) > maxStatefulSetName {
-		p.add(nameField, s.name, "must be at most %d characters, so that the pods' controller-revision-hash label fits in 63", maxStatefulSetName)
+	v.addAll(nameField, s.name, validation.IsDNS1035Label(s.name))
+	if len(s.name) > maxStatefulSetName && len(validation.IsDNS1035Label(s.name)) == 0 {
+		v.add(nameField, s.name, "must be at most %d characters, so that the pods' controller-revision-hash label fits in 63", maxStatefulSetName)
 	}
-	p.addAll("Namespace", s.namespace, validation.IsDNS1123Label(s.namespace))
-	atLeastOne(&p, "Processes", s.processes)
-	atLeastOne(&p, "WorkersPerProcess", s.workersPerProcess)
+
+	v.whenString(s.namespace, func(p *problems, ns string) { checkNamespace(p, ns, s.createNamespace) })
+	atLeastOne(&v.problems, "Processes", s.processes)
+	atLeastOne(&v.problems, "WorkersPerProcess", s.workersPerProcess)
 	if s.port < 1 || s.port > 65535 {
-		p.add("Port", s.port, "must be a port number from 1 to 65535")
+		v.add("Port", s.port, "must be a port number from 1 to 65535")
 	}
-	p.addAll("ClusterDomain", s.clusterDomain, validation.IsDNS1123Subdomain(s.clusterDomain))
-	checkImage(&p, "Image", s.image)
-	checkImage(&p, "InitImage", s.initImage)
-	p.addAll("ServiceAccount.Name", s.serviceAccountName, validation.IsDNS1123Subdomain(s.serviceAccountName))
+	v.addAll("ClusterDomain", s.clusterDomain, validation.IsDNS1123Subdomain(s.clusterDomain))
+	checkImage(v, "Image", s.image)
+	checkImage(v, "InitImage", s.initImage)
 
-	s.imagePullSecrets = slices.Clone(args.ImagePullSecrets)
-	for i, name := range args.ImagePullSecrets {
-		p.addAll(fmt.Sprintf("ImagePullSecrets[%d]", i), name, validation.IsDNS1123Subdomain(name))
-	}
-	if rc := args.RegistryCredentials; rc != nil {
-		resolved := *rc
-		resolved.SecretName = orDefault(rc.SecretName, s.name+"-registry")
-		p.addAll("RegistryCredentials.SecretName", resolved.SecretName, validation.IsDNS1123Subdomain(resolved.SecretName))
-		if rc.DockerConfigJSON == nil {
-			p.add("RegistryCredentials.DockerConfigJSON", nil, "must hold the registry's docker config.json, as a Pulumi secret")
-		}
-		if args.ServiceAccount.Existing {
-			p.add("RegistryCredentials", "set", "cannot be attached to an existing ServiceAccount; add the secret to that account, or let the component create the account")
-		}
-		s.registryCredentials = &resolved
-		if !slices.Contains(s.imagePullSecrets, resolved.SecretName) {
-			s.imagePullSecrets = append(s.imagePullSecrets, resolved.SecretName)
-		}
-	}
+	checkServiceAccount(v, s, args.ServiceAccount)
+	checkPullSecrets(v, s.imagePullSecrets)
+	checkRegistry(v, s, args)
 
-	checkEnv(&p, args.Env)
-	checkResources(&p, args.Resources)
-	checkLabels(&p, args.Labels)
-	for key := range args.Annotations {
-		p.addAll("Annotations", key, validation.IsQualifiedName(key))
-	}
+	checkEnv(v, s)
+	checkEnvFrom(v, s.envFrom)
+	checkResources(v, s.resources)
+	v.whenMap(s.labels, checkLabels)
+	v.whenMap(s.annotations, checkAnnotations)
 
-	s.files = checkFiles(&p, args)
-
-	if err := p.err(); err != nil {
-		return nil, err
-	}
-	return s, nil
+	s.files = checkFiles(&v.problems, root, args)
+	return s, v
 }
 
 func orDefault(v, def string) string {
@@ -139,13 +249,19 @@ func intOrDefault(v *int, def int) int {
 	return *v
 }
 
-func imageOrDefault(img Image, repo, tag string) Image {
-	if img.Repository == "" && img.Tag == "" {
-		img.Repository, img.Tag = repo, tag
+// imageOrDefault fills in the default image when none is named, and the
+// default repository and pull policy where they are missing.
+func imageOrDefault(img *ImageArgs, repo, tag string) imageSpec {
+	if img == nil {
+		img = &ImageArgs{}
 	}
-	img.Repository = orDefault(img.Repository, repo)
-	img.PullPolicy = orDefault(img.PullPolicy, DefaultImagePullPolicy)
-	return img
+	out := imageSpec{repository: img.Repository, tag: img.Tag, digest: img.Digest, pullPolicy: img.PullPolicy}
+	if out.repository == nil && out.tag == nil && out.digest == nil {
+		out.tag = pulumi.String(tag)
+	}
+	out.repository = stringOr(out.repository, repo)
+	out.pullPolicy = stringOr(out.pullPolicy, DefaultImagePullPolicy)
+	return out
 }
 
 func atLeastOne(p *problems, field string, n int) {
@@ -154,21 +270,140 @@ func atLeastOne(p *problems, field string, n int) {
 	}
 }
 
+func checkNamespace(p *problems, ns string, create bool) {
+	if msgs := validation.IsDNS1123Label(ns); len(msgs) > 0 {
+		p.addAll("Namespace", ns, msgs)
+		return
+	}
+	if create && (ns == "default" || strings.HasPrefix(ns, "kube-")) {
+		p.add("CreateNamespace", ns, "cannot create %q: default and kube-* belong to the cluster; deploy into it without CreateNamespace, or name another namespace", ns)
+	}
+}
+
 var pullPolicies = []string{"Always", "IfNotPresent", "Never"}
 
-func checkImage(p *problems, field string, img Image) {
-	// A registry host may carry a port ("localhost:5000/flow"), but the
-	// last part of the repository may not carry a tag or digest.
-	last := img.Repository[strings.LastIndex(img.Repository, "/")+1:]
-	if img.Repository == "" || strings.ContainsAny(img.Repository, " \t\n@") || strings.Contains(last, ":") {
-		p.add(field+".Repository", img.Repository, "must name an image repository, such as %q", DefaultImageRepository)
+// anchoredTag is the tag grammar of the distribution reference: a word
+// character, then up to 127 word characters, dots and dashes.
+var anchoredTag = regexp.MustCompile(`^` + reference.TagRegexp.String() + `$`)
+
+func checkImage(v *validator, field string, img imageSpec) {
+	v.whenString(img.repository, func(p *problems, repo string) {
+		named, err := reference.ParseNormalizedNamed(repo)
+		if err != nil || !reference.IsNameOnly(named) || repo == "" {
+			reason := "without a tag or digest"
+			if err != nil {
+				reason = err.Error()
+			}
+			p.add(field+".Repository", repo, "must name an image repository: lowercase path components separated by '/', optionally after a registry host[:port]/, such as %q or \"registry.example.com:5000/team/flow\", %s", DefaultImageRepository, reason)
+		}
+	})
+	v.when(func(p *problems, vals []any) {
+		tag, _ := vals[0].(string)
+		dgst, _ := vals[1].(string)
+		if tag == "" && dgst == "" {
+			p.add(field+".Tag", tag, "must be an image tag, such as %q, unless a Digest pins the image", DefaultImageTag)
+		}
+		if tag != "" && !anchoredTag.MatchString(tag) {
+			p.add(field+".Tag", tag, "must be an image tag: up to 128 letters, digits, '_', '.' and '-', not starting with '.' or '-'")
+		}
+		if dgst != "" {
+			if _, err := digest.Parse(dgst); err != nil {
+				p.add(field+".Digest", dgst, "must be an image digest such as \"sha256:<64 lowercase hex digits>\" (%v)", err)
+			}
+		}
+	}, img.tag, img.digest)
+	v.whenString(img.pullPolicy, func(p *problems, policy string) {
+		if !slices.Contains(pullPolicies, policy) {
+			p.add(field+".PullPolicy", policy, "must be one of %s", strings.Join(pullPolicies, ", "))
+		}
+	})
+}
+
+func checkServiceAccount(v *validator, s *dataflowSpec, sa *ServiceAccountArgs) {
+	if sa == nil || sa.Name == nil {
+		if !s.createServiceAccount {
+			v.add("ServiceAccount.Name", nil, "must name the existing account the pods run as")
+		}
+		// Derived from a valid Name, it is valid; from an invalid one,
+		// Name's error says it all.
+		s.serviceAccountName = pulumi.String(s.name + "-bytewax")
+		return
 	}
-	if img.Tag == "" || strings.ContainsAny(img.Tag, " \t\n/") {
-		p.add(field+".Tag", img.Tag, "must be an image tag, such as %q", DefaultImageTag)
+	s.serviceAccountName = sa.Name
+	v.whenString(sa.Name, func(p *problems, name string) {
+		if name == "" && !s.createServiceAccount {
+			p.add("ServiceAccount.Name", name, "must name the existing account the pods run as")
+			return
+		}
+		p.addAll("ServiceAccount.Name", name, validation.IsDNS1123Subdomain(name))
+	})
+}
+
+func checkPullSecrets(v *validator, secrets pulumi.StringArrayInput) {
+	if isNil(secrets) {
+		return
 	}
-	if !slices.Contains(pullPolicies, img.PullPolicy) {
-		p.add(field+".PullPolicy", img.PullPolicy, "must be one of %s", strings.Join(pullPolicies, ", "))
+	v.when(func(p *problems, vals []any) {
+		names, _ := vals[0].([]string)
+		seen := map[string]bool{}
+		for i, name := range names {
+			field := fmt.Sprintf("ImagePullSecrets[%d]", i)
+			p.addAll(field, name, validation.IsDNS1123Subdomain(name))
+			if seen[name] {
+				p.add(field, name, "appears more than once")
+			}
+			seen[name] = true
+		}
+	}, secrets)
+}
+
+func checkRegistry(v *validator, s *dataflowSpec, args *BytewaxDataflowArgs) {
+	rc := args.RegistryCredentials
+	if rc == nil {
+		return
 	}
+	if args.ServiceAccount != nil && args.ServiceAccount.Existing {
+		v.add("RegistryCredentials", "set", "cannot be attached to an existing ServiceAccount; add the secret to that account, or let the component create the account")
+	}
+	s.registry = &registrySpec{secretName: rc.SecretName, dockerConfigJSON: rc.DockerConfigJSON}
+	if rc.SecretName == nil {
+		s.registry.secretName = pulumi.String(s.name + "-registry")
+	} else {
+		v.whenString(rc.SecretName, func(p *problems, name string) {
+			p.addAll("RegistryCredentials.SecretName", name, validation.IsDNS1123Subdomain(name))
+		})
+	}
+	if rc.DockerConfigJSON == nil {
+		v.add("RegistryCredentials.DockerConfigJSON", nil, "must hold the registry's docker config.json, as a Pulumi secret")
+		return
+	}
+	v.whenString(rc.DockerConfigJSON, checkDockerConfigJSON)
+}
+
+// checkDockerConfigJSON checks what the kubelet needs of a
+// kubernetes.io/dockerconfigjson Secret: a JSON object with an "auths"
+// object. The value is never shown.
+func checkDockerConfigJSON(p *problems, raw string) {
+	var doc map[string]json.RawMessage
+	if err := json.Unmarshal([]byte(raw), &doc); err != nil {
+		p.add("RegistryCredentials.DockerConfigJSON", secretValue{}, "must be a docker config.json, a JSON object with an \"auths\" object (%s)", jsonProblem(err))
+		return
+	}
+	var auths map[string]json.RawMessage
+	if a, ok := doc["auths"]; !ok || json.Unmarshal(a, &auths) != nil || auths == nil {
+		p.add("RegistryCredentials.DockerConfigJSON", secretValue{}, "must be a docker config.json, a JSON object with an \"auths\" object, such as {\"auths\":{\"registry.example.com\":{\"auth\":\"...\"}}}")
+	}
+}
+
+// jsonProblem describes a JSON error without quoting the document.
+func jsonProblem(err error) string {
+	if se, ok := err.(*json.SyntaxError); ok {
+		return fmt.Sprintf("not JSON: syntax error at byte %d", se.Offset)
+	}
+	if te, ok := err.(*json.UnmarshalTypeError); ok {
+		return fmt.Sprintf("a JSON %s, not an object", te.Value)
+	}
+	return "not JSON"
 }
 
 // reservedEnv are the variables the component sets itself: overriding one
@@ -180,77 +415,209 @@ var reservedEnv = []string{
 	"BYTEWAX_PROCESS_ID", "BYTEWAX_ADDRESSES",
 }
 
-func checkEnv(p *problems, env []EnvVar) {
+// fieldPaths are the pod fields a variable may read (the downward API's
+// fieldRef); labels and annotations are selected by key.
+var fieldPaths = []string{
+	"metadata.name", "metadata.namespace", "metadata.uid",
+	"spec.nodeName", "spec.serviceAccountName",
+	"status.hostIP", "status.hostIPs", "status.podIP", "status.podIPs",
+}
+
+var keyedFieldPath = regexp.MustCompile(`^metadata\.(labels|annotations)\['([^'\]]+)'\]$`)
+
+func checkEnv(v *validator, s *dataflowSpec) {
 	seen := map[string]bool{}
-	for i, e := range env {
-		field := fmt.Sprintf("Env[%d].Name", i)
-		p.addAll(field, e.Name, validation.IsEnvVarName(e.Name))
+	for i, e := range s.env {
+		field := fmt.Sprintf("Env[%d]", i)
+		v.addAll(field+".Name", e.Name, validation.IsEnvVarName(e.Name))
 		if slices.Contains(reservedEnv, e.Name) {
-			p.add(field, e.Name, "is set by the component and cannot be overridden; reserved: %s", strings.Join(reservedEnv, ", "))
+			v.add(field+".Name", e.Name, "is set by the component and cannot be overridden; reserved: %s", strings.Join(reservedEnv, ", "))
 		}
 		if seen[e.Name] {
-			p.add(field, e.Name, "appears more than once")
+			v.add(field+".Name", e.Name, "appears more than once")
 		}
 		seen[e.Name] = true
+		if e.Value != nil && e.ValueFrom != nil {
+			v.add(field, e.Name, "must have a Value or a ValueFrom, not both")
+			continue
+		}
+		if isSecretEnv(e) {
+			s.secretEnv = append(s.secretEnv, e)
+		}
+		if e.ValueFrom != nil {
+			checkEnvSource(v, field+".ValueFrom", e.ValueFrom)
+		}
 	}
 }
 
-func checkResources(p *problems, r Resources) {
-	for _, group := range []struct {
-		field string
-		m     map[string]string
-	}{{"Resources.Requests", r.Requests}, {"Resources.Limits", r.Limits}} {
-		for name, q := range group.m {
-			p.addAll(group.field, name, validation.IsQualifiedName(name))
-			if _, err := resource.ParseQuantity(q); err != nil {
-				p.add(group.field+"."+name, q, "must be a Kubernetes quantity, such as \"500m\" or \"1Gi\"")
+func checkEnvSource(v *validator, field string, src *EnvVarSourceArgs) {
+	set := 0
+	if src.SecretKeyRef != nil {
+		set++
+		checkKeyRef(v, field+".SecretKeyRef", src.SecretKeyRef)
+	}
+	if src.ConfigMapKeyRef != nil {
+		set++
+		checkKeyRef(v, field+".ConfigMapKeyRef", src.ConfigMapKeyRef)
+	}
+	if f := src.FieldRef; f != nil {
+		set++
+		if m := keyedFieldPath.FindStringSubmatch(f.FieldPath); m != nil {
+			v.addAll(field+".FieldRef.FieldPath", f.FieldPath, validation.IsQualifiedName(m[2]))
+		} else if !slices.Contains(fieldPaths, f.FieldPath) {
+			v.add(field+".FieldRef.FieldPath", f.FieldPath, "must be one of %s, or metadata.labels['<key>'] or metadata.annotations['<key>']", strings.Join(fieldPaths, ", "))
+		}
+	}
+	if r := src.ResourceFieldRef; r != nil {
+		set++
+		kind, name, _ := strings.Cut(r.Resource, ".")
+		if (kind != "requests" && kind != "limits") || !slices.Contains([]string{"cpu", "memory", "ephemeral-storage"}, name) && !strings.HasPrefix(name, "hugepages-") {
+			v.add(field+".ResourceFieldRef.Resource", r.Resource, "must be requests.<name> or limits.<name> for cpu, memory, ephemeral-storage or hugepages-<size>")
+		}
+		if r.Divisor != "" {
+			if q, err := parseQuantity(r.Divisor); err != nil || q.Sign() <= 0 {
+				v.add(field+".ResourceFieldRef.Divisor", r.Divisor, "must be a positive Kubernetes quantity, such as \"1m\" or \"1Mi\"")
 			}
 		}
 	}
+	if set != 1 {
+		v.add(field, set, "must set exactly one of SecretKeyRef, ConfigMapKeyRef, FieldRef and ResourceFieldRef")
+	}
 }
 
+func checkKeyRef(v *validator, field string, ref *KeyRefArgs) {
+	if ref.Name == nil {
+		v.add(field+".Name", nil, "must name the object in the dataflow's namespace")
+	}
+	if ref.Key == nil {
+		v.add(field+".Key", nil, "must name the key in the object")
+	}
+	v.whenString(ref.Name, func(p *problems, name string) {
+		p.addAll(field+".Name", name, validation.IsDNS1123Subdomain(name))
+	})
+	v.whenString(ref.Key, func(p *problems, key string) {
+		p.addAll(field+".Key", key, validation.IsConfigMapKey(key))
+	})
+}
+
+func checkEnvFrom(v *validator, sources []EnvFromSourceArgs) {
+	for i, src := range sources {
+		field := fmt.Sprintf("EnvFrom[%d]", i)
+		if src.Prefix != "" {
+			v.addAll(field+".Prefix", src.Prefix, validation.IsEnvVarName(src.Prefix))
+		}
+		if (src.SecretRef == nil) == (src.ConfigMapRef == nil) {
+			v.add(field, nil, "must set exactly one of SecretRef and ConfigMapRef")
+			continue
+		}
+		ref, refField := src.SecretRef, field+".SecretRef.Name"
+		if ref == nil {
+			ref, refField = src.ConfigMapRef, field+".ConfigMapRef.Name"
+		}
+		if ref.Name == nil {
+			v.add(refField, nil, "must name the object in the dataflow's namespace")
+			continue
+		}
+		v.whenString(ref.Name, func(p *problems, name string) {
+			p.addAll(refField, name, validation.IsDNS1123Subdomain(name))
+		})
+	}
+}
+
+// selectorKeys are part of the StatefulSet's selector, which never changes.
+var selectorKeys = []string{labelName, labelInstance}
+
 func checkLabels(p *problems, labels map[string]string) {
-	for key, value := range labels {
+	for _, key := range sortedKeys(labels) {
+		value := labels[key]
 		p.addAll("Labels", key, validation.IsQualifiedName(key))
 		p.addAll("Labels."+key, value, validation.IsValidLabelValue(value))
-		if key == labelName || key == labelInstance {
+		if slices.Contains(selectorKeys, key) {
 			p.add("Labels", key, "is part of the StatefulSet's selector and is set by the component")
 		}
 	}
 }
 
-// checkFiles checks the file arguments and reads the files.
-func checkFiles(p *problems, args *BytewaxDataflowArgs) *dataflowFiles {
-	dir := orDefault(args.Directory, ".")
-	file, _, _ := strings.Cut(args.PythonFile, ":")
-	if args.PythonFile == "" {
+// The API server refuses an object whose annotations' keys and values add
+// up to more than totalAnnotationBytes; annotationHeadroom is kept for
+// what the component adds to the pods'.
+const (
+	totalAnnotationBytes = 256 << 10
+	annotationHeadroom   = 1024
+)
+
+func checkAnnotations(p *problems, annotations map[string]string) {
+	for _, key := range sortedKeys(annotations) {
+		p.addAll("Annotations", key, validation.IsQualifiedName(key))
+	}
+	total := 0
+	for k, v := range annotations {
+		total += len(k) + len(v)
+	}
+	if total+annotationHeadroom > totalAnnotationBytes {
+		p.add("Annotations", fmt.Sprintf("%d bytes", total), "must add up to at most %d bytes of keys and values, the API server's %d minus %d the component adds to the pods", totalAnnotationBytes-annotationHeadroom, totalAnnotationBytes, annotationHeadroom)
+	}
+}
+
+// pythonFileSpec is what bytewax.run accepts: a file, then optionally the
+// name of the Dataflow variable, or of a function called with arguments.
+var pythonFileSpec = regexp.MustCompile(`^([^:\x00-\x1f]+\.py)(?::([A-Za-z_][A-Za-z0-9_]*)(\([^\x00-\x1f]*\))?)?$`)
+
+// checkFiles checks the file arguments and reads the files, putting each
+// problem on the field the user got wrong.
+func checkFiles(p *problems, root string, args *BytewaxDataflowArgs) *dataflowFiles {
+	m := pythonFileSpec.FindStringSubmatch(args.PythonFile)
+	switch {
+	case args.PythonFile == "":
 		p.add("PythonFile", args.PythonFile, "must name the Python file that defines the dataflow, relative to Directory")
 		return nil
-	}
-	if !filepath.IsLocal(file) {
+	case m == nil:
+		p.add("PythonFile", args.PythonFile, `must be "file.py", "file.py:name" or "file.py:factory(args)", with the file relative to Directory`)
+		return nil
+	case !filepath.IsLocal(m[1]):
 		p.add("PythonFile", args.PythonFile, "must be a path inside Directory, without \"..\"")
 		return nil
 	}
+	file := path.Clean(filepath.ToSlash(m[1]))
+
+	exclude := slices.Clone(DefaultExclude)
+	for i, pattern := range args.Exclude {
+		if !doublestar.ValidatePattern(pattern) {
+			p.add(fmt.Sprintf("Exclude[%d]", i), pattern, "must be a glob pattern of slash-separated paths, such as \"*.csv\", \"data/**\" or \"**/*.tmp\"")
+		}
+		exclude = append(exclude, pattern)
+	}
 	entries := args.Files
+	for i, e := range entries {
+		if !filepath.IsLocal(e) && path.Clean(filepath.ToSlash(e)) != "." {
+			p.add(fmt.Sprintf("Files[%d]", i), e, "must be a path inside Directory, without \"..\"")
+		}
+	}
+	src := fileSource(p, root, args)
+	if src == nil || !p.ok() {
+		return nil
+	}
+
+	if k, err := src.stat(file); err != nil {
+		p.add("PythonFile", args.PythonFile, "must name a file in Directory: %s", describeFileError(src, file, err))
+		return nil
+	} else if k != regularFile {
+		p.add("PythonFile", args.PythonFile, "must name a file, but %s is not one", src.show(file))
+		return nil
+	}
 	if len(entries) == 0 {
 		entries = []string{file}
 	}
-	ok := true
+	c := newCollector(src, exclude)
 	for i, e := range entries {
-		if !filepath.IsLocal(e) {
-			p.add(fmt.Sprintf("Files[%d]", i), e, "must be a path inside Directory, without \"..\"")
-			ok = false
+		if err := c.add(filepath.ToSlash(e)); err != nil {
+			p.add(fmt.Sprintf("Files[%d]", i), e, "must name a file or folder in Directory: %s", describeFileError(src, path.Clean(filepath.ToSlash(e)), err))
 		}
 	}
-	if !ok {
+	if !p.ok() {
 		return nil
 	}
-	files, err := readEntries(dir, entries)
-	if err != nil {
-		p.add("Files", entries, "must name files or folders that exist under Directory %q: %v", dir, err)
-		return nil
-	}
-	packed, err := packFiles(files)
+	packed, err := packFiles(c.sorted())
 	if err != nil {
 		p.add("Files", entries, "could not be packed: %v", err)
 		return nil
@@ -260,11 +627,71 @@ func checkFiles(p *problems, args *BytewaxDataflowArgs) *dataflowFiles {
 			p.addAll("Files", key, validation.IsConfigMapKey(key))
 		}
 	}
-	if !slices.Contains(packed.paths, path.Clean(filepath.ToSlash(file))) {
-		p.add("PythonFile", args.PythonFile, "must be one of the shipped files: %s", strings.Join(packed.paths, ", "))
+	if !slices.Contains(packed.paths, file) {
+		p.add("PythonFile", args.PythonFile, "must be one of the shipped files (%s); add it to Files, or take it out of Exclude", strings.Join(packed.paths, ", "))
 	}
 	if size := packed.size(); size > maxConfigMapBytes {
 		p.add("Files", entries, "make a ConfigMap of %.2f MiB, over Kubernetes' 1 MiB limit (binary data counts base64-encoded); ship only the code and bake large data into the image or fetch it at run time", float64(size)/(1<<20))
 	}
 	return packed
+}
+
+// fileSource opens the folder the files are read from, confined to the
+// project unless the program allows otherwise.
+func fileSource(p *problems, root string, args *BytewaxDataflowArgs) source {
+	if args.FS != nil {
+		return fsSource{fsys: args.FS}
+	}
+	base := orDefault(args.BaseDirectory, root)
+	dir := args.Directory
+	if args.BaseDirectory != "" && !filepath.IsAbs(args.BaseDirectory) {
+		p.add("BaseDirectory", args.BaseDirectory, "must be an absolute path; relative paths never start at the working directory")
+		return nil
+	}
+	var full string
+	switch {
+	case filepath.IsAbs(dir):
+		if !args.AllowExternalDirectory {
+			p.add("Directory", dir, "must be relative to the project's root %s; set AllowExternalDirectory to read an absolute path", displayRoot(base))
+			return nil
+		}
+		full = filepath.Clean(dir)
+	case base == "":
+		p.add("BaseDirectory", "", "must be set: this program has no Pulumi project root (ctx.RootDirectory() is empty, as for programs the Automation API runs inline), and relative paths never start at the working directory")
+		return nil
+	default:
+		full = filepath.Join(base, dir)
+	}
+	info, err := os.Stat(full)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		p.add("Directory", dir, "must be an existing folder: %s does not exist", full)
+		return nil
+	case err != nil:
+		p.add("Directory", dir, "must be a folder that can be read: %v", err)
+		return nil
+	case !info.IsDir():
+		p.add("Directory", dir, "must be a folder: %s is a file", full)
+		return nil
+	}
+	real, err := filepath.EvalSymlinks(full)
+	if err != nil {
+		p.add("Directory", dir, "must be a folder that can be read: %v", err)
+		return nil
+	}
+	if !args.AllowExternalDirectory {
+		realBase, err := filepath.EvalSymlinks(base)
+		if err == nil && !within(realBase, real) {
+			p.add("Directory", dir, "must lie inside the project's root %s, but %s is outside it; set AllowExternalDirectory to read it", base, real)
+			return nil
+		}
+	}
+	return dirSource{root: real, shown: full}
+}
+
+func displayRoot(base string) string {
+	if base == "" {
+		return "(unknown)"
+	}
+	return base
 }

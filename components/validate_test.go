@@ -10,8 +10,6 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-
-	pt "github.com/pulumi-bytewax/pulumi-bytewax/internal/pulumitest"
 )
 
 func TestInvalidArgsFailBeforeAnyResourceIsRegistered(t *testing.T) {
@@ -41,61 +39,194 @@ func TestInvalidArgsFailBeforeAnyResourceIsRegistered(t *testing.T) {
 			"Name", "Name: must be at most 52 characters, so that the pods' controller-revision-hash label fits in 63"},
 		{"resource name used as name", func(a *BytewaxDataflowArgs) { a.Name = "" },
 			"Name (defaulted from the resource name)", `Name (defaulted from the resource name): a DNS-1035 label`},
-		{"bad namespace", func(a *BytewaxDataflowArgs) { a.Namespace = "Team.Streams" },
+		{"bad namespace", func(a *BytewaxDataflowArgs) { a.Namespace = pulumi.String("Team.Streams") },
 			"Namespace", `Namespace: a lowercase RFC 1123 label must consist of`},
+		{"creating default", func(a *BytewaxDataflowArgs) { a.Namespace = pulumi.String("default") },
+			"CreateNamespace", `CreateNamespace: cannot create "default": default and kube-* belong to the cluster`},
+		{"creating kube-system", func(a *BytewaxDataflowArgs) { a.Namespace = pulumi.String("kube-system") },
+			"CreateNamespace", `cannot create "kube-system"`},
 		{"port zero", func(a *BytewaxDataflowArgs) { a.Port = pulumi.IntRef(0) },
 			"Port", "Port: must be a port number from 1 to 65535 (got 0)"},
 		{"port too high", func(a *BytewaxDataflowArgs) { a.Port = pulumi.IntRef(70000) },
 			"Port", "Port: must be a port number from 1 to 65535 (got 70000)"},
-		{"pull policy", func(a *BytewaxDataflowArgs) { a.Image.PullPolicy = "Sometimes" },
+		{"pull policy", func(a *BytewaxDataflowArgs) { a.Image = &ImageArgs{PullPolicy: pulumi.String("Sometimes")} },
 			"Image.PullPolicy", `Image.PullPolicy: must be one of Always, IfNotPresent, Never (got "Sometimes")`},
-		{"init pull policy", func(a *BytewaxDataflowArgs) { a.InitImage.PullPolicy = "always" },
+		{"init pull policy", func(a *BytewaxDataflowArgs) { a.InitImage = &ImageArgs{PullPolicy: pulumi.String("always")} },
 			"InitImage.PullPolicy", `InitImage.PullPolicy: must be one of Always, IfNotPresent, Never (got "always")`},
-		{"tag in the repository", func(a *BytewaxDataflowArgs) { a.Image.Repository = "bytewax/bytewax:latest" },
-			"Image.Repository", `Image.Repository: must name an image repository`},
+		{"tag in the repository", func(a *BytewaxDataflowArgs) {
+			a.Image = &ImageArgs{Repository: pulumi.String("bytewax/bytewax:latest"), Tag: pulumi.String("1")}
+		}, "Image.Repository", `Image.Repository: must name an image repository`},
+		{"uppercase repository", func(a *BytewaxDataflowArgs) {
+			a.Image = &ImageArgs{Repository: pulumi.String("Bytewax/Flow"), Tag: pulumi.String("1")}
+		}, "Image.Repository", `repository name (Flow) must be lowercase`},
+		{"repository with spaces", func(a *BytewaxDataflowArgs) {
+			a.Image = &ImageArgs{Repository: pulumi.String("team/my flow"), Tag: pulumi.String("1")}
+		}, "Image.Repository", `must name an image repository`},
+		{"tag too long", func(a *BytewaxDataflowArgs) {
+			a.Image = &ImageArgs{Repository: pulumi.String("flow"), Tag: pulumi.String(strings.Repeat("a", 129))}
+		}, "Image.Tag", `Image.Tag: must be an image tag: up to 128 letters`},
+		{"tag with a slash", func(a *BytewaxDataflowArgs) {
+			a.Image = &ImageArgs{Repository: pulumi.String("flow"), Tag: pulumi.String("v1/beta")}
+		}, "Image.Tag", `Image.Tag: must be an image tag`},
+		{"tag starting with a dot", func(a *BytewaxDataflowArgs) {
+			a.Image = &ImageArgs{Repository: pulumi.String("flow"), Tag: pulumi.String(".1")}
+		}, "Image.Tag", `Image.Tag: must be an image tag`},
+		{"repository without tag or digest", func(a *BytewaxDataflowArgs) {
+			a.Image = &ImageArgs{Repository: pulumi.String("registry.example.com:5000/team/flow")}
+		}, "Image.Tag", `Image.Tag: must be an image tag, such as "0.21.1-python3.11", unless a Digest pins the image`},
+		{"short digest", func(a *BytewaxDataflowArgs) {
+			a.Image = &ImageArgs{Repository: pulumi.String("flow"), Digest: pulumi.String("sha256:abc")}
+		}, "Image.Digest", `Image.Digest: must be an image digest such as "sha256:<64 lowercase hex digits>"`},
+		{"digest without algorithm", func(a *BytewaxDataflowArgs) {
+			a.Image = &ImageArgs{Repository: pulumi.String("flow"), Digest: pulumi.String(strings.Repeat("a", 64))}
+		}, "Image.Digest", `Image.Digest: must be an image digest`},
 		{"cluster domain", func(a *BytewaxDataflowArgs) { a.ClusterDomain = "cluster_local" },
 			"ClusterDomain", `ClusterDomain: a lowercase RFC 1123 subdomain`},
 		{"python file missing", func(a *BytewaxDataflowArgs) { a.PythonFile = "missing.py"; a.Files = nil },
-			"Files", `Files: must name files or folders that exist under Directory "testdata/flat"`},
+			"PythonFile", `PythonFile: must name a file in Directory: ` + filepath.Join(packageDir, "testdata/flat/missing.py") + ` does not exist`},
+		{"python file missing, listed in files", func(a *BytewaxDataflowArgs) { a.PythonFile = "missing.py"; a.Files = []string{"missing.py"} },
+			"PythonFile", `PythonFile: must name a file in Directory`},
 		{"python file not shipped", func(a *BytewaxDataflowArgs) { a.Files = []string{"helper.py"} },
-			"PythonFile", `PythonFile: must be one of the shipped files: helper.py (got "app.py:flow")`},
+			"PythonFile", `PythonFile: must be one of the shipped files (helper.py); add it to Files, or take it out of Exclude (got "app.py:flow")`},
+		{"python file excluded", func(a *BytewaxDataflowArgs) { a.Files = []string{"."}; a.Exclude = []string{"app.py"} },
+			"PythonFile", `PythonFile: must be one of the shipped files (helper.py)`},
 		{"no python file", func(a *BytewaxDataflowArgs) { a.PythonFile = "" },
 			"PythonFile", `PythonFile: must name the Python file that defines the dataflow`},
 		{"python file escapes", func(a *BytewaxDataflowArgs) { a.PythonFile = "../flow.py" },
 			"PythonFile", `PythonFile: must be a path inside Directory, without ".." (got "../flow.py")`},
+		{"python file not a .py", func(a *BytewaxDataflowArgs) { a.PythonFile = "app.txt" },
+			"PythonFile", `PythonFile: must be "file.py", "file.py:name" or "file.py:factory(args)"`},
+		{"python attribute not a name", func(a *BytewaxDataflowArgs) { a.PythonFile = "app.py:1flow" },
+			"PythonFile", `PythonFile: must be "file.py", "file.py:name" or "file.py:factory(args)"`},
+		{"python call with a newline", func(a *BytewaxDataflowArgs) { a.PythonFile = "app.py:make(\n)" },
+			"PythonFile", `PythonFile: must be "file.py"`},
+		{"python two attributes", func(a *BytewaxDataflowArgs) { a.PythonFile = "app.py:flow:other" },
+			"PythonFile", `PythonFile: must be "file.py"`},
 		{"file escapes", func(a *BytewaxDataflowArgs) { a.Files = []string{"app.py", "../../go.mod"} },
 			"Files[1]", `Files[1]: must be a path inside Directory, without ".." (got "../../go.mod")`},
 		{"absolute file", func(a *BytewaxDataflowArgs) { a.Files = []string{"/etc/passwd"} },
 			"Files[0]", `Files[0]: must be a path inside Directory`},
+		{"missing file", func(a *BytewaxDataflowArgs) { a.Files = []string{"app.py", "nope.py"} },
+			"Files[1]", `Files[1]: must name a file or folder in Directory: ` + filepath.Join(packageDir, "testdata/flat/nope.py") + ` does not exist`},
+		{"missing directory", func(a *BytewaxDataflowArgs) { a.Directory = "testdata/none" },
+			"Directory", `Directory: must be an existing folder: ` + filepath.Join(packageDir, "testdata/none") + ` does not exist`},
+		{"directory is a file", func(a *BytewaxDataflowArgs) { a.Directory = "testdata/flat/app.py" },
+			"Directory", `Directory: must be a folder: ` + filepath.Join(packageDir, "testdata/flat/app.py") + ` is a file`},
+		{"absolute directory", func(a *BytewaxDataflowArgs) { a.Directory = "/etc" },
+			"Directory", `Directory: must be relative to the project's root ` + packageDir + `; set AllowExternalDirectory to read an absolute path (got "/etc")`},
+		{"directory outside the project", func(a *BytewaxDataflowArgs) { a.Directory = "../../" },
+			"Directory", `Directory: must lie inside the project's root ` + packageDir},
+		{"relative base directory", func(a *BytewaxDataflowArgs) { a.BaseDirectory = "flows" },
+			"BaseDirectory", `BaseDirectory: must be an absolute path; relative paths never start at the working directory`},
+		{"bad exclude pattern", func(a *BytewaxDataflowArgs) { a.Exclude = []string{"[a-"} },
+			"Exclude[0]", `Exclude[0]: must be a glob pattern`},
 		{"over the ConfigMap limit", func(a *BytewaxDataflowArgs) {
-			a.Directory, a.Files, a.PythonFile = bigDir, []string{"flow.py", "model.bin"}, "flow.py"
+			a.BaseDirectory, a.Directory, a.Files, a.PythonFile = bigDir, "", []string{"flow.py", "model.bin"}, "flow.py"
 		}, "Files", "Files: make a ConfigMap of 1.17 MiB, over Kubernetes' 1 MiB limit (binary data counts base64-encoded); ship only the code and bake large data into the image or fetch it at run time"},
-		{"env clashing with BYTEWAX_*", func(a *BytewaxDataflowArgs) { a.Env = []EnvVar{{Name: "BYTEWAX_REPLICAS", Value: "9"}} },
-			"Env[0].Name", `Env[0].Name: is set by the component and cannot be overridden; reserved: BYTEWAX_PYTHON_FILE_PATH`},
-		{"env name invalid", func(a *BytewaxDataflowArgs) { a.Env = []EnvVar{{Name: "A", Value: "1"}, {Name: "1=B", Value: "2"}} },
-			"Env[1].Name", `Env[1].Name: a valid environment variable name must consist of`},
-		{"env twice", func(a *BytewaxDataflowArgs) { a.Env = []EnvVar{{Name: "A"}, {Name: "A"}} },
+		{"env clashing with BYTEWAX_*", func(a *BytewaxDataflowArgs) {
+			a.Env = []EnvVarArgs{{Name: "BYTEWAX_REPLICAS", Value: pulumi.String("9")}}
+		}, "Env[0].Name", `Env[0].Name: is set by the component and cannot be overridden; reserved: BYTEWAX_PYTHON_FILE_PATH`},
+		{"env name invalid", func(a *BytewaxDataflowArgs) {
+			a.Env = []EnvVarArgs{{Name: "A", Value: pulumi.String("1")}, {Name: "1=B", Value: pulumi.String("2")}}
+		}, "Env[1].Name", `Env[1].Name: a valid environment variable name must consist of`},
+		{"env twice", func(a *BytewaxDataflowArgs) { a.Env = []EnvVarArgs{{Name: "A"}, {Name: "A"}} },
 			"Env[1].Name", `Env[1].Name: appears more than once (got "A")`},
-		{"bad quantity", func(a *BytewaxDataflowArgs) { a.Resources.Limits = map[string]string{"memory": "lots"} },
-			"Resources.Limits.memory", `Resources.Limits.memory: must be a Kubernetes quantity, such as "500m" or "1Gi" (got "lots")`},
-		{"label value", func(a *BytewaxDataflowArgs) { a.Labels = map[string]string{"team": "data science"} },
+		{"env value and valueFrom", func(a *BytewaxDataflowArgs) {
+			a.Env = []EnvVarArgs{{Name: "A", Value: pulumi.String("1"), ValueFrom: &EnvVarSourceArgs{FieldRef: &FieldRefArgs{FieldPath: "metadata.name"}}}}
+		}, "Env[0]", `Env[0]: must have a Value or a ValueFrom, not both (got "A")`},
+		{"valueFrom with two sources", func(a *BytewaxDataflowArgs) {
+			a.Env = []EnvVarArgs{{Name: "A", ValueFrom: &EnvVarSourceArgs{
+				FieldRef:        &FieldRefArgs{FieldPath: "metadata.name"},
+				ConfigMapKeyRef: &KeyRefArgs{Name: pulumi.String("cm"), Key: pulumi.String("k")},
+			}}}
+		}, "Env[0].ValueFrom", `Env[0].ValueFrom: must set exactly one of SecretKeyRef, ConfigMapKeyRef, FieldRef and ResourceFieldRef (got 2)`},
+		{"valueFrom with no source", func(a *BytewaxDataflowArgs) { a.Env = []EnvVarArgs{{Name: "A", ValueFrom: &EnvVarSourceArgs{}}} },
+			"Env[0].ValueFrom", `Env[0].ValueFrom: must set exactly one of`},
+		{"secretKeyRef without a key", func(a *BytewaxDataflowArgs) {
+			a.Env = []EnvVarArgs{{Name: "A", ValueFrom: &EnvVarSourceArgs{SecretKeyRef: &KeyRefArgs{Name: pulumi.String("db")}}}}
+		}, "Env[0].ValueFrom.SecretKeyRef.Key", `Env[0].ValueFrom.SecretKeyRef.Key: must name the key in the object`},
+		{"secretKeyRef to a bad name", func(a *BytewaxDataflowArgs) {
+			a.Env = []EnvVarArgs{{Name: "A", ValueFrom: &EnvVarSourceArgs{SecretKeyRef: &KeyRefArgs{Name: pulumi.String("DB"), Key: pulumi.String("pw")}}}}
+		}, "Env[0].ValueFrom.SecretKeyRef.Name", `Env[0].ValueFrom.SecretKeyRef.Name: a lowercase RFC 1123 subdomain`},
+		{"configMapKeyRef to a bad key", func(a *BytewaxDataflowArgs) {
+			a.Env = []EnvVarArgs{{Name: "A", ValueFrom: &EnvVarSourceArgs{ConfigMapKeyRef: &KeyRefArgs{Name: pulumi.String("cm"), Key: pulumi.String("a b")}}}}
+		}, "Env[0].ValueFrom.ConfigMapKeyRef.Key", `Env[0].ValueFrom.ConfigMapKeyRef.Key: a valid config key must consist of`},
+		{"fieldRef to an unknown field", func(a *BytewaxDataflowArgs) {
+			a.Env = []EnvVarArgs{{Name: "A", ValueFrom: &EnvVarSourceArgs{FieldRef: &FieldRefArgs{FieldPath: "spec.containers"}}}}
+		}, "Env[0].ValueFrom.FieldRef.FieldPath", `Env[0].ValueFrom.FieldRef.FieldPath: must be one of metadata.name`},
+		{"resourceFieldRef to a bad resource", func(a *BytewaxDataflowArgs) {
+			a.Env = []EnvVarArgs{{Name: "A", ValueFrom: &EnvVarSourceArgs{ResourceFieldRef: &ResourceFieldRefArgs{Resource: "memory"}}}}
+		}, "Env[0].ValueFrom.ResourceFieldRef.Resource", `must be requests.<name> or limits.<name>`},
+		{"resourceFieldRef divisor", func(a *BytewaxDataflowArgs) {
+			a.Env = []EnvVarArgs{{Name: "A", ValueFrom: &EnvVarSourceArgs{ResourceFieldRef: &ResourceFieldRefArgs{Resource: "limits.memory", Divisor: "-1Mi"}}}}
+		}, "Env[0].ValueFrom.ResourceFieldRef.Divisor", `must be a positive Kubernetes quantity`},
+		{"envFrom with both", func(a *BytewaxDataflowArgs) {
+			a.EnvFrom = []EnvFromSourceArgs{{SecretRef: &ObjectRefArgs{Name: pulumi.String("a")}, ConfigMapRef: &ObjectRefArgs{Name: pulumi.String("b")}}}
+		}, "EnvFrom[0]", `EnvFrom[0]: must set exactly one of SecretRef and ConfigMapRef`},
+		{"envFrom prefix", func(a *BytewaxDataflowArgs) {
+			a.EnvFrom = []EnvFromSourceArgs{{Prefix: "1X", SecretRef: &ObjectRefArgs{Name: pulumi.String("a")}}}
+		}, "EnvFrom[0].Prefix", `EnvFrom[0].Prefix: a valid environment variable name`},
+		{"envFrom name", func(a *BytewaxDataflowArgs) {
+			a.EnvFrom = []EnvFromSourceArgs{{ConfigMapRef: &ObjectRefArgs{Name: pulumi.String("Team_Config")}}}
+		}, "EnvFrom[0].ConfigMapRef.Name", `EnvFrom[0].ConfigMapRef.Name: a lowercase RFC 1123 subdomain`},
+		{"bad quantity", func(a *BytewaxDataflowArgs) {
+			a.Resources = &ResourcesArgs{Limits: pulumi.StringMap{"memory": pulumi.String("lots")}}
+		}, "Resources.Limits.memory", `Resources.Limits.memory: must be a Kubernetes quantity, such as "500m", "2" or "1Gi" (got "lots")`},
+		{"negative quantity", func(a *BytewaxDataflowArgs) {
+			a.Resources = &ResourcesArgs{Requests: pulumi.StringMap{"cpu": pulumi.String("-1")}}
+		}, "Resources.Requests.cpu", `Resources.Requests.cpu: must not be negative (got "-1")`},
+		{"unknown resource name", func(a *BytewaxDataflowArgs) {
+			a.Resources = &ResourcesArgs{Requests: pulumi.StringMap{"gpu": pulumi.String("1")}}
+		}, "Resources.Requests", `Resources.Requests: must be cpu, memory, ephemeral-storage, hugepages-<size> or a domain-qualified extended resource such as "nvidia.com/gpu" (got "gpu")`},
+		{"reserved resource domain", func(a *BytewaxDataflowArgs) {
+			a.Resources = &ResourcesArgs{Limits: pulumi.StringMap{"kubernetes.io/gpu": pulumi.String("1")}}
+		}, "Resources.Limits", `the kubernetes.io domain is reserved`},
+		{"fractional extended resource", func(a *BytewaxDataflowArgs) {
+			a.Resources = &ResourcesArgs{Limits: pulumi.StringMap{"nvidia.com/gpu": pulumi.String("500m")}}
+		}, "Resources.Limits.nvidia.com/gpu", `must be a whole number for an extended resource`},
+		{"request above limit", func(a *BytewaxDataflowArgs) {
+			a.Resources = &ResourcesArgs{
+				Requests: pulumi.StringMap{"memory": pulumi.String("2Gi")},
+				Limits:   pulumi.StringMap{"memory": pulumi.String("1Gi")},
+			}
+		}, "Resources.Requests.memory", `Resources.Requests.memory: must be at most the limit of 1Gi (got "2Gi")`},
+		{"label value", func(a *BytewaxDataflowArgs) { a.Labels = pulumi.StringMap{"team": pulumi.String("data science")} },
 			"Labels.team", `Labels.team: a valid label must be an empty string or consist of`},
-		{"selector label", func(a *BytewaxDataflowArgs) { a.Labels = map[string]string{"app.kubernetes.io/instance": "x"} },
+		{"selector label", func(a *BytewaxDataflowArgs) {
+			a.Labels = pulumi.StringMap{"app.kubernetes.io/instance": pulumi.String("x")}
+		},
 			"Labels", `Labels: is part of the StatefulSet's selector and is set by the component (got "app.kubernetes.io/instance")`},
-		{"annotation key", func(a *BytewaxDataflowArgs) { a.Annotations = map[string]string{"bad key": "x"} },
+		{"annotation key", func(a *BytewaxDataflowArgs) { a.Annotations = pulumi.StringMap{"bad key": pulumi.String("x")} },
 			"Annotations", `Annotations: name part must consist of alphanumeric characters`},
-		{"pull secret name", func(a *BytewaxDataflowArgs) { a.ImagePullSecrets = []string{"Creds"} },
+		{"annotations too large", func(a *BytewaxDataflowArgs) {
+			a.Annotations = pulumi.StringMap{"example.com/blob": pulumi.String(strings.Repeat("x", 256<<10))}
+		}, "Annotations", `Annotations: must add up to at most 261120 bytes of keys and values, the API server's 262144 minus 1024 the component adds to the pods (got "262160 bytes")`},
+		{"pull secret name", func(a *BytewaxDataflowArgs) { a.ImagePullSecrets = pulumi.ToStringArray([]string{"Creds"}) },
 			"ImagePullSecrets[0]", `ImagePullSecrets[0]: a lowercase RFC 1123 subdomain`},
-		{"credentials without a value", func(a *BytewaxDataflowArgs) { a.RegistryCredentials = &RegistryCredentials{} },
+		{"pull secret twice", func(a *BytewaxDataflowArgs) { a.ImagePullSecrets = pulumi.ToStringArray([]string{"a", "a"}) },
+			"ImagePullSecrets[1]", `ImagePullSecrets[1]: appears more than once (got "a")`},
+		{"credentials without a value", func(a *BytewaxDataflowArgs) { a.RegistryCredentials = &RegistryCredentialsArgs{} },
 			"RegistryCredentials.DockerConfigJSON", `RegistryCredentials.DockerConfigJSON: must hold the registry's docker config.json, as a Pulumi secret (got nothing)`},
-		{"service account name", func(a *BytewaxDataflowArgs) { a.ServiceAccount.Name = "Runner!" },
+		{"credentials not JSON", func(a *BytewaxDataflowArgs) {
+			a.RegistryCredentials = &RegistryCredentialsArgs{DockerConfigJSON: pulumi.String("user:hunter2")}
+		}, "RegistryCredentials.DockerConfigJSON", `RegistryCredentials.DockerConfigJSON: must be a docker config.json, a JSON object with an "auths" object (not JSON: syntax error at byte 1) (got a secret value, not shown)`},
+		{"credentials without auths", func(a *BytewaxDataflowArgs) {
+			a.RegistryCredentials = &RegistryCredentialsArgs{DockerConfigJSON: pulumi.String(`{"credsStore":"hunter2"}`)}
+		}, "RegistryCredentials.DockerConfigJSON", `with an "auths" object, such as`},
+		{"credentials for an existing account", func(a *BytewaxDataflowArgs) {
+			a.ServiceAccount = &ServiceAccountArgs{Name: pulumi.String("runner"), Existing: true}
+			a.RegistryCredentials = &RegistryCredentialsArgs{DockerConfigJSON: pulumi.String(`{"auths":{}}`)}
+		}, "RegistryCredentials", `RegistryCredentials: cannot be attached to an existing ServiceAccount`},
+		{"service account name", func(a *BytewaxDataflowArgs) { a.ServiceAccount = &ServiceAccountArgs{Name: pulumi.String("Runner!")} },
 			"ServiceAccount.Name", `ServiceAccount.Name: a lowercase RFC 1123 subdomain`},
+		{"existing service account without a name", func(a *BytewaxDataflowArgs) { a.ServiceAccount = &ServiceAccountArgs{Existing: true} },
+			"ServiceAccount.Name", `ServiceAccount.Name: must name the existing account the pods run as (got nothing)`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			args := flatArgs()
 			tt.modify(args)
-			d, err := pt.Run(t, func(ctx *pulumi.Context) error {
+			d, err := run(t, func(ctx *pulumi.Context) error {
 				_, err := NewBytewaxDataflow(ctx, "MyFlow", args)
 				return err
 			})
@@ -118,18 +249,41 @@ func TestEveryProblemIsReportedAtOnce(t *testing.T) {
 	args := flatArgs()
 	args.Processes = pulumi.IntRef(0)
 	args.Port = pulumi.IntRef(0)
-	args.Image.PullPolicy = "Sometimes"
-	_, err := resolve("x", args)
+	args.Image = &ImageArgs{PullPolicy: pulumi.String("Sometimes")}
+	err := validateArgs(t, "x", args)
 	var invalid *ValidationError
 	require.ErrorAs(t, err, &invalid)
 	assert.Len(t, invalid.Errors, 3)
-	assert.True(t, strings.HasPrefix(err.Error(), "invalid BytewaxDataflow arguments:\n  "))
+	assert.True(t, strings.HasPrefix(err.Error(), "invalid BytewaxDataflow arguments for \"x\":\n  "), err.Error())
+	var fe *FieldError
+	require.ErrorAs(t, err, &fe, "errors.As finds each FieldError")
+	assert.Equal(t, "Processes", fe.Field)
+}
+
+func TestABadNameIsReportedOnce(t *testing.T) {
+	err := validateArgs(t, "Bad_Name", &BytewaxDataflowArgs{Directory: "testdata/flat", PythonFile: "app.py"})
+	var invalid *ValidationError
+	require.ErrorAs(t, err, &invalid)
+	require.Len(t, invalid.Errors, 1, "the derived account and secret names are not blamed: %v", err)
+	assert.Equal(t, "Name (defaulted from the resource name)", invalid.Errors[0].Field)
 }
 
 func TestRenameFieldsNamesConfigKeys(t *testing.T) {
-	_, err := resolve("x", &BytewaxDataflowArgs{Processes: pulumi.IntRef(0), Directory: "testdata/flat", PythonFile: "app.py"})
+	err := validateArgs(t, "x", &BytewaxDataflowArgs{Processes: pulumi.IntRef(0), Directory: "testdata/flat", PythonFile: "app.py"})
 	var invalid *ValidationError
 	require.ErrorAs(t, err, &invalid)
 	invalid.RenameFields(func(f string) string { return "cfg:" + strings.ToLower(f) })
-	assert.Equal(t, "invalid BytewaxDataflow arguments:\n  cfg:processes: must be a whole number of at least 1 (got 0)", err.Error())
+	assert.Equal(t, "invalid BytewaxDataflow arguments for \"x\":\n  cfg:processes: must be a whole number of at least 1 (got 0)", err.Error())
+}
+
+// validateArgs runs ValidateArgs with this package as the project's root.
+func validateArgs(t *testing.T, name string, args *BytewaxDataflowArgs) error {
+	t.Helper()
+	var err error
+	_, runErr := run(t, func(ctx *pulumi.Context) error {
+		err = ValidateArgs(ctx, name, args)
+		return nil
+	})
+	require.NoError(t, runErr)
+	return err
 }

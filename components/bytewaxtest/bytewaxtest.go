@@ -1,0 +1,205 @@
+// Package bytewaxtest runs Pulumi programs under mocks and records what
+// they register, so that tests, of this project and of programs that use
+// its components, can assert on the real inputs of every resource: the
+// Kubernetes objects a BytewaxDataflow would apply, its secrets, its
+// parents, providers and dependencies.
+//
+//	d, err := bytewaxtest.Run(t, myProgram, bytewaxtest.WithRootDirectory(".."))
+//	require.NoError(t, err)
+//	sts := d.ByType(t, bytewaxtest.StatefulSet).Object(t)
+//	assert.Equal(t, 3.0, bytewaxtest.Get(t, sts, "spec", "replicas"))
+package bytewaxtest
+
+import (
+	"encoding/json"
+	"sync"
+	"testing"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"github.com/stretchr/testify/require"
+
+	"github.com/pulumi-bytewax/pulumi-bytewax/internal/objects"
+)
+
+// recorder is a Pulumi mock that keeps every resource registered with it.
+type recorder struct {
+	mu        sync.Mutex
+	resources []pulumi.MockResourceArgs
+}
+
+// NewResource records the resource and echoes its inputs as its state.
+func (r *recorder) NewResource(args pulumi.MockResourceArgs) (string, resource.PropertyMap, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.resources = append(r.resources, args)
+	return args.Name + "-id", args.Inputs, nil
+}
+
+// Call answers every function call with its arguments.
+func (r *recorder) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) {
+	return args.Args, nil
+}
+
+// Registered is one resource as the engine received it.
+type Registered struct {
+	Type, Name, Parent, Provider string
+	Protect                      bool
+	// Dependencies are the URNs the resource waits for.
+	Dependencies []string
+	Inputs       resource.PropertyMap
+}
+
+// Plain is the resource's inputs as plain JSON values, with secrets
+// revealed.
+func (r Registered) Plain() map[string]any {
+	raw, err := json.Marshal(objects.FromInputs(r.Inputs))
+	if err != nil {
+		panic(err)
+	}
+	var out map[string]any
+	if err := json.Unmarshal(raw, &out); err != nil {
+		panic(err)
+	}
+	return out
+}
+
+// Object is the resource's inputs as plain JSON values, the shape of the
+// Kubernetes object the provider will apply, with secrets revealed.
+func (r Registered) Object(t testing.TB) map[string]any {
+	t.Helper()
+	return JSONValue(t, objects.FromInputs(r.Inputs)).(map[string]any)
+}
+
+// JSONValue round-trips v through JSON, so that numbers are float64 and maps
+// are map[string]any whatever produced them.
+func JSONValue(t testing.TB, v any) any {
+	t.Helper()
+	raw, err := json.Marshal(v)
+	require.NoError(t, err)
+	var out any
+	require.NoError(t, json.Unmarshal(raw, &out))
+	return out
+}
+
+// Deployment is what one run of a program registered, in order.
+type Deployment struct {
+	Resources []Registered
+}
+
+// Named returns the resource of a type and name, failing the test when
+// there is none.
+func (d Deployment) Named(t testing.TB, typ, name string) Registered {
+	t.Helper()
+	for _, r := range d.Resources {
+		if r.Type == typ && r.Name == name {
+			return r
+		}
+	}
+	require.Failf(t, "no such resource", "%s %s", typ, name)
+	return Registered{}
+}
+
+// IsSecret reports whether the input at a top-level key holds a secret.
+func (r Registered) IsSecret(key string) bool {
+	v, ok := r.Inputs[resource.PropertyKey(key)]
+	return ok && v.ContainsSecrets()
+}
+
+// ByType returns the only resource of a type, failing the test otherwise.
+func (d Deployment) ByType(t testing.TB, typ string) Registered {
+	t.Helper()
+	var found []Registered
+	for _, r := range d.Resources {
+		if r.Type == typ {
+			found = append(found, r)
+		}
+	}
+	require.Len(t, found, 1, "resources of type %s", typ)
+	return found[0]
+}
+
+// OfType returns every resource of a type.
+func (d Deployment) OfType(typ string) []Registered {
+	var found []Registered
+	for _, r := range d.Resources {
+		if r.Type == typ {
+			found = append(found, r)
+		}
+	}
+	return found
+}
+
+// Type tokens of the resources a BytewaxDataflow registers.
+const (
+	Namespace      = "kubernetes:core/v1:Namespace"
+	ConfigMap      = "kubernetes:core/v1:ConfigMap"
+	Service        = "kubernetes:core/v1:Service"
+	ServiceAccount = "kubernetes:core/v1:ServiceAccount"
+	Secret         = "kubernetes:core/v1:Secret"
+	StatefulSet    = "kubernetes:apps/v1:StatefulSet"
+)
+
+// Option sets up the run, as the engine would for a real stack.
+type Option func(*pulumi.RunInfo)
+
+// WithRootDirectory is the Pulumi project's root, ctx.RootDirectory(),
+// where a BytewaxDataflow's relative Directory starts.
+func WithRootDirectory(dir string) Option {
+	return func(info *pulumi.RunInfo) { info.RootDirectory = dir }
+}
+
+// WithConfig is the stack's config, keyed "<namespace>:<key>", with the
+// keys whose values are secret.
+func WithConfig(values map[string]string, secretKeys ...string) Option {
+	return func(info *pulumi.RunInfo) {
+		info.Config = values
+		info.ConfigSecretKeys = secretKeys
+	}
+}
+
+// Run runs program under mocks, in project "project" and stack "stack",
+// and returns what it registered, with the program's error.
+func Run(t testing.TB, program pulumi.RunFunc, opts ...Option) (Deployment, error) {
+	t.Helper()
+	return Record(program, opts...)
+}
+
+// Record is Run for code without a *testing.T, such as examples.
+func Record(program pulumi.RunFunc, opts ...Option) (Deployment, error) {
+	rec := &recorder{}
+	runOpts := []pulumi.RunOption{pulumi.WithMocks("project", "stack", rec)}
+	for _, o := range opts {
+		runOpts = append(runOpts, pulumi.RunOption(o))
+	}
+	err := pulumi.RunErr(program, runOpts...)
+	var d Deployment
+	for _, r := range rec.resources {
+		reg := Registered{Type: r.TypeToken, Name: r.Name, Provider: r.Provider, Inputs: r.Inputs}
+		if r.RegisterRPC != nil {
+			reg.Parent = r.RegisterRPC.GetParent()
+			reg.Protect = r.RegisterRPC.GetProtect()
+			reg.Dependencies = r.RegisterRPC.GetDependencies()
+		}
+		d.Resources = append(d.Resources, reg)
+	}
+	return d, err
+}
+
+// Get walks a path of map keys and slice indexes through a JSON value.
+func Get(t testing.TB, v any, path ...any) any {
+	t.Helper()
+	for _, step := range path {
+		switch s := step.(type) {
+		case string:
+			m, ok := v.(map[string]any)
+			require.True(t, ok, "%v: not an object at %q", path, s)
+			v = m[s]
+		case int:
+			a, ok := v.([]any)
+			require.True(t, ok && s < len(a), "%v: no element %d", path, s)
+			v = a[s]
+		}
+	}
+	return v
+}

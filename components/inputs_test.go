@@ -1,0 +1,221 @@
+package components
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	pt "github.com/pulumi-bytewax/pulumi-bytewax/components/bytewaxtest"
+)
+
+// output turns a literal into an output, as another resource's attribute
+// would be: known only once it resolves.
+func output(s string) pulumi.StringOutput {
+	return pulumi.String(s).ToStringOutput().ApplyT(func(v string) string { return v }).(pulumi.StringOutput)
+}
+
+func TestOutputsArePassedThroughToTheObjects(t *testing.T) {
+	args := flatArgs()
+	args.Namespace = output("streams")
+	args.Image = &ImageArgs{Repository: output("registry.example.com:5000/team/flow"), Tag: output("v2"), PullPolicy: output("Always")}
+	args.Labels = pulumi.StringMap{"team": output("data")}
+	args.Annotations = pulumi.StringMap{"example.com/owner": output("data")}
+	args.ImagePullSecrets = pulumi.StringArray{output("team-registry")}
+	args.Resources = &ResourcesArgs{Limits: pulumi.StringMap{"memory": output("1Gi")}}
+	args.ServiceAccount = &ServiceAccountArgs{Name: output("runner")}
+	d := deploy(t, "wc", args)
+
+	sts := d.ByType(t, typeStatefulSet).Object(t)
+	assert.Equal(t, "streams", pt.Get(t, sts, "metadata", "namespace"))
+	assert.Equal(t, "data", pt.Get(t, sts, "metadata", "labels", "team"))
+	assert.Equal(t, "v2", pt.Get(t, sts, "metadata", "labels", labelVersion))
+	pod := pt.Get(t, sts, "spec", "template", "spec")
+	assert.Equal(t, "registry.example.com:5000/team/flow:v2", pt.Get(t, pod, "containers", 0, "image"))
+	assert.Equal(t, "Always", pt.Get(t, pod, "containers", 0, "imagePullPolicy"))
+	assert.Equal(t, "1Gi", pt.Get(t, pod, "containers", 0, "resources", "limits", "memory"))
+	assert.Equal(t, []any{map[string]any{"name": "team-registry"}}, pt.Get(t, pod, "imagePullSecrets"))
+	assert.Equal(t, "runner", pt.Get(t, pod, "serviceAccountName"))
+	assert.Equal(t, "data", pt.Get(t, sts, "spec", "template", "metadata", "annotations", "example.com/owner"))
+	assert.Contains(t, pt.Get(t, pod, "initContainers", 0, "command", 2), "wordcount-$i.wordcount.streams.svc.cluster.local:9999")
+	assert.Equal(t, "streams", pt.Get(t, d.ByType(t, typeNamespace).Object(t), "metadata", "name"))
+}
+
+func TestABadOutputFailsTheDeploymentBeforeAnyChildIsRegistered(t *testing.T) {
+	args := flatArgs()
+	args.Image = &ImageArgs{Repository: output("flow"), Tag: output("v1/beta")}
+	args.Labels = pulumi.StringMap{"team": output("data science")}
+	args.RegistryCredentials = &RegistryCredentialsArgs{DockerConfigJSON: pulumi.ToSecret(pulumi.String("hunter2")).(pulumi.StringOutput)}
+	d, err := run(t, func(ctx *pulumi.Context) error {
+		_, err := NewBytewaxDataflow(ctx, "wc", args)
+		return err
+	})
+	require.Error(t, err)
+	msg := err.Error()
+	assert.Contains(t, msg, `invalid BytewaxDataflow arguments for "wc" (values that were outputs, checked as they resolved):`)
+	assert.Contains(t, msg, `Image.Tag: must be an image tag: up to 128 letters, digits, '_', '.' and '-', not starting with '.' or '-' (got "v1/beta")`)
+	assert.Contains(t, msg, `Labels.team: a valid label must be an empty string or consist of`)
+	assert.Contains(t, msg, `RegistryCredentials.DockerConfigJSON: must be a docker config.json`)
+	assert.NotContains(t, msg, "hunter2", "a secret never shows in an error")
+	for _, r := range d.Resources {
+		assert.False(t, strings.HasPrefix(r.Type, "kubernetes:"), "%s %s was registered with a bad value", r.Type, r.Name)
+	}
+}
+
+func TestANamespaceOutputMakesEveryChildWaitForIt(t *testing.T) {
+	d, err := run(t, func(ctx *pulumi.Context) error {
+		first, err := NewBytewaxDataflow(ctx, "orders", flatArgs())
+		if err != nil {
+			return err
+		}
+		second := flatArgs()
+		second.Name = "payments"
+		second.CreateNamespace = false
+		second.Namespace = first.NamespaceName
+		_, err = NewBytewaxDataflow(ctx, "payments", second)
+		return err
+	})
+	require.NoError(t, err)
+	nsURN := "urn:pulumi:stack::project::" + BytewaxDataflowType + "$" + typeNamespace + "::orders"
+	for _, r := range d.Resources {
+		if r.Name == "payments" && strings.HasPrefix(r.Type, "kubernetes:") {
+			assert.Contains(t, r.Dependencies, nsURN, "%s must wait for the namespace", r.Type)
+		}
+	}
+}
+
+func TestOptionalChildrenAreReportedNotNil(t *testing.T) {
+	_, err := run(t, func(ctx *pulumi.Context) error {
+		args := flatArgs()
+		args.CreateNamespace = false
+		args.ServiceAccount = &ServiceAccountArgs{Name: pulumi.String("runner"), Existing: true}
+		d, err := NewBytewaxDataflow(ctx, "wc", args)
+		if err != nil {
+			return err
+		}
+		_, created := d.Namespace()
+		assert.False(t, created)
+		_, created = d.ServiceAccount()
+		assert.False(t, created)
+		_, created = d.RegistrySecret()
+		assert.False(t, created)
+		_, created = d.EnvSecret()
+		assert.False(t, created)
+		// Depending on the component waits for whatever it created.
+		_, err = NewBytewaxDataflow(ctx, "other", &BytewaxDataflowArgs{
+			Namespace: pulumi.String("streams"), Directory: "testdata/flat", PythonFile: "app.py",
+		}, pulumi.DependsOn([]pulumi.Resource{d}))
+		return err
+	})
+	require.NoError(t, err)
+}
+
+func TestSecretEnvValuesGoThroughTheComponentsSecret(t *testing.T) {
+	args := flatArgs()
+	args.Env = []EnvVarArgs{
+		{Name: "RUST_LOG", Value: pulumi.String("warn")},
+		{Name: "KAFKA_PASSWORD", Value: pulumi.ToSecret(pulumi.String("hunter2")).(pulumi.StringOutput)},
+		{Name: "KAFKA_BROKERS", Value: output("kafka:9092")},
+	}
+	d := deploy(t, "wc", args)
+
+	secret := d.Named(t, typeSecret, "wc-env")
+	assert.True(t, secret.IsSecret("stringData"), "the values are Pulumi secrets in the state")
+	obj := secret.Object(t)
+	assert.Equal(t, "wordcount-env", pt.Get(t, obj, "metadata", "name"))
+	assert.Equal(t, "streams", pt.Get(t, obj, "metadata", "namespace"))
+	assert.Equal(t, map[string]any{"KAFKA_PASSWORD": "hunter2", "KAFKA_BROKERS": "kafka:9092"}, obj["stringData"])
+
+	sts := d.ByType(t, typeStatefulSet)
+	assert.False(t, sts.Inputs.ContainsSecrets(), "the StatefulSet stays readable: it holds no secret")
+	env := pt.Get(t, sts.Object(t), "spec", "template", "spec", "containers", 0, "env").([]any)
+	assert.Equal(t, map[string]any{"name": "RUST_LOG", "value": "warn"}, env[0])
+	assert.Equal(t, map[string]any{"name": "KAFKA_PASSWORD", "valueFrom": map[string]any{
+		"secretKeyRef": map[string]any{"name": "wordcount-env", "key": "KAFKA_PASSWORD"}}}, env[1])
+	assert.Equal(t, map[string]any{"name": "KAFKA_BROKERS", "valueFrom": map[string]any{
+		"secretKeyRef": map[string]any{"name": "wordcount-env", "key": "KAFKA_BROKERS"}}}, env[2])
+	annotations := pt.Get(t, sts.Object(t), "spec", "template", "metadata", "annotations").(map[string]any)
+	assert.Contains(t, annotations, envSecretVersionAnnotation, "a new version of the Secret rolls the pods")
+	assert.Contains(t, sts.Dependencies, "urn:pulumi:stack::project::"+BytewaxDataflowType+"$"+typeSecret+"::wc-env")
+}
+
+func TestValueFromAndEnvFromReachThePod(t *testing.T) {
+	args := flatArgs()
+	args.Env = []EnvVarArgs{
+		{Name: "DB_PASSWORD", ValueFrom: &EnvVarSourceArgs{SecretKeyRef: &KeyRefArgs{Name: pulumi.String("db"), Key: pulumi.String("password")}}},
+		{Name: "MODE", ValueFrom: &EnvVarSourceArgs{ConfigMapKeyRef: &KeyRefArgs{Name: pulumi.String("settings"), Key: pulumi.String("mode"), Optional: true}}},
+		{Name: "NODE", ValueFrom: &EnvVarSourceArgs{FieldRef: &FieldRefArgs{FieldPath: "spec.nodeName"}}},
+		{Name: "TEAM", ValueFrom: &EnvVarSourceArgs{FieldRef: &FieldRefArgs{FieldPath: "metadata.labels['team']"}}},
+		{Name: "MEMORY_MI", ValueFrom: &EnvVarSourceArgs{ResourceFieldRef: &ResourceFieldRefArgs{Resource: "limits.memory", Divisor: "1Mi"}}},
+	}
+	args.EnvFrom = []EnvFromSourceArgs{
+		{SecretRef: &ObjectRefArgs{Name: pulumi.String("kafka")}},
+		{Prefix: "APP_", ConfigMapRef: &ObjectRefArgs{Name: pulumi.String("app"), Optional: true}},
+	}
+	d := deploy(t, "wc", args)
+	assert.Empty(t, d.OfType(typeSecret), "references need no Secret of the component's")
+	process := pt.Get(t, d.ByType(t, typeStatefulSet).Object(t), "spec", "template", "spec", "containers", 0)
+	env := pt.Get(t, process, "env").([]any)
+	assert.Equal(t, []any{
+		map[string]any{"name": "DB_PASSWORD", "valueFrom": map[string]any{"secretKeyRef": map[string]any{"name": "db", "key": "password"}}},
+		map[string]any{"name": "MODE", "valueFrom": map[string]any{"configMapKeyRef": map[string]any{"name": "settings", "key": "mode", "optional": true}}},
+		map[string]any{"name": "NODE", "valueFrom": map[string]any{"fieldRef": map[string]any{"fieldPath": "spec.nodeName"}}},
+		map[string]any{"name": "TEAM", "valueFrom": map[string]any{"fieldRef": map[string]any{"fieldPath": "metadata.labels['team']"}}},
+		map[string]any{"name": "MEMORY_MI", "valueFrom": map[string]any{"resourceFieldRef": map[string]any{
+			"containerName": "process", "resource": "limits.memory", "divisor": "1Mi"}}},
+	}, env[:5])
+	assert.Equal(t, []any{
+		map[string]any{"secretRef": map[string]any{"name": "kafka"}},
+		map[string]any{"prefix": "APP_", "configMapRef": map[string]any{"name": "app", "optional": true}},
+	}, pt.Get(t, process, "envFrom"))
+}
+
+func TestImagesArePinnedByTagDigestOrBoth(t *testing.T) {
+	const digest = "sha256:" + "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+	for _, tt := range []struct {
+		name  string
+		image *ImageArgs
+		want  string
+	}{
+		{"default", nil, "bytewax/bytewax:0.21.1-python3.11"},
+		{"tag", &ImageArgs{Repository: pulumi.String("localhost:5000/flow"), Tag: pulumi.String("v1")}, "localhost:5000/flow:v1"},
+		{"digest", &ImageArgs{Repository: pulumi.String("flow"), Digest: pulumi.String(digest)}, "flow@" + digest},
+		{"both", &ImageArgs{Repository: pulumi.String("flow"), Tag: pulumi.String("v1"), Digest: pulumi.String(digest)}, "flow:v1@" + digest},
+		{"digest of the default repository", &ImageArgs{Tag: pulumi.String("0.21.1-python3.11"), Digest: pulumi.String(digest)}, "bytewax/bytewax:0.21.1-python3.11@" + digest},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			args := flatArgs()
+			args.Image = tt.image
+			sts := deploy(t, "wc", args).ByType(t, typeStatefulSet).Object(t)
+			assert.Equal(t, tt.want, pt.Get(t, sts, "spec", "template", "spec", "containers", 0, "image"))
+		})
+	}
+}
+
+func TestTwoDataflowsCannotShareANameInANamespace(t *testing.T) {
+	d, err := run(t, func(ctx *pulumi.Context) error {
+		if _, err := NewBytewaxDataflow(ctx, "orders", flatArgs()); err != nil {
+			return err
+		}
+		again := flatArgs()
+		again.CreateNamespace = false
+		_, err := NewBytewaxDataflow(ctx, "orders-again", again)
+		return err
+	})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), `Name: is already the name of dataflow "orders" in namespace "streams" of this program`)
+	assert.Empty(t, d.OfType(BytewaxDataflowType)[1:], "the second dataflow registers nothing")
+
+	_, err = run(t, func(ctx *pulumi.Context) error {
+		if _, err := NewBytewaxDataflow(ctx, "orders", flatArgs()); err != nil {
+			return err
+		}
+		elsewhere := flatArgs()
+		elsewhere.Namespace = pulumi.String("staging")
+		_, err := NewBytewaxDataflow(ctx, "orders-staging", elsewhere)
+		return err
+	})
+	require.NoError(t, err, "the same name in another namespace is fine")
+}
