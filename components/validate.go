@@ -249,14 +249,17 @@ func intOrDefault(v *int, def int) int {
 	return *v
 }
 
-// imageOrDefault fills in the default image when none is named, and the
-// default repository and pull policy where they are missing.
+// imageOrDefault fills in the default image when none is named, the
+// default repository and pull policy where they are missing, and the
+// default tag for the default repository.
 func imageOrDefault(img *ImageArgs, repo, tag string) imageSpec {
 	if img == nil {
 		img = &ImageArgs{}
 	}
 	out := imageSpec{repository: img.Repository, tag: img.Tag, digest: img.Digest, pullPolicy: img.PullPolicy}
-	if out.repository == nil && out.tag == nil && out.digest == nil {
+	// The default repository without a tag or digest is the default image;
+	// another repository must say which image it means.
+	if givenRepo, known := knownString(out.repository); out.tag == nil && out.digest == nil && known && (givenRepo == "" || givenRepo == repo) {
 		out.tag = pulumi.String(tag)
 	}
 	out.repository = stringOr(out.repository, repo)

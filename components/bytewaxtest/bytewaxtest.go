@@ -149,6 +149,11 @@ func WithRootDirectory(dir string) Option {
 	return func(info *pulumi.RunInfo) { info.RootDirectory = dir }
 }
 
+// WithStack names the stack, "stack" by default.
+func WithStack(name string) Option {
+	return func(info *pulumi.RunInfo) { info.Stack = name }
+}
+
 // WithConfig is the stack's config, keyed "<namespace>:<key>", with the
 // keys whose values are secret.
 func WithConfig(values map[string]string, secretKeys ...string) Option {

@@ -16,3 +16,26 @@ func revealSecrets(v resource.PropertyValue) (any, bool) {
 	}
 	return nil, false
 }
+
+// Masked returns the inputs as plain Go values, with every value inside a
+// secret replaced by mask: a secret object keeps its keys.
+func Masked(inputs resource.PropertyMap, mask string) map[string]any {
+	var maskAll func(v resource.PropertyValue) (any, bool)
+	maskAll = func(v resource.PropertyValue) (any, bool) {
+		switch {
+		case v.IsSecret():
+			return v.SecretValue().Element.MapRepl(nil, maskAll), true
+		case v.IsObject(), v.IsArray():
+			return nil, false
+		}
+		return mask, true
+	}
+	var mapper func(v resource.PropertyValue) (any, bool)
+	mapper = func(v resource.PropertyValue) (any, bool) {
+		if v.IsSecret() {
+			return v.SecretValue().Element.MapRepl(nil, maskAll), true
+		}
+		return nil, false
+	}
+	return inputs.MapRepl(nil, mapper)
+}

@@ -1,14 +1,12 @@
 package stack
 
 import (
-	"encoding/json"
 	"path/filepath"
 	"testing"
 
-	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/stretchr/testify/require"
 
-	pt "github.com/pulumi-bytewax/pulumi-bytewax/internal/pulumitest"
+	pt "github.com/pulumi-bytewax/pulumi-bytewax/components/bytewaxtest"
 )
 
 // projectRoot is the folder of Pulumi.yaml.
@@ -27,20 +25,25 @@ func readProjectYAML(t *testing.T, file string, out any) {
 }
 
 // stackConfig is the config the engine gives the program for a stack.
-func stackConfig(t *testing.T, stack string, overrides map[string]any) map[string]string {
+func stackConfig(t *testing.T, stack string, overrides map[string]any) *Config {
 	t.Helper()
 	cfg, err := ProjectConfig(projectRoot, stack, overrides)
 	require.NoError(t, err)
 	return cfg
 }
 
-// runStack runs Program under mocks with the given config, as the engine
-// would from the project's folder.
-func runStack(t *testing.T, cfg map[string]string) (pt.Deployment, error) {
+// runStack runs Program under mocks with the config of a stack, as the
+// engine would from the project's folder.
+func runStack(t *testing.T, stack string, cfg *Config) (pt.Deployment, error) {
 	t.Helper()
-	raw, err := json.Marshal(cfg)
+	return pt.Run(t, Program, pt.WithConfig(cfg.Values, cfg.Secrets...), pt.WithRootDirectory(projectRoot), pt.WithStack(stack))
+}
+
+// deployStack runs a stack file of the project with overrides, failing the
+// test on an error.
+func deployStack(t *testing.T, stack string, overrides map[string]any) pt.Deployment {
+	t.Helper()
+	d, err := runStack(t, stack, stackConfig(t, stack, overrides))
 	require.NoError(t, err)
-	t.Setenv(pulumi.EnvConfig, string(raw))
-	t.Setenv(pulumi.EnvPulumiRootDirectory, projectRoot)
-	return pt.Run(t, Program)
+	return d
 }

@@ -15,7 +15,7 @@ import (
 	"github.com/stretchr/testify/require"
 	"gopkg.in/yaml.v3"
 
-	pt "github.com/pulumi-bytewax/pulumi-bytewax/internal/pulumitest"
+	pt "github.com/pulumi-bytewax/pulumi-bytewax/components/bytewaxtest"
 )
 
 // difference is one way the dev stack's objects may differ from the spec's
@@ -210,7 +210,7 @@ func seedManifests(t *testing.T) map[string]map[string]any {
 }
 
 func TestDevStackMatchesTheSpecManifests(t *testing.T) {
-	d, err := runStack(t, stackConfig(t, "dev", nil))
+	d, err := runStack(t, "dev", stackConfig(t, "dev", nil))
 	require.NoError(t, err)
 	ours := map[string]map[string]any{}
 	for _, r := range d.Resources {

@@ -17,11 +17,30 @@ import (
 	"github.com/pulumi-bytewax/pulumi-bytewax/internal/objects"
 )
 
+// Config is the config the engine hands the program for a stack.
+type Config struct {
+	// Values are keyed "bytewax:<key>"; lists and objects are JSON.
+	Values map[string]string
+	// Secrets are the keys whose values are secret.
+	Secrets []string
+}
+
+// maskedSecret stands for a secret value of the stack file, which cannot be
+// decrypted without the stack's secrets provider. Keys whose value must
+// parse have a placeholder of the right shape; the objects show it masked.
+const maskedSecret = "[secret]"
+
+var secretPlaceholders = map[string]string{
+	Namespace + ":registryDockerConfigJson": `{"auths":{}}`,
+}
+
 // ProjectConfig is the config the engine hands the program for a stack: the
-// defaults declared in Pulumi.yaml, then the values of Pulumi.<stack>.yaml
-// (encrypted values are left out), then overrides, keyed "bytewax:<key>".
-// Lists and objects are JSON, as the engine passes them.
-func ProjectConfig(root, stackName string, overrides map[string]any) (map[string]string, error) {
+// defaults declared in Pulumi.yaml, then the values of Pulumi.<stack>.yaml,
+// then overrides, keyed "bytewax:<key>". As `pulumi up` reads them, a key
+// without a namespace is the project's, a null is an empty value, and a
+// secret (encrypted values, or an object holding one) is marked as such;
+// its value is masked, since no secrets provider is at hand.
+func ProjectConfig(root, stackName string, overrides map[string]any) (*Config, error) {
 	var project struct {
 		Config map[string]struct {
 			Default any `yaml:"default"`
@@ -30,12 +49,13 @@ func ProjectConfig(root, stackName string, overrides map[string]any) (map[string
 	if err := readYAML(filepath.Join(root, "Pulumi.yaml"), &project); err != nil {
 		return nil, err
 	}
-	cfg := map[string]string{}
+	cfg := &Config{Values: map[string]string{}}
 	for key, decl := range project.Config {
 		if decl.Default != nil {
-			cfg[Namespace+":"+key] = configText(decl.Default)
+			cfg.Values[Namespace+":"+strings.TrimPrefix(key, Namespace+":")] = configText(decl.Default)
 		}
 	}
+	secret := map[string]bool{}
 	if stackName != "" {
 		var stackFile struct {
 			Config map[string]any `yaml:"config"`
@@ -44,16 +64,53 @@ func ProjectConfig(root, stackName string, overrides map[string]any) (map[string
 			return nil, err
 		}
 		for key, v := range stackFile.Config {
-			if m, ok := v.(map[string]any); ok && m["secure"] != nil {
-				continue
+			if !strings.Contains(key, ":") {
+				key = Namespace + ":" + key
 			}
-			cfg[key] = configText(v)
+			masked, hasSecret := maskSecrets(v)
+			if hasSecret {
+				secret[key] = true
+				if placeholder, ok := secretPlaceholders[key]; ok {
+					masked = placeholder
+				}
+			}
+			cfg.Values[key] = configText(masked)
 		}
 	}
 	for key, v := range overrides {
-		cfg[Namespace+":"+key] = configText(v)
+		cfg.Values[Namespace+":"+key] = configText(v)
+		delete(secret, Namespace+":"+key)
 	}
+	for key := range secret {
+		cfg.Secrets = append(cfg.Secrets, key)
+	}
+	sort.Strings(cfg.Secrets)
 	return cfg, nil
+}
+
+// maskSecrets replaces every encrypted value ({secure: ...}) with
+// maskedSecret, and reports whether there was one.
+func maskSecrets(v any) (any, bool) {
+	switch v := v.(type) {
+	case map[string]any:
+		if _, ok := v["secure"]; ok && len(v) == 1 {
+			return maskedSecret, true
+		}
+		out, found := map[string]any{}, false
+		for k, e := range v {
+			masked, ok := maskSecrets(e)
+			out[k], found = masked, found || ok
+		}
+		return out, found
+	case []any:
+		out, found := make([]any, len(v)), false
+		for i, e := range v {
+			masked, ok := maskSecrets(e)
+			out[i], found = masked, found || ok
+		}
+		return out, found
+	}
+	return v, false
 }
 
 func readYAML(path string, out any) error {
@@ -69,6 +126,8 @@ func readYAML(path string, out any) error {
 
 func configText(v any) string {
 	switch v.(type) {
+	case nil:
+		return ""
 	case []any, map[string]any:
 		raw, _ := json.Marshal(v)
 		return string(raw)
@@ -77,31 +136,20 @@ func configText(v any) string {
 	}
 }
 
-// Render runs Program with the given config without deploying anything and
-// returns the Kubernetes objects it would apply, in a stable order. Secret
-// values are rendered in clear: keep the output private. It sets the
-// process's environment while it runs, so calls must not overlap.
-func Render(root string, config map[string]string) ([]map[string]any, error) {
-	raw, err := json.Marshal(config)
-	if err != nil {
-		return nil, err
-	}
-	// The SDK reads a program's config and root folder from the environment.
-	for k, v := range map[string]string{pulumi.EnvConfig: string(raw), pulumi.EnvPulumiRootDirectory: root} {
-		old, had := os.LookupEnv(k)
-		if err := os.Setenv(k, v); err != nil {
-			return nil, err
-		}
-		defer func() {
-			if had {
-				os.Setenv(k, old)
-			} else {
-				os.Unsetenv(k)
-			}
-		}()
-	}
+// Render runs Program with the given config, as for the stack stackName,
+// without deploying anything, and returns the Kubernetes objects it would
+// apply, in a stable order. Secret values are masked.
+func Render(root, stackName string, cfg *Config) ([]map[string]any, error) {
 	rec := &renderMocks{}
-	if err := pulumi.RunErr(Program, pulumi.WithMocks("bytewax", "render", rec)); err != nil {
+	withConfig := func(info *pulumi.RunInfo) {
+		info.Config = cfg.Values
+		info.ConfigSecretKeys = cfg.Secrets
+		info.RootDirectory = root
+	}
+	if stackName == "" {
+		stackName = "render"
+	}
+	if err := pulumi.RunErr(Program, pulumi.WithMocks(Namespace, stackName, rec), withConfig); err != nil {
 		return nil, err
 	}
 	sort.SliceStable(rec.objects, func(i, j int) bool { return kindOrder(rec.objects[i]) < kindOrder(rec.objects[j]) })
@@ -115,7 +163,7 @@ func RenderList(root, stackName string, overrides map[string]any) ([]byte, error
 	if err != nil {
 		return nil, err
 	}
-	objects, err := Render(root, cfg)
+	objects, err := Render(root, stackName, cfg)
 	if err != nil {
 		return nil, err
 	}
@@ -137,7 +185,7 @@ type renderMocks struct {
 // NewResource records the resource and echoes its inputs as its state.
 func (m *renderMocks) NewResource(args pulumi.MockResourceArgs) (string, resource.PropertyMap, error) {
 	if strings.HasPrefix(args.TypeToken, "kubernetes:") {
-		plain := objects.FromInputs(args.Inputs)
+		plain := objects.Masked(args.Inputs, maskedSecret)
 		m.mu.Lock()
 		m.objects = append(m.objects, plain)
 		m.mu.Unlock()

@@ -7,12 +7,10 @@ package stack
 import (
 	"errors"
 	"fmt"
-	"path/filepath"
 	"sort"
 	"strings"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
-	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/config"
 
 	"github.com/pulumi-bytewax/pulumi-bytewax/components"
 )
@@ -39,15 +37,35 @@ func ProgramIn(root string) pulumi.RunFunc {
 }
 
 func deployDataflow(ctx *pulumi.Context, root string) error {
-	args, name, err := Args(config.New(ctx, Namespace), root)
-	if err != nil {
+	rep := &report{}
+	r := &reader{src: contextSource{ctx}, report: rep}
+	checkUnknownKeys(rep, root, ctx.Stack())
+	df := readDataflow(r)
+	df.args.BaseDirectory = root
+	warnUnencrypted(ctx, r.src, df)
+
+	// The component checks literal values up front; the stack's secrets are
+	// outputs, so it is shown their plain values too, to report every
+	// problem of the config at once.
+	if err := components.ValidateArgs(ctx, df.name, df.plainArgs()); err != nil {
+		var invalid *components.ValidationError
+		if !errors.As(err, &invalid) {
+			return err
+		}
+		for _, fe := range invalid.Errors {
+			fe.Field = df.configKey(fe.Field)
+			rep.lines = append(rep.lines, fe.Error())
+		}
+	}
+	if err := rep.err(ctx.Stack()); err != nil {
 		return err
 	}
-	dataflow, err := components.NewBytewaxDataflow(ctx, name, args)
+
+	dataflow, err := components.NewBytewaxDataflow(ctx, df.name, df.args)
 	if err != nil {
 		var invalid *components.ValidationError
 		if errors.As(err, &invalid) {
-			invalid.RenameFields(ConfigKey)
+			invalid.RenameFields(df.configKey)
 		}
 		return err
 	}
@@ -60,123 +78,239 @@ func deployDataflow(ctx *pulumi.Context, root string) error {
 	return nil
 }
 
-// reader reads config keys, keeping every error for one report.
-type reader struct {
-	cfg  *config.Config
-	errs []string
+// dataflowConfig is one dataflow read from config: the component's args,
+// and what is needed to name config keys in the component's errors.
+type dataflowConfig struct {
+	src  configSource
+	name string
+	args *components.BytewaxDataflowArgs
+	// envKeys name the config key of each of args.Env, in order.
+	envKeys []string
+	// plainRegistry is the registry config.json as text.
+	plainRegistry string
 }
 
-func (r *reader) fail(key, format string, a ...any) {
-	r.errs = append(r.errs, fmt.Sprintf("%s:%s: %s", Namespace, key, fmt.Sprintf(format, a...)))
+// envEntry is an item of the env list.
+type envEntry struct {
+	Name      string          `json:"name"`
+	Value     *scalar         `json:"value"`
+	ValueFrom *envValueSource `json:"valueFrom"`
 }
 
-func (r *reader) int(key string) *int {
-	if r.cfg.Get(key) == "" {
-		return nil
-	}
-	v, err := r.cfg.TryInt(key)
-	if err != nil {
-		r.fail(key, "must be a whole number (got %q)", r.cfg.Get(key))
-		return nil
-	}
-	return &v
+type envValueSource struct {
+	SecretKeyRef    *keyRef `json:"secretKeyRef"`
+	ConfigMapKeyRef *keyRef `json:"configMapKeyRef"`
+	FieldRef        *struct {
+		FieldPath string `json:"fieldPath"`
+	} `json:"fieldRef"`
+	ResourceFieldRef *struct {
+		Resource string `json:"resource"`
+		Divisor  scalar `json:"divisor"`
+	} `json:"resourceFieldRef"`
 }
 
-func (r *reader) bool(key string) *bool {
-	if r.cfg.Get(key) == "" {
-		return nil
-	}
-	v, err := r.cfg.TryBool(key)
-	if err != nil {
-		r.fail(key, "must be true or false (got %q)", r.cfg.Get(key))
-		return nil
-	}
-	return &v
+type keyRef struct {
+	Name     string `json:"name"`
+	Key      string `json:"key"`
+	Optional bool   `json:"optional"`
 }
 
-func (r *reader) object(key, shape string, out any) {
-	if r.cfg.Get(key) == "" {
-		return
-	}
-	if err := r.cfg.TryObject(key, out); err != nil {
-		r.fail(key, "must be %s (got %s)", shape, r.cfg.Get(key))
-	}
+type objectRef struct {
+	Name     string `json:"name"`
+	Optional bool   `json:"optional"`
 }
 
-// Args reads the stack config into the component's args and the resource
-// name. Relative paths are taken from root, the project's folder.
-func Args(cfg *config.Config, root string) (*components.BytewaxDataflowArgs, string, error) {
-	r := &reader{cfg: cfg}
-	name := cfg.Get("name")
+type envFromEntry struct {
+	Prefix       string     `json:"prefix"`
+	SecretRef    *objectRef `json:"secretRef"`
+	ConfigMapRef *objectRef `json:"configMapRef"`
+}
+
+type resourcesEntry struct {
+	Requests map[string]scalar `json:"requests"`
+	Limits   map[string]scalar `json:"limits"`
+}
+
+// readDataflow reads one dataflow's keys from a config source.
+func readDataflow(r *reader) *dataflowConfig {
+	name := r.string("name")
 	if name == "" {
 		name = "dataflow"
 	}
 	args := &components.BytewaxDataflowArgs{
 		Name:              name,
-		Namespace:         cfg.Get("namespace"),
-		Processes:         r.int("processes"),
-		WorkersPerProcess: r.int("workersPerProcess"),
-		Image: components.Image{
-			Repository: cfg.Get("imageRepository"),
-			Tag:        cfg.Get("imageTag"),
-			PullPolicy: cfg.Get("imagePullPolicy"),
-		},
-		InitImage: components.Image{
-			Repository: cfg.Get("initImageRepository"),
-			Tag:        cfg.Get("initImageTag"),
-			PullPolicy: cfg.Get("initImagePullPolicy"),
-		},
-		Directory:     cfg.Get("directory"),
-		PythonFile:    cfg.Get("pythonFile"),
-		KeepAlive:     r.bool("keepAlive"),
-		Port:          r.int("port"),
-		ClusterDomain: cfg.Get("clusterDomain"),
-		ServiceAccount: components.ServiceAccount{
-			Name: cfg.Get("serviceAccountName"),
-		},
+		Namespace:         r.stringInput("namespace"),
+		Processes:         r.int("processes", maxInt32),
+		WorkersPerProcess: r.int("workersPerProcess", maxInt32),
+		Image:             readImage(r, "image"),
+		InitImage:         readImage(r, "initImage"),
+		Directory:         r.string("directory"),
+		PythonFile:        r.string("pythonFile"),
+		KeepAlive:         r.bool("keepAlive"),
+		Port:              r.int("port", 65535),
+		ClusterDomain:     r.string("clusterDomain"),
+		Labels:            readStringMap(r, "labels"),
+		Annotations:       readStringMap(r, "annotations"),
 	}
-	if existing := r.bool("existingNamespace"); existing != nil {
-		args.ExistingNamespace = *existing
+	if create := r.bool("createNamespace"); create != nil {
+		args.CreateNamespace = *create
 	}
-	if existing := r.bool("existingServiceAccount"); existing != nil {
-		args.ServiceAccount.Existing = *existing
+	r.decode("files", "a list of paths", &args.Files)
+	r.decode("exclude", "a list of glob patterns", &args.Exclude)
+
+	var pullSecrets []string
+	if r.decode("imagePullSecrets", "a list of secret names", &pullSecrets) && len(pullSecrets) > 0 {
+		args.ImagePullSecrets = pulumi.ToStringArray(pullSecrets)
 	}
-	r.object("files", "a list of paths", &args.Files)
-	r.object("imagePullSecrets", "a list of secret names", &args.ImagePullSecrets)
-	r.object("env", "a list of {name, value} objects", &args.Env)
-	r.object("resources", "an object with requests and limits maps", &args.Resources)
-	r.object("labels", "a map of strings", &args.Labels)
-	r.object("annotations", "a map of strings", &args.Annotations)
-	if cfg.Get("registryDockerConfigJson") != "" {
-		docker := cfg.RequireSecret("registryDockerConfigJson")
-		args.RegistryCredentials = &components.RegistryCredentials{
-			SecretName:       cfg.Get("registrySecretName"),
-			DockerConfigJSON: docker,
+	df := &dataflowConfig{src: r.src, name: name, args: args}
+	if v, ok := r.value("registryDockerConfigJson"); ok {
+		df.plainRegistry = v
+		args.RegistryCredentials = &components.RegistryCredentialsArgs{
+			SecretName:       r.stringInput("registrySecretName"),
+			DockerConfigJSON: pulumi.ToSecret(pulumi.String(v)).(pulumi.StringOutput),
 		}
 	}
-	if root != "" {
-		args.Directory = filepath.Join(root, args.Directory)
+
+	readEnv(r, df)
+	var envFrom []envFromEntry
+	r.decode("envFrom", "a list of {secretRef: {name}} or {configMapRef: {name}} objects, each with an optional prefix", &envFrom)
+	for _, e := range envFrom {
+		src := components.EnvFromSourceArgs{Prefix: e.Prefix}
+		if e.SecretRef != nil {
+			src.SecretRef = &components.ObjectRefArgs{Name: pulumi.String(e.SecretRef.Name), Optional: e.SecretRef.Optional}
+		}
+		if e.ConfigMapRef != nil {
+			src.ConfigMapRef = &components.ObjectRefArgs{Name: pulumi.String(e.ConfigMapRef.Name), Optional: e.ConfigMapRef.Optional}
+		}
+		args.EnvFrom = append(args.EnvFrom, src)
 	}
-	if len(r.errs) > 0 {
-		return nil, "", errors.New("invalid stack config:\n  " + strings.Join(r.errs, "\n  "))
+
+	var res resourcesEntry
+	if r.decode("resources", "an object with requests and limits maps of quantities", &res) {
+		args.Resources = &components.ResourcesArgs{Requests: scalarMap(res.Requests), Limits: scalarMap(res.Limits)}
 	}
-	return args, name, nil
+
+	sa := &components.ServiceAccountArgs{Name: r.stringInput("serviceAccountName")}
+	if existing := r.bool("existingServiceAccount"); existing != nil {
+		sa.Existing = *existing
+	}
+	args.ServiceAccount = sa
+	return df
+}
+
+func readImage(r *reader, prefix string) *components.ImageArgs {
+	img := &components.ImageArgs{
+		Repository: r.stringInput(prefix + "Repository"),
+		Tag:        r.stringInput(prefix + "Tag"),
+		Digest:     r.stringInput(prefix + "Digest"),
+		PullPolicy: r.stringInput(prefix + "PullPolicy"),
+	}
+	if img.Repository == nil && img.Tag == nil && img.Digest == nil && img.PullPolicy == nil {
+		return nil
+	}
+	return img
+}
+
+func readStringMap(r *reader, key string) pulumi.StringMapInput {
+	var m map[string]scalar
+	r.decode(key, "an object of strings", &m)
+	return scalarMap(m)
+}
+
+// readEnv reads the env list and the secretEnv object. Values of a secret
+// key become Pulumi secrets, which the component keeps in its Secret.
+func readEnv(r *reader, df *dataflowConfig) {
+	var env []envEntry
+	r.decode("env", "a list of {name, value} or {name, valueFrom} objects", &env)
+	envSecret := r.src.secret("env")
+	for i, e := range env {
+		v := components.EnvVarArgs{Name: e.Name}
+		if e.Value != nil {
+			v.Value = pulumi.String(string(*e.Value))
+			if envSecret {
+				v.Value = pulumi.ToSecret(v.Value).(pulumi.StringOutput)
+			}
+		}
+		if src := e.ValueFrom; src != nil {
+			v.ValueFrom = &components.EnvVarSourceArgs{}
+			if ref := src.SecretKeyRef; ref != nil {
+				v.ValueFrom.SecretKeyRef = &components.KeyRefArgs{Name: pulumi.String(ref.Name), Key: pulumi.String(ref.Key), Optional: ref.Optional}
+			}
+			if ref := src.ConfigMapKeyRef; ref != nil {
+				v.ValueFrom.ConfigMapKeyRef = &components.KeyRefArgs{Name: pulumi.String(ref.Name), Key: pulumi.String(ref.Key), Optional: ref.Optional}
+			}
+			if f := src.FieldRef; f != nil {
+				v.ValueFrom.FieldRef = &components.FieldRefArgs{FieldPath: f.FieldPath}
+			}
+			if f := src.ResourceFieldRef; f != nil {
+				v.ValueFrom.ResourceFieldRef = &components.ResourceFieldRefArgs{Resource: f.Resource, Divisor: string(f.Divisor)}
+			}
+		}
+		df.args.Env = append(df.args.Env, v)
+		df.envKeys = append(df.envKeys, fmt.Sprintf("%s[%d]", r.src.fullKey("env"), i))
+	}
+
+	var secretEnv map[string]scalar
+	r.decode("secretEnv", "an object of variable names and values", &secretEnv)
+	names := make([]string, 0, len(secretEnv))
+	for name := range secretEnv {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		df.args.Env = append(df.args.Env, components.EnvVarArgs{
+			Name:  name,
+			Value: pulumi.ToSecret(pulumi.String(string(secretEnv[name]))).(pulumi.StringOutput),
+		})
+		df.envKeys = append(df.envKeys, r.src.fullKey("secretEnv")+"."+name)
+	}
+}
+
+// plainArgs are the args with the stack's secrets as literals, for checking
+// them up front. They are never registered.
+func (df *dataflowConfig) plainArgs() *components.BytewaxDataflowArgs {
+	plain := *df.args
+	if rc := plain.RegistryCredentials; rc != nil {
+		copied := *rc
+		copied.DockerConfigJSON = pulumi.String(df.plainRegistry)
+		plain.RegistryCredentials = &copied
+	}
+	return &plain
+}
+
+// warnUnencrypted warns of values meant to be secret that the stack's
+// config holds in plain text.
+func warnUnencrypted(ctx *pulumi.Context, src configSource, df *dataflowConfig) {
+	for _, key := range []string{"secretEnv", "registryDockerConfigJson"} {
+		if v, ok := src.get(key); ok && v != "" && v != "{}" && !src.secret(key) {
+			_ = ctx.Log.Warn(fmt.Sprintf("%s is not encrypted in the stack's config; set it with `pulumi config set --secret`", src.fullKey(key)), nil)
+		}
+	}
+	if src.secret("env") {
+		_ = ctx.Log.Warn(fmt.Sprintf("%s holds a secret, so all of its values are kept in the dataflow's Secret; put secret values in %s instead", src.fullKey("env"), src.fullKey("secretEnv")), nil)
+	}
 }
 
 // configKeys maps the component's fields to the config keys that set them.
 var configKeys = map[string]string{
-	"Name":                                 "name",
+	"Name": "name",
+	"Name (defaulted from the resource name)": "name",
 	"Namespace":                            "namespace",
+	"CreateNamespace":                      "createNamespace",
 	"Processes":                            "processes",
 	"WorkersPerProcess":                    "workersPerProcess",
 	"Image.Repository":                     "imageRepository",
 	"Image.Tag":                            "imageTag",
+	"Image.Digest":                         "imageDigest",
 	"Image.PullPolicy":                     "imagePullPolicy",
 	"InitImage.Repository":                 "initImageRepository",
 	"InitImage.Tag":                        "initImageTag",
+	"InitImage.Digest":                     "initImageDigest",
 	"InitImage.PullPolicy":                 "initImagePullPolicy",
 	"Directory":                            "directory",
+	"BaseDirectory":                        "directory",
 	"Files":                                "files",
+	"Exclude":                              "exclude",
 	"PythonFile":                           "pythonFile",
 	"KeepAlive":                            "keepAlive",
 	"Port":                                 "port",
@@ -185,7 +319,7 @@ var configKeys = map[string]string{
 	"RegistryCredentials.SecretName":       "registrySecretName",
 	"RegistryCredentials.DockerConfigJSON": "registryDockerConfigJson",
 	"RegistryCredentials":                  "registryDockerConfigJson",
-	"Env":                                  "env",
+	"EnvFrom":                              "envFrom",
 	"Resources":                            "resources",
 	"Labels":                               "labels",
 	"Annotations":                          "annotations",
@@ -203,22 +337,50 @@ var fieldPrefixes = func() []string {
 	return prefixes
 }()
 
-// nestedFields spells the fields inside the env and resources objects as the
-// config does.
-var nestedFields = strings.NewReplacer(".Name", ".name", ".Value", ".value", ".Requests", ".requests", ".Limits", ".limits")
+// nestedFields spell the fields inside the env, envFrom and resources
+// objects as the config does.
+var nestedFields = strings.NewReplacer(
+	".Name", ".name", ".Value", ".value", ".ValueFrom", ".valueFrom",
+	".SecretKeyRef", ".secretKeyRef", ".ConfigMapKeyRef", ".configMapKeyRef",
+	".FieldRef", ".fieldRef", ".FieldPath", ".fieldPath",
+	".ResourceFieldRef", ".resourceFieldRef", ".Resource", ".resource", ".Divisor", ".divisor",
+	".Key", ".key", ".Prefix", ".prefix", ".SecretRef", ".secretRef", ".ConfigMapRef", ".configMapRef",
+	".Requests", ".requests", ".Limits", ".limits",
+)
 
 // ConfigKey names the config key behind a field of the component's args,
-// such as "Env[2].Name" → "bytewax:env[2].name".
+// such as "Processes" → "bytewax:processes", for a program whose env comes
+// from the env list alone.
 func ConfigKey(field string) string {
+	return (&dataflowConfig{src: contextSource{}}).configKey(field)
+}
+
+// configKey names the config key behind a field of the component's args,
+// such as "Env[2].Name" → "bytewax:env[2].name" or "bytewax:secretEnv.TOKEN".
+func (df *dataflowConfig) configKey(field string) string {
+	if rest, ok := strings.CutPrefix(field, "Env["); ok {
+		index, rest, _ := strings.Cut(rest, "]")
+		var i int
+		if _, err := fmt.Sscan(index, &i); err == nil {
+			if i < len(df.envKeys) {
+				key := df.envKeys[i]
+				if strings.Contains(key, ".secretEnv.") || strings.Contains(key, ":secretEnv.") {
+					return key
+				}
+				return key + nestedFields.Replace(rest)
+			}
+			return fmt.Sprintf("%s[%d]%s", df.src.fullKey("env"), i, nestedFields.Replace(rest))
+		}
+	}
 	for _, p := range fieldPrefixes {
 		rest, ok := strings.CutPrefix(field, p)
 		if !ok || (rest != "" && rest[0] != '.' && rest[0] != '[') {
 			continue
 		}
-		if p == "Env" || p == "Resources" {
+		if p == "EnvFrom" || p == "Resources" {
 			rest = nestedFields.Replace(rest)
 		}
-		return Namespace + ":" + configKeys[p] + rest
+		return df.src.fullKey(configKeys[p]) + rest
 	}
 	return field
 }

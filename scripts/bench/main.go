@@ -217,27 +217,23 @@ func applyFloor(file string) error {
 // namespace that the first one creates.
 func manyDataflows(dir string, n int) pulumi.RunFunc {
 	return func(ctx *pulumi.Context) error {
-		var first *components.BytewaxDataflow
+		var namespace pulumi.StringInput = pulumi.String(fmt.Sprintf("bench-multi-%d", n))
 		for i := range n {
 			args := &components.BytewaxDataflowArgs{
-				Name:       fmt.Sprintf("flow-%d", i),
-				Namespace:  fmt.Sprintf("bench-multi-%d", n),
-				Processes:  pulumi.IntRef(3),
-				Directory:  dir,
-				PythonFile: "basic.py",
+				Name:          fmt.Sprintf("flow-%d", i),
+				Namespace:     namespace,
+				Processes:     pulumi.IntRef(3),
+				BaseDirectory: dir,
+				PythonFile:    "basic.py",
 			}
-			var opts []pulumi.ResourceOption
-			if first != nil {
-				args.ExistingNamespace = true
-				opts = append(opts, pulumi.DependsOn([]pulumi.Resource{first.Namespace}))
-			}
-			d, err := components.NewBytewaxDataflow(ctx, args.Name, args, opts...)
+			// The first dataflow creates the namespace; the others take it
+			// from its output, which makes them wait for it.
+			args.CreateNamespace = i == 0
+			d, err := components.NewBytewaxDataflow(ctx, args.Name, args)
 			if err != nil {
 				return err
 			}
-			if first == nil {
-				first = d
-			}
+			namespace = d.NamespaceName
 		}
 		return nil
 	}
