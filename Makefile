@@ -27,10 +27,11 @@ down:
 test:
 	scripts/test.sh
 
-## unit: the unit tests alone (Pulumi mocks, no cluster)
+## unit: the unit tests alone (Pulumi mocks, no cluster), the example module's included
 unit:
 	go vet ./...
 	go test ./...
+	cd examples/platform && go vet ./... && go test ./...
 
 ## e2e: the end-to-end suite alone
 e2e:

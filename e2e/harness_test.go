@@ -111,6 +111,28 @@ func (p *project) setConfig(config map[string]string) {
 	}
 }
 
+// setPath sets a config value at a path, as `pulumi config set --path`
+// does.
+func (p *project) setPath(path, value string) {
+	require.NoError(p.t, p.stack.SetConfigWithOptions(context.Background(), "bytewax:"+path,
+		auto.ConfigValue{Value: value}, &auto.ConfigOptions{Path: true}))
+}
+
+// setSecretPath sets a secret config value at a path, as
+// `pulumi config set --secret --path` does.
+func (p *project) setSecretPath(path, value string) {
+	require.NoError(p.t, p.stack.SetConfigWithOptions(context.Background(), "bytewax:"+path,
+		auto.ConfigValue{Value: value, Secret: true}, &auto.ConfigOptions{Path: true}))
+}
+
+// export returns the stack's state as `pulumi stack export` prints it.
+func (p *project) export() string {
+	p.t.Helper()
+	state, err := p.stack.Export(context.Background())
+	require.NoError(p.t, err)
+	return string(state.Deployment)
+}
+
 // up deploys and returns what the engine printed.
 func (p *project) up() string {
 	p.t.Helper()

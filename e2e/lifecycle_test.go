@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"bufio"
+	"encoding/base64"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -140,18 +141,23 @@ func TestDevStackLifecycle(t *testing.T) {
 	})
 }
 
-// TestTwoDataflowsInOneNamespace deploys two stacks into a namespace neither
-// of them owns, and destroys them one at a time.
+// TestTwoDataflowsInOneNamespace deploys two stacks into a namespace that
+// existed before them, with an object of someone else's in it, and destroys
+// them one at a time: the namespace, its labels and the foreign object
+// survive.
 func TestTwoDataflowsInOneNamespace(t *testing.T) {
 	const ns = "e2e-shared"
 	requireE2E(t)
 	_, err := kubectl("create", "namespace", ns)
 	require.NoError(t, err)
 	t.Cleanup(func() { _, _ = kubectl("delete", "namespace", ns, "--wait=false") })
-	_, err = kubectl("label", "namespace", ns, "pod-security.kubernetes.io/enforce=restricted")
+	_, err = kubectl("label", "namespace", ns, "pod-security.kubernetes.io/enforce=restricted", "team=platform")
 	require.NoError(t, err)
+	_, err = kubectl("-n", ns, "create", "configmap", "someone-elses", "--from-literal=owner=platform")
+	require.NoError(t, err)
+	labelsBefore := field(get(t, "namespace", ns), "metadata", "labels")
 
-	shared := map[string]string{"existingNamespace": "true", "processes": "2"}
+	shared := map[string]string{"createNamespace": "false", "processes": "2"}
 	orders := newProject(t, ns, merge(shared, map[string]string{"name": "orders"}))
 	orders.destroyOnCleanup()
 	payments := newProject(t, ns, merge(shared, map[string]string{"name": "payments"}))
@@ -161,6 +167,7 @@ func TestTwoDataflowsInOneNamespace(t *testing.T) {
 	payments.up()
 	requireRolledOut(t, ns, "orders", 2)
 	requireRolledOut(t, ns, "payments", 2)
+	assert.Equal(t, labelsBefore, field(get(t, "namespace", ns), "metadata", "labels"), "the namespace is not relabelled")
 
 	orders.destroy()
 	assert.False(t, exists(t, "-n", ns, "statefulset", "orders"))
@@ -170,7 +177,66 @@ func TestTwoDataflowsInOneNamespace(t *testing.T) {
 
 	payments.destroy()
 	assert.False(t, exists(t, "-n", ns, "statefulset", "payments"))
-	assert.True(t, exists(t, "namespace", ns), "a namespace the component did not create survives")
+	assert.True(t, exists(t, "namespace", ns), "a namespace the stack did not create survives")
+	assert.True(t, exists(t, "-n", ns, "configmap", "someone-elses"), "so does what was in it")
+	assert.Equal(t, labelsBefore, field(get(t, "namespace", ns), "metadata", "labels"))
+}
+
+// TestSecretsStaySecret deploys a stack with a secret env value, a variable
+// read from a Kubernetes Secret and an image pinned by digest, and checks
+// that no secret value is in the stack's exported state in plain text.
+func TestSecretsStaySecret(t *testing.T) {
+	const (
+		ns       = "e2e-secrets"
+		password = "e2e-kafka-hunter2"
+		rotated  = "e2e-kafka-rotated"
+		digest   = "sha256:8d4b7d0c7d8f7f1e0b4b6a9f3f2e1d0c9b8a7f6e5d4c3b2a1f0e9d8c7b6a5f4e"
+	)
+	requireE2E(t)
+	// The namespace and the Secret the variable refers to are someone
+	// else's.
+	_, err := kubectl("create", "namespace", ns)
+	require.NoError(t, err)
+	t.Cleanup(func() { _, _ = kubectl("delete", "namespace", ns, "--wait=false") })
+	_, err = kubectl("-n", ns, "create", "secret", "generic", "db", "--from-literal=password=db-hunter2")
+	require.NoError(t, err)
+
+	p := newProject(t, ns, map[string]string{"imageDigest": digest, "createNamespace": "false"})
+	p.destroyOnCleanup()
+	p.setSecretPath("secretEnv.KAFKA_PASSWORD", password)
+	p.setPath("env[0].name", "DB_PASSWORD")
+	p.setPath("env[0].valueFrom.secretKeyRef.name", "db")
+	p.setPath("env[0].valueFrom.secretKeyRef.key", "password")
+	p.up()
+
+	r := requireRolledOut(t, ns, "my-dataflow", 3)
+	process := field(r.pods[0], "spec", "containers", 0)
+	assert.Equal(t, "bytewax/bytewax:0.21.1-python3.11@"+digest, field(process, "image"))
+	refs := map[string]any{}
+	for _, e := range field(process, "env").([]any) {
+		if ref := field(e, "valueFrom", "secretKeyRef"); ref != nil {
+			refs[field(e, "name").(string)] = ref
+		}
+	}
+	assert.Equal(t, map[string]any{"name": "my-dataflow-env", "key": "KAFKA_PASSWORD"}, refs["KAFKA_PASSWORD"])
+	assert.Equal(t, map[string]any{"name": "db", "key": "password"}, refs["DB_PASSWORD"])
+	secret := get(t, "-n", ns, "secret", "my-dataflow-env")
+	assert.Equal(t, base64.StdEncoding.EncodeToString([]byte(password)), field(secret, "data", "KAFKA_PASSWORD"))
+
+	state := p.export()
+	assert.NotContains(t, state, password, "the secret is encrypted in the state")
+	assert.NotContains(t, state, base64.StdEncoding.EncodeToString([]byte(password)))
+	assert.Contains(t, state, "bytewax/bytewax:0.21.1-python3.11@"+digest, "the StatefulSet stays readable")
+
+	// A new value rolls the pods, as new code does.
+	p.setSecretPath("secretEnv.KAFKA_PASSWORD", rotated)
+	p.up()
+	after := requireRolledOut(t, ns, "my-dataflow", 3)
+	assert.NotEqual(t, r.revision, after.revision, "the pods restart with the new value")
+	secret = get(t, "-n", ns, "secret", "my-dataflow-env")
+	assert.Equal(t, base64.StdEncoding.EncodeToString([]byte(rotated)), field(secret, "data", "KAFKA_PASSWORD"))
+	assert.NotContains(t, p.export(), rotated)
+	p.requireNoChanges()
 }
 
 func merge(maps ...map[string]string) map[string]string {

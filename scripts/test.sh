@@ -14,6 +14,8 @@ if [ -n "$unformatted" ]; then
 	exit 1
 fi
 go vet ./...
+# The example platform program is a module of its own, with its own tests.
+(cd examples/platform && go vet ./... && go test -count=1 ./...)
 
 export PATH="$(scripts/tools.sh --print-path):$PATH"
 # Stop the cluster afterwards only if this run started it.

@@ -31,46 +31,93 @@ func declaredKeys(root string) (map[string]bool, error) {
 	return keys, nil
 }
 
+// stackFile is what the stack's config file says, as far as the program
+// can tell: the Go SDK cannot list a stack's keys, so the file is read.
+type stackFile struct {
+	name string
+	// keys are the file's keys of the project's namespace, without it.
+	keys map[string]bool
+	// others are its keys of other namespaces.
+	others []string
+}
+
+// readStackFile reads Pulumi.<stack>.yaml; nil when there is none.
+func readStackFile(rep *report, root, stackName string) *stackFile {
+	if root == "" || stackName == "" {
+		return nil
+	}
+	name := "Pulumi." + stackName + ".yaml"
+	var content struct {
+		Config map[string]any `yaml:"config"`
+	}
+	if err := readYAML(filepath.Join(root, name), &content); err != nil {
+		if !errors.Is(err, fs.ErrNotExist) {
+			rep.add(name, "%v", err)
+		}
+		return nil
+	}
+	f := &stackFile{name: name, keys: map[string]bool{}}
+	for full := range content.Config {
+		ns, key, hasNS := strings.Cut(full, ":")
+		if !hasNS {
+			key, ns = ns, Namespace
+		}
+		if ns == Namespace {
+			f.keys[key] = true
+		} else {
+			f.others = append(f.others, full)
+		}
+	}
+	return f
+}
+
 // checkUnknownKeys reports keys of the project's namespace in the stack's
 // config file that the project does not declare, with the nearest declared
-// key. The Go SDK cannot list a stack's keys, so the file is read; keys set
-// elsewhere (an ESC environment, --config) are not seen.
-func checkUnknownKeys(rep *report, root, stackName string) {
-	if root == "" || stackName == "" {
+// key. Keys set elsewhere (an ESC environment, --config) are not seen.
+func checkUnknownKeys(rep *report, root string, file *stackFile) {
+	if file == nil {
 		return
 	}
 	known, err := declaredKeys(root)
 	if err != nil {
 		return
 	}
-	file := "Pulumi." + stackName + ".yaml"
-	var stackFile struct {
-		Config map[string]any `yaml:"config"`
-	}
-	if err := readYAML(filepath.Join(root, file), &stackFile); err != nil {
-		if !errors.Is(err, fs.ErrNotExist) {
-			rep.add(file, "%v", err)
-		}
-		return
-	}
-	var keys []string
-	for k := range stackFile.Config {
+	keys := make([]string, 0, len(file.keys))
+	for k := range file.keys {
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)
-	for _, full := range keys {
-		ns, key, hasNS := strings.Cut(full, ":")
-		if !hasNS {
-			key, ns = ns, Namespace
-		}
-		if ns != Namespace || known[key] {
+	for _, key := range keys {
+		if known[key] {
 			continue
 		}
 		if why, ok := replacedKeys[key]; ok {
-			rep.add(Namespace+":"+key, "%s (in %s)", why, file)
+			rep.add(Namespace+":"+key, "%s (in %s)", why, file.name)
 			continue
 		}
-		rep.add(Namespace+":"+key, "is not a key of this project (in %s)%s", file, suggestion(key, known))
+		rep.add(Namespace+":"+key, "is not a key of this project (in %s)%s", file.name, suggestion(key, known))
+	}
+}
+
+// noteSources says, of each problem whose key the stack file does not set,
+// that its value came from elsewhere: Pulumi.yaml's default, an ESC
+// environment or --config.
+func noteSources(rep *report, file *stackFile) {
+	if file == nil {
+		return
+	}
+	for i, line := range rep.lines {
+		rest, ok := strings.CutPrefix(line, Namespace+":")
+		if !ok {
+			continue
+		}
+		end := strings.IndexAny(rest, ".[:")
+		if end < 0 {
+			continue
+		}
+		if key := rest[:end]; !file.keys[key] && !strings.Contains(line, "(in "+file.name+")") {
+			rep.lines[i] = Namespace + ":" + key + " (not set in " + file.name + ")" + rest[end:]
+		}
 	}
 }
 

@@ -39,7 +39,8 @@ func ProgramIn(root string) pulumi.RunFunc {
 func deployDataflow(ctx *pulumi.Context, root string) error {
 	rep := &report{}
 	r := &reader{src: contextSource{ctx}, report: rep}
-	checkUnknownKeys(rep, root, ctx.Stack())
+	file := readStackFile(rep, root, ctx.Stack())
+	checkUnknownKeys(rep, root, file)
 	df := readDataflow(r)
 	df.args.BaseDirectory = root
 	warnUnencrypted(ctx, r.src, df)
@@ -57,6 +58,7 @@ func deployDataflow(ctx *pulumi.Context, root string) error {
 			rep.lines = append(rep.lines, fe.Error())
 		}
 	}
+	noteSources(rep, file)
 	if err := rep.err(ctx.Stack()); err != nil {
 		return err
 	}

@@ -75,8 +75,10 @@ func TestBadConfigNamesTheKeyAndRegistersNothing(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			d, err := runStack(t, "dev", stackConfig(t, "dev", tt.overrides))
 			require.Error(t, err)
+			// These overrides stand for values set outside the stack file.
+			msg := strings.ReplaceAll(err.Error(), " (not set in Pulumi.dev.yaml)", "")
 			for _, want := range tt.want {
-				assert.Contains(t, err.Error(), want)
+				assert.Contains(t, msg, want)
 			}
 			assert.NotContains(t, err.Error(), "hunter2")
 			assert.Empty(t, d.Resources, "nothing may be registered for bad config")
@@ -97,6 +99,13 @@ func TestConfigAndComponentProblemsComeInOneReport(t *testing.T) {
 	assert.Equal(t, "dev", cfgErr.Stack)
 	assert.Len(t, cfgErr.Problems, 4, "%v", err)
 	assert.True(t, strings.HasPrefix(cfgErr.Error(), "invalid config of stack \"dev\":\n  "), cfgErr.Error())
+}
+
+func TestProblemsSayWhenTheValueCameFromOutsideTheStackFile(t *testing.T) {
+	_, err := runStack(t, "dev", stackConfig(t, "dev", map[string]any{"processes": 0, "port": 0}))
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "bytewax:processes: must be a whole number of at least 1 (got 0)", "processes is a key of Pulumi.dev.yaml")
+	assert.Contains(t, err.Error(), "bytewax:port (not set in Pulumi.dev.yaml): must be a port number from 1 to 65535 (got 0)")
 }
 
 func TestIntegersAreDecimal(t *testing.T) {
