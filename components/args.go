@@ -88,7 +88,8 @@ type BytewaxDataflowArgs struct {
 	// relative to it. A relative Directory starts at BaseDirectory, never
 	// at the process's working directory. Defaults to BaseDirectory itself.
 	// Directory must lie inside BaseDirectory unless
-	// AllowExternalDirectory is set. Ignored when FS is set.
+	// AllowExternalDirectory is set. With FS, it is a slash-separated
+	// folder of FS instead, such as "flows/orders" of an embed.FS.
 	Directory string `pulumi:"directory,optional"`
 	// BaseDirectory is where a relative Directory starts, and the folder it
 	// must stay in: the Pulumi project's root (ctx.RootDirectory()) by
@@ -98,9 +99,9 @@ type BytewaxDataflowArgs struct {
 	// AllowExternalDirectory accepts an absolute Directory, or one outside
 	// BaseDirectory.
 	AllowExternalDirectory bool `pulumi:"allowExternalDirectory,optional"`
-	// FS, when set, is read instead of Directory, for instance an
-	// embed.FS so that a library ships its dataflow inside its binary. Its
-	// root plays Directory's part. Go programs only.
+	// FS, when set, is read instead of the machine's folders, for instance
+	// an embed.FS so that a library ships its dataflow inside its binary.
+	// Its root, or its folder Directory, holds the files. Go programs only.
 	FS fs.FS
 	// Files lists the files and folders to ship, relative to Directory.
 	// Plain files at the top of Directory are stored one per ConfigMap key;

@@ -244,3 +244,20 @@ func TestFilesFromAnFS(t *testing.T) {
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "PythonFile: must name a file in Directory: FS:main.py does not exist")
 }
+
+func TestAFolderOfAnFS(t *testing.T) {
+	fsys := fstest.MapFS{
+		"flows/orders/orders.py": {Data: []byte("flow = None\n")},
+		"flows/payments/main.py": {Data: []byte("flow = None\n")},
+		"flows/orders/lib/x.py":  {Data: []byte("")},
+	}
+	paths, err := shipped(t, "", &BytewaxDataflowArgs{FS: fsys, Directory: "flows/orders", Files: []string{"."}, PythonFile: "orders.py"})
+	require.NoError(t, err)
+	assert.Equal(t, []string{"lib/x.py", "orders.py"}, paths)
+
+	for _, dir := range []string{"../flows", "/flows", "flows/none", "flows/orders/orders.py"} {
+		_, err := shipped(t, "", &BytewaxDataflowArgs{FS: fsys, Directory: dir, PythonFile: "orders.py"})
+		require.Error(t, err, dir)
+		assert.Contains(t, err.Error(), "Directory: must be a folder of FS", dir)
+	}
+}

@@ -16,6 +16,14 @@ var podSecurityLabels = map[string]string{
 	"pod-security.kubernetes.io/warn":    "restricted",
 }
 
+// RestrictedPodSecurityLabels returns the labels that make a namespace
+// enforce, audit and warn on the Pod Security Standards' "restricted"
+// profile, which the dataflow's pods meet: the labels a namespace the
+// component creates carries, for a namespace a program creates itself.
+func RestrictedPodSecurityLabels() map[string]string {
+	return maps.Clone(podSecurityLabels)
+}
+
 // namespaceArgs builds the Namespace the component creates when asked to.
 func namespaceArgs(s *dataflowSpec, name pulumi.StringInput) *corev1.NamespaceArgs {
 	labels := objectLabels(s).ToStringMapOutput().ApplyT(func(l map[string]string) map[string]string {

@@ -142,8 +142,11 @@ func (d dirSource) show(rel string) string {
 	return filepath.Join(d.shown, filepath.FromSlash(rel))
 }
 
-// fsSource reads an fs.FS, such as an embed.FS.
-type fsSource struct{ fsys fs.FS }
+// fsSource reads an fs.FS, such as an embed.FS, or a folder of one.
+type fsSource struct {
+	fsys   fs.FS
+	prefix string // the folder's path in the FS, for errors
+}
 
 func (f fsSource) stat(rel string) (kind, error) {
 	info, err := fs.Stat(f.fsys, rel)
@@ -176,7 +179,7 @@ func (f fsSource) readFile(rel string) ([]byte, fs.FileMode, error) {
 
 func (f fsSource) real(rel string) string { return rel }
 
-func (f fsSource) show(rel string) string { return "FS:" + rel }
+func (f fsSource) show(rel string) string { return "FS:" + f.prefix + rel }
 
 func kindOf(mode fs.FileMode) kind {
 	switch {

@@ -643,7 +643,20 @@ func checkFiles(p *problems, root string, args *BytewaxDataflowArgs) *dataflowFi
 // project unless the program allows otherwise.
 func fileSource(p *problems, root string, args *BytewaxDataflowArgs) source {
 	if args.FS != nil {
-		return fsSource{fsys: args.FS}
+		if args.Directory == "" {
+			return fsSource{fsys: args.FS}
+		}
+		dir := path.Clean(filepath.ToSlash(args.Directory))
+		sub, err := fs.Sub(args.FS, dir)
+		if err != nil || !fs.ValidPath(dir) {
+			p.add("Directory", args.Directory, "must be a folder of FS, as a slash-separated path without \"..\"")
+			return nil
+		}
+		if info, err := fs.Stat(args.FS, dir); err != nil || !info.IsDir() {
+			p.add("Directory", args.Directory, "must be a folder of FS: FS:%s is not one", dir)
+			return nil
+		}
+		return fsSource{fsys: sub, prefix: dir + "/"}
 	}
 	base := orDefault(args.BaseDirectory, root)
 	dir := args.Directory

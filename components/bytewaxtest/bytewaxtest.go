@@ -4,7 +4,8 @@
 // Kubernetes objects a BytewaxDataflow would apply, its secrets, its
 // parents, providers and dependencies.
 //
-//	d, err := bytewaxtest.Run(t, myProgram, bytewaxtest.WithRootDirectory(".."))
+//	root, _ := filepath.Abs("..") // the folder of Pulumi.yaml
+//	d, err := bytewaxtest.Run(t, myProgram, bytewaxtest.WithRootDirectory(root))
 //	require.NoError(t, err)
 //	sts := d.ByType(t, bytewaxtest.StatefulSet).Object(t)
 //	assert.Equal(t, 3.0, bytewaxtest.Get(t, sts, "spec", "replicas"))
@@ -12,10 +13,12 @@ package bytewaxtest
 
 import (
 	"encoding/json"
+	"slices"
 	"sync"
 	"testing"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/tokens"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/stretchr/testify/require"
 
@@ -43,11 +46,18 @@ func (r *recorder) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) 
 
 // Registered is one resource as the engine received it.
 type Registered struct {
-	Type, Name, Parent, Provider string
-	Protect                      bool
+	// URN identifies the resource; Parent and Provider are URNs too (the
+	// provider's followed by "::" and its ID).
+	URN, Type, Name, Parent, Provider string
+	Protect                           bool
 	// Dependencies are the URNs the resource waits for.
 	Dependencies []string
 	Inputs       resource.PropertyMap
+}
+
+// DependsOn reports whether the resource waits for the resource urn.
+func (r Registered) DependsOn(urn string) bool {
+	return slices.Contains(r.Dependencies, urn)
 }
 
 // Plain is the resource's inputs as plain JSON values, with secrets
@@ -85,6 +95,17 @@ func JSONValue(t testing.TB, v any) any {
 // Deployment is what one run of a program registered, in order.
 type Deployment struct {
 	Resources []Registered
+}
+
+// ChildrenOf returns the resources whose parent is urn.
+func (d Deployment) ChildrenOf(urn string) []Registered {
+	var found []Registered
+	for _, r := range d.Resources {
+		if r.Parent == urn {
+			found = append(found, r)
+		}
+	}
+	return found
 }
 
 // Named returns the resource of a type and name, failing the test when
@@ -138,6 +159,8 @@ const (
 	ServiceAccount = "kubernetes:core/v1:ServiceAccount"
 	Secret         = "kubernetes:core/v1:Secret"
 	StatefulSet    = "kubernetes:apps/v1:StatefulSet"
+	// Provider is the type of an explicit Kubernetes provider.
+	Provider = "pulumi:providers:kubernetes"
 )
 
 // Option sets up the run, as the engine would for a real stack.
@@ -154,6 +177,12 @@ func WithStack(name string) Option {
 	return func(info *pulumi.RunInfo) { info.Stack = name }
 }
 
+// WithProject names the project, "project" by default; config keys without
+// a namespace are the project's.
+func WithProject(name string) Option {
+	return func(info *pulumi.RunInfo) { info.Project = name }
+}
+
 // WithConfig is the stack's config, keyed "<namespace>:<key>", with the
 // keys whose values are secret.
 func WithConfig(values map[string]string, secretKeys ...string) Option {
@@ -163,8 +192,9 @@ func WithConfig(values map[string]string, secretKeys ...string) Option {
 	}
 }
 
-// Run runs program under mocks, in project "project" and stack "stack",
-// and returns what it registered, with the program's error.
+// Run runs program under mocks, in project "project" and stack "stack"
+// unless options say otherwise, and returns what it registered, with the
+// program's error.
 func Run(t testing.TB, program pulumi.RunFunc, opts ...Option) (Deployment, error) {
 	t.Helper()
 	return Record(program, opts...)
@@ -173,7 +203,11 @@ func Run(t testing.TB, program pulumi.RunFunc, opts ...Option) (Deployment, erro
 // Record is Run for code without a *testing.T, such as examples.
 func Record(program pulumi.RunFunc, opts ...Option) (Deployment, error) {
 	rec := &recorder{}
-	runOpts := []pulumi.RunOption{pulumi.WithMocks("project", "stack", rec)}
+	info := pulumi.RunInfo{Project: "project", Stack: "stack"}
+	for _, o := range opts {
+		o(&info)
+	}
+	runOpts := []pulumi.RunOption{pulumi.WithMocks(info.Project, info.Stack, rec)}
 	for _, o := range opts {
 		runOpts = append(runOpts, pulumi.RunOption(o))
 	}
@@ -186,6 +220,13 @@ func Record(program pulumi.RunFunc, opts ...Option) (Deployment, error) {
 			reg.Protect = r.RegisterRPC.GetProtect()
 			reg.Dependencies = r.RegisterRPC.GetDependencies()
 		}
+		var parentType tokens.Type
+		if reg.Parent != "" {
+			if t := resource.URN(reg.Parent).QualifiedType(); t != resource.RootStackType {
+				parentType = t
+			}
+		}
+		reg.URN = string(resource.NewURN(tokens.QName(info.Stack), tokens.PackageName(info.Project), parentType, tokens.Type(reg.Type), reg.Name))
 		d.Resources = append(d.Resources, reg)
 	}
 	return d, err

@@ -3,7 +3,6 @@ package main
 import (
 	"embed"
 	"fmt"
-	"io/fs"
 
 	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes"
 	corev1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/core/v1"
@@ -28,17 +27,11 @@ const paymentsDirectory = "flows/payments"
 // config names none.
 const DefaultNamespace = "streams"
 
-// PaymentsSettings is the existing ConfigMap whose keys become the payments
-// dataflow's environment variables.
+// PaymentsSettings is the ConfigMap whose keys become the payments
+// dataflow's environment variables. Another team creates it in the
+// namespace once the namespace exists; until then the pods start without
+// it, so the first `pulumi up` does not wait for it.
 const PaymentsSettings = "payments-settings"
-
-// podSecurityLabels make the namespace enforce, audit and warn on the Pod
-// Security Standards' "restricted" profile, which the dataflows' pods meet.
-var podSecurityLabels = map[string]string{
-	"pod-security.kubernetes.io/enforce": "restricted",
-	"pod-security.kubernetes.io/audit":   "restricted",
-	"pod-security.kubernetes.io/warn":    "restricted",
-}
 
 // Platform is what the program deploys.
 type Platform struct {
@@ -93,8 +86,10 @@ func NewPlatform(ctx *pulumi.Context) (*Platform, error) {
 
 	ns, err := corev1.NewNamespace(ctx, "streams", &corev1.NamespaceArgs{
 		Metadata: &metav1.ObjectMetaArgs{
-			Name:   pulumi.String(namespace),
-			Labels: pulumi.ToStringMap(podSecurityLabels),
+			Name: pulumi.String(namespace),
+			// The dataflows' pods meet the Pod Security Standards'
+			// "restricted" profile; the namespace enforces it.
+			Labels: pulumi.ToStringMap(components.RestrictedPodSecurityLabels()),
 		},
 	}, onCluster)
 	if err != nil {
@@ -114,7 +109,7 @@ func NewPlatform(ctx *pulumi.Context) (*Platform, error) {
 		Directory:  paymentsDirectory,
 		PythonFile: "payments.py",
 		EnvFrom: []components.EnvFromSourceArgs{{
-			ConfigMapRef: &components.ObjectRefArgs{Name: pulumi.String(PaymentsSettings)},
+			ConfigMapRef: &components.ObjectRefArgs{Name: pulumi.String(PaymentsSettings), Optional: true},
 		}},
 	}, onCluster)
 	if err != nil {
@@ -126,14 +121,11 @@ func NewPlatform(ctx *pulumi.Context) (*Platform, error) {
 // newOrders registers the orders dataflow from the embedded files. The
 // Kafka password, a secret output, goes into the dataflow's own Secret.
 func newOrders(ctx *pulumi.Context, namespace, kafkaPassword pulumi.StringInput, opts ...pulumi.ResourceOption) (*components.BytewaxDataflow, error) {
-	files, err := fs.Sub(ordersFiles, "flows/orders")
-	if err != nil {
-		return nil, err
-	}
 	return components.NewBytewaxDataflow(ctx, "orders", &components.BytewaxDataflowArgs{
 		Namespace:  namespace,
 		Processes:  pulumi.IntRef(3),
-		FS:         files,
+		FS:         ordersFiles,
+		Directory:  "flows/orders",
 		PythonFile: "orders.py:flow",
 		Env: []components.EnvVarArgs{
 			{Name: "KAFKA_PASSWORD", Value: kafkaPassword},

@@ -38,12 +38,6 @@ func stagingConfig() map[string]string {
 	}
 }
 
-// withProject names the project, as the engine does from Pulumi.yaml, so
-// that keys without a namespace are read as "platform:<key>".
-func withProject(name string) bytewaxtest.Option {
-	return func(info *pulumi.RunInfo) { info.Project = name }
-}
-
 // run runs program under mocks as a stack of this project, with its root
 // at this folder, and returns what it registered.
 func run(t *testing.T, program pulumi.RunFunc, cfg map[string]string) (bytewaxtest.Deployment, error) {
@@ -51,7 +45,7 @@ func run(t *testing.T, program pulumi.RunFunc, cfg map[string]string) (bytewaxte
 	root, err := filepath.Abs(".")
 	require.NoError(t, err)
 	return bytewaxtest.Run(t, program,
-		withProject("platform"),
+		bytewaxtest.WithProject("platform"),
 		bytewaxtest.WithStack("staging"),
 		bytewaxtest.WithRootDirectory(root),
 		bytewaxtest.WithConfig(cfg, kafkaPasswordKey))
@@ -102,8 +96,10 @@ func envVar(t *testing.T, c map[string]any, name string) map[string]any {
 
 func TestProviderAndNamespaceFollowTheConfig(t *testing.T) {
 	tests := []struct {
-		name        string
-		config      map[string]string
+		name   string
+		config map[string]string
+		// kubeContext is the provider's context input: nil when the
+		// provider is left to the current context.
 		kubeContext any
 		namespace   string
 	}{
@@ -167,15 +163,15 @@ func TestDataflowsUseTheProgramsNamespace(t *testing.T) {
 	d := deploy(t)
 	// The program owns the namespace: neither dataflow creates one.
 	ns := d.ByType(t, bytewaxtest.Namespace)
-	assert.Empty(t, ns.Parent, "the namespace belongs to the program, not to a dataflow")
+	assert.True(t, strings.HasSuffix(ns.Parent, "::pulumi:pulumi:Stack::platform-staging"), "the namespace belongs to the stack, not to a dataflow; its parent is %s", ns.Parent)
 	namespaceURN := "::" + bytewaxtest.Namespace + "::" + ns.Name
 
 	tests := []struct {
 		dataflow string
 		types    []string
 	}{
-		{"orders", []string{bytewaxtest.ConfigMap, bytewaxtest.Secret, bytewaxtest.Service, bytewaxtest.ServiceAccount, bytewaxtest.StatefulSet}},
-		{"payments", []string{bytewaxtest.ConfigMap, bytewaxtest.Service, bytewaxtest.ServiceAccount, bytewaxtest.StatefulSet}},
+		{"orders", []string{bytewaxtest.StatefulSet, bytewaxtest.ConfigMap, bytewaxtest.Secret, bytewaxtest.Service, bytewaxtest.ServiceAccount}},
+		{"payments", []string{bytewaxtest.StatefulSet, bytewaxtest.ConfigMap, bytewaxtest.Service, bytewaxtest.ServiceAccount}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.dataflow, func(t *testing.T) {
@@ -190,7 +186,7 @@ func TestDataflowsUseTheProgramsNamespace(t *testing.T) {
 				assert.Equal(t, "streams-staging", bytewaxtest.Get(t, c.Object(t), "metadata", "namespace"), "%s %s", c.Type, c.Name)
 			}
 			slices.Sort(types)
-			assert.Equal(t, tt.types, types)
+			assert.Equal(t, tt.types, types, "the dataflow's objects, in type order")
 		})
 	}
 }
@@ -262,7 +258,7 @@ func TestPaymentsSettingsReachTheContainer(t *testing.T) {
 		dataflow string
 		envFrom  any
 	}{
-		{"payments", []any{map[string]any{"configMapRef": map[string]any{"name": PaymentsSettings}}}},
+		{"payments", []any{map[string]any{"configMapRef": map[string]any{"name": PaymentsSettings, "optional": true}}}},
 		{"orders", nil},
 	}
 	for _, tt := range tests {
