@@ -125,12 +125,22 @@ func (p *project) setSecretPath(path, value string) {
 		auto.ConfigValue{Value: value, Secret: true}, &auto.ConfigOptions{Path: true}))
 }
 
-// export returns the stack's state as `pulumi stack export` prints it.
+// export returns the stack's state as `pulumi stack export` prints it (the
+// Automation API's Export shows secrets), followed by the state file at rest
+// in the file backend.
 func (p *project) export() string {
 	p.t.Helper()
-	state, err := p.stack.Export(context.Background())
+	cmd := exec.Command("pulumi", "stack", "export", "--stack", "dev")
+	cmd.Dir = p.dir
+	cmd.Env = append(os.Environ(), "PULUMI_BACKEND_URL="+p.backend(), "PULUMI_CONFIG_PASSPHRASE=", "PULUMI_SKIP_UPDATE_CHECK=true")
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	exported, err := cmd.Output()
+	require.NoError(p.t, err, "pulumi stack export: %s", stderr.String())
+	require.Contains(p.t, string(exported), `"secrets_providers"`, "an export of the stack")
+	atRest, err := os.ReadFile(filepath.Join(p.dir, ".pulumi-state", ".pulumi", "stacks", "bytewax", "dev.json"))
 	require.NoError(p.t, err)
-	return string(state.Deployment)
+	return string(exported) + "\n" + string(atRest)
 }
 
 // up deploys and returns what the engine printed.

@@ -204,9 +204,10 @@ func TestSecretsStaySecret(t *testing.T) {
 	p := newProject(t, ns, map[string]string{"imageDigest": digest, "createNamespace": "false"})
 	p.destroyOnCleanup()
 	p.setSecretPath("secretEnv.KAFKA_PASSWORD", password)
-	p.setPath("env[0].name", "DB_PASSWORD")
-	p.setPath("env[0].valueFrom.secretKeyRef.name", "db")
-	p.setPath("env[0].valueFrom.secretKeyRef.key", "password")
+	// After the dev stack's two variables.
+	p.setPath("env[2].name", "DB_PASSWORD")
+	p.setPath("env[2].valueFrom.secretKeyRef.name", "db")
+	p.setPath("env[2].valueFrom.secretKeyRef.key", "password")
 	p.up()
 
 	r := requireRolledOut(t, ns, "my-dataflow", 3)
