@@ -21,13 +21,15 @@ const (
 	DefaultKeepAlive         = true
 )
 
-// DefaultExclude are the patterns never shipped unless Files names them
-// outright: secrets (.env), virtual environments, version control data and
-// the caches Python writes on its own, which would change the checksum
-// without changing the dataflow.
+// DefaultExclude are the patterns never shipped from a folder unless Files
+// names them outright: hidden files and folders (.env and .env.*, .venv,
+// .git, .ssh, .aws, .kube, a Pulumi file backend's .pulumi*, ...), virtual
+// environments, the caches Python writes on its own, which would change
+// the checksum without changing the dataflow, and Pulumi's project and
+// stack files, which may hold encrypted secrets.
 var DefaultExclude = []string{
-	"**/.env", "**/.env.*", "**/.venv", "**/venv", "**/.git",
-	"**/__pycache__", "**/*.pyc",
+	"**/.*", "**/venv", "**/__pycache__", "**/*.pyc",
+	"**/Pulumi.yaml", "**/Pulumi.*.yaml",
 }
 
 // BytewaxDataflowArgs configures a BytewaxDataflow. Every field is optional
@@ -113,7 +115,8 @@ type BytewaxDataflowArgs struct {
 	// Exclude lists glob patterns of slash-separated paths relative to
 	// Directory that are not shipped from the folders Files names, as in a
 	// .dockerignore: "*" within a name, "**" across folders ("**/*.csv"),
-	// and a pattern that matches a folder leaves out all of it. Added to
+	// and a pattern that matches a folder leaves out all of it ("data/" and
+	// "data" alike; a leading "/" or "./" is the Directory). Added to
 	// DefaultExclude.
 	Exclude []string `pulumi:"exclude,optional"`
 	// PythonFile is the file `python -m bytewax.run` starts, relative to

@@ -81,7 +81,7 @@ func projectRoot(ctx *pulumi.Context) string {
 // resolve.
 func ValidateArgs(ctx *pulumi.Context, name string, args *BytewaxDataflowArgs) error {
 	s, v := resolve(projectRoot(ctx), name, args)
-	checkNameInUse(ctx, &v.problems, s, false)
+	checkObjectsInUse(ctx, &v.problems, s, false)
 	if !v.ok() {
 		return &ValidationError{Resource: name, Errors: v.errs}
 	}
@@ -106,7 +106,7 @@ func ValidateArgs(ctx *pulumi.Context, name string, args *BytewaxDataflowArgs) e
 func NewBytewaxDataflow(ctx *pulumi.Context, name string, args *BytewaxDataflowArgs, opts ...pulumi.ResourceOption) (*BytewaxDataflow, error) {
 	s, v := resolve(projectRoot(ctx), name, args)
 	if v.ok() {
-		checkNameInUse(ctx, &v.problems, s, true)
+		checkObjectsInUse(ctx, &v.problems, s, true)
 	}
 	if !v.ok() {
 		return nil, &ValidationError{Resource: name, Errors: v.errs}
@@ -132,7 +132,11 @@ func NewBytewaxDataflow(ctx *pulumi.Context, name string, args *BytewaxDataflowA
 	d.NamespaceName = namespace.ToStringOutput()
 
 	if s.registry != nil {
-		if d.registrySecret, err = corev1.NewSecret(ctx, name, registrySecretArgs(s, namespace), child); err != nil {
+		// Named apart from the env Secret, whatever the components are
+		// called; the alias keeps the secret of stacks made when it was
+		// named after the component alone.
+		aliases := pulumi.Aliases([]pulumi.Alias{{Name: pulumi.String(name)}})
+		if d.registrySecret, err = corev1.NewSecret(ctx, name+"-registry", registrySecretArgs(s, namespace), child, aliases); err != nil {
 			return nil, err
 		}
 	}

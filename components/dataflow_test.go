@@ -296,10 +296,11 @@ func TestStatefulSetWaitsForWhatItRefersTo(t *testing.T) {
 	args.RegistryCredentials = &RegistryCredentialsArgs{DockerConfigJSON: pulumi.String(`{"auths":{}}`)}
 	d := deploy(t, "wc", args)
 	deps := d.ByType(t, typeStatefulSet).Dependencies
-	for _, typ := range []string{typeNamespace, typeServiceAccount, typeConfigMap, typeService, typeSecret} {
+	for _, typ := range []string{typeNamespace, typeServiceAccount, typeConfigMap, typeService} {
 		assert.Contains(t, deps, "urn:pulumi:stack::project::"+BytewaxDataflowType+"$"+typ+"::wc",
 			"the StatefulSet must be created after the %s", typ)
 	}
-	assert.Contains(t, d.ByType(t, typeServiceAccount).Dependencies,
-		"urn:pulumi:stack::project::"+BytewaxDataflowType+"$"+typeSecret+"::wc", "the account refers to the pull secret")
+	registry := "urn:pulumi:stack::project::" + BytewaxDataflowType + "$" + typeSecret + "::wc-registry"
+	assert.Contains(t, deps, registry, "the StatefulSet must be created after the pull secret")
+	assert.Contains(t, d.ByType(t, typeServiceAccount).Dependencies, registry, "the account refers to the pull secret")
 }

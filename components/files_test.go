@@ -4,10 +4,12 @@ import (
 	"archive/tar"
 	"bytes"
 	"compress/gzip"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"testing/fstest"
 	"time"
@@ -39,7 +41,7 @@ func tarEntries(t *testing.T, tarball []byte) []*tar.Header {
 
 func packDir(t *testing.T, dir string) *dataflowFiles {
 	t.Helper()
-	c := newCollector(dirSource{root: dir, shown: dir}, DefaultExclude)
+	c := newCollector(newDirSource(dir, dir), DefaultExclude)
 	require.NoError(t, c.add("."))
 	packed, err := packFiles(c.sorted())
 	require.NoError(t, err)
@@ -260,4 +262,68 @@ func TestAFolderOfAnFS(t *testing.T) {
 		require.Error(t, err, dir)
 		assert.Contains(t, err.Error(), "Directory: must be a folder of FS", dir)
 	}
+}
+
+func TestHostileFoldersFailFast(t *testing.T) {
+	t.Run("links fanning out", func(t *testing.T) {
+		root := t.TempDir()
+		writeTree(t, root, map[string]string{"flow/app.py": ""})
+		// Each level links twice to the next: 2^24 paths if walked.
+		for i := 24; i >= 0; i-- {
+			dir := filepath.Join(root, "flow", fmt.Sprintf("l%d", i))
+			require.NoError(t, os.MkdirAll(dir, 0o755))
+			if i < 24 {
+				require.NoError(t, os.Symlink(fmt.Sprintf("../l%d", i+1), filepath.Join(dir, "a")))
+				require.NoError(t, os.Symlink(fmt.Sprintf("../l%d", i+1), filepath.Join(dir, "b")))
+			}
+		}
+		_, err := shipped(t, root, &BytewaxDataflowArgs{Directory: "flow", Files: []string{"app.py", "l0"}, PythonFile: "app.py"})
+		require.Error(t, err)
+		assert.Contains(t, err.Error(), "Files[1]: must name a file or folder in Directory: it holds more than 20000 files and folders")
+	})
+	t.Run("a huge file is never read", func(t *testing.T) {
+		root := t.TempDir()
+		writeTree(t, root, map[string]string{"flow/app.py": ""})
+		f, err := os.Create(filepath.Join(root, "flow", "huge.bin"))
+		require.NoError(t, err)
+		require.NoError(t, f.Truncate(8<<30)) // sparse: no disk used
+		require.NoError(t, f.Close())
+		_, err = shipped(t, root, &BytewaxDataflowArgs{Directory: "flow", Files: []string{"."}, PythonFile: "app.py"})
+		require.Error(t, err)
+		assert.Contains(t, err.Error(), "the files add up to more than 64 MiB")
+	})
+	t.Run("a pipe named outright", func(t *testing.T) {
+		root := t.TempDir()
+		writeTree(t, root, map[string]string{"flow/app.py": ""})
+		require.NoError(t, syscall.Mkfifo(filepath.Join(root, "flow", "pipe"), 0o644))
+		_, err := shipped(t, root, &BytewaxDataflowArgs{Directory: "flow", Files: []string{"app.py", "pipe"}, PythonFile: "app.py"})
+		require.Error(t, err)
+		assert.Contains(t, err.Error(), "pipe is neither a file nor a folder")
+		paths, err := shipped(t, root, &BytewaxDataflowArgs{Directory: "flow", Files: []string{"."}, PythonFile: "app.py"})
+		require.NoError(t, err, "found in a folder, it is left out")
+		assert.Equal(t, []string{"app.py"}, paths)
+	})
+	t.Run("credentials and state in the project root", func(t *testing.T) {
+		root := t.TempDir()
+		writeTree(t, root, map[string]string{
+			"main.py":                               "",
+			"Pulumi.yaml":                           "name: x",
+			"Pulumi.dev.yaml":                       "config: {}",
+			".cluster/kubeconfig":                   "token",
+			".pulumi-state/.pulumi/stacks/dev.json": "{}",
+			"cfg/.envrc":                            "export A=1",
+			"cfg/.env_local":                        "A=1",
+			"cfg/settings.py":                       "",
+		})
+		paths, err := shipped(t, root, &BytewaxDataflowArgs{Files: []string{"."}, PythonFile: "main.py", Exclude: []string{"/cfg/settings.py"}})
+		require.NoError(t, err)
+		assert.Equal(t, []string{"main.py"}, paths)
+	})
+	t.Run("exclude patterns as a .dockerignore writes them", func(t *testing.T) {
+		root := t.TempDir()
+		writeTree(t, root, map[string]string{"app.py": "", "secrets/key.txt": "", "data/big.csv": "", "tmp/t.txt": "", "lib/data/keep.py": ""})
+		paths, err := shipped(t, root, &BytewaxDataflowArgs{Files: []string{"."}, PythonFile: "app.py", Exclude: []string{"secrets/", "/data", "./tmp/**"}})
+		require.NoError(t, err)
+		assert.Equal(t, []string{"app.py", "lib/data/keep.py"}, paths)
+	})
 }

@@ -205,7 +205,7 @@ func TestTwoDataflowsCannotShareANameInANamespace(t *testing.T) {
 		return err
 	})
 	require.Error(t, err)
-	assert.Contains(t, err.Error(), `Name: is already the name of dataflow "orders" in namespace "streams" of this program`)
+	assert.Contains(t, err.Error(), `Name: is already the name of dataflow "orders" in namespace "streams" of this program: both would write the same StatefulSet, Service and ConfigMap`)
 	assert.Empty(t, d.OfType(BytewaxDataflowType)[1:], "the second dataflow registers nothing")
 
 	_, err = run(t, func(ctx *pulumi.Context) error {
@@ -218,4 +218,118 @@ func TestTwoDataflowsCannotShareANameInANamespace(t *testing.T) {
 		return err
 	})
 	require.NoError(t, err, "the same name in another namespace is fine")
+}
+
+func TestNoObjectHasTwoOwners(t *testing.T) {
+	secretValue := func() pulumi.StringOutput { return pulumi.ToSecret(pulumi.String("x")).(pulumi.StringOutput) }
+	for _, tt := range []struct {
+		name   string
+		second func(a *BytewaxDataflowArgs)
+		want   string
+	}{
+		{"a namespace created twice", func(a *BytewaxDataflowArgs) { a.Name = "other" },
+			`CreateNamespace: namespace "streams" is created by dataflow "first" already, and destroying one would delete the other's`},
+		{"an account created twice", func(a *BytewaxDataflowArgs) {
+			a.Name, a.CreateNamespace = "other", false
+			a.ServiceAccount = &ServiceAccountArgs{Name: pulumi.String("wordcount-bytewax")}
+		}, `ServiceAccount.Name: account "wordcount-bytewax" is created by dataflow "first" already; share it with Existing, or name another`},
+		{"a pull secret created twice", func(a *BytewaxDataflowArgs) {
+			a.Name, a.CreateNamespace = "other", false
+			a.RegistryCredentials = &RegistryCredentialsArgs{SecretName: pulumi.String("wordcount-registry"), DockerConfigJSON: pulumi.String(`{"auths":{}}`)}
+		}, `RegistryCredentials.SecretName: secret "wordcount-registry" is created by dataflow "first" already`},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := run(t, func(ctx *pulumi.Context) error {
+				first := flatArgs()
+				first.RegistryCredentials = &RegistryCredentialsArgs{DockerConfigJSON: pulumi.String(`{"auths":{}}`)}
+				if _, err := NewBytewaxDataflow(ctx, "first", first); err != nil {
+					return err
+				}
+				second := flatArgs()
+				tt.second(second)
+				_, err := NewBytewaxDataflow(ctx, "second", second)
+				return err
+			})
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), tt.want)
+		})
+	}
+
+	t.Run("the pull secret named as the env secret", func(t *testing.T) {
+		args := flatArgs()
+		args.Env = []EnvVarArgs{{Name: "PASSWORD", Value: secretValue()}}
+		args.RegistryCredentials = &RegistryCredentialsArgs{SecretName: pulumi.String("wordcount-env"), DockerConfigJSON: pulumi.String(`{"auths":{}}`)}
+		err := validateArgs(t, "wc", args)
+		require.Error(t, err)
+		assert.Contains(t, err.Error(), `RegistryCredentials.SecretName: is the name of the Secret the component keeps the secret env values in`)
+	})
+
+	t.Run("the pull secret listed as existing", func(t *testing.T) {
+		args := flatArgs()
+		args.ImagePullSecrets = pulumi.ToStringArray([]string{"wordcount-registry"})
+		args.RegistryCredentials = &RegistryCredentialsArgs{DockerConfigJSON: pulumi.String(`{"auths":{}}`)}
+		err := validateArgs(t, "wc", args)
+		require.Error(t, err)
+		assert.Contains(t, err.Error(), `ImagePullSecrets: names the pull secret the component creates from RegistryCredentials`)
+	})
+
+	t.Run("children of differently named dataflows never share a URN", func(t *testing.T) {
+		d, err := run(t, func(ctx *pulumi.Context) error {
+			a := flatArgs()
+			a.Name = "a"
+			a.Env = []EnvVarArgs{{Name: "PASSWORD", Value: secretValue()}}
+			if _, err := NewBytewaxDataflow(ctx, "a", a); err != nil {
+				return err
+			}
+			b := flatArgs()
+			b.Name, b.CreateNamespace = "b", false
+			b.RegistryCredentials = &RegistryCredentialsArgs{DockerConfigJSON: pulumi.ToSecret(pulumi.String(`{"auths":{}}`)).(pulumi.StringOutput)}
+			_, err := NewBytewaxDataflow(ctx, "a-env", b)
+			return err
+		})
+		require.NoError(t, err)
+		urns := map[string]bool{}
+		for _, r := range d.Resources {
+			assert.False(t, urns[r.URN], "two resources share %s", r.URN)
+			urns[r.URN] = true
+		}
+	})
+}
+
+func TestEmptyAndNilInputsAreErrorsNotPanics(t *testing.T) {
+	var nilString *pulumi.String
+	args := flatArgs()
+	args.Namespace = nilString
+	d := deploy(t, "wc", args)
+	assert.Equal(t, DefaultNamespace, pt.Get(t, d.ByType(t, typeStatefulSet).Object(t), "metadata", "namespace"), "a nil pointer is a missing value")
+
+	args = flatArgs()
+	args.Namespace = pulumi.StringOutput{}
+	args.Labels = pulumi.StringMap{"team": nil}
+	args.Env = []EnvVarArgs{{Name: "A", Value: pulumi.StringOutput{}}}
+	err := validateArgs(t, "wc", args)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "Namespace: is an empty output")
+	assert.Contains(t, err.Error(), "Labels.team: must be a value, not a nil input or an empty output")
+	assert.Contains(t, err.Error(), "Env[0].Value: is an empty output")
+}
+
+func TestASecretNamespaceStaysSecretAndErrorsNeverQuoteSecrets(t *testing.T) {
+	args := flatArgs()
+	args.Namespace = pulumi.ToSecret(pulumi.String("streams")).(pulumi.StringOutput)
+	args.Labels = pulumi.StringMap{"team": output("data")}
+	d := deploy(t, "wc", args)
+	assert.True(t, d.ByType(t, typeConfigMap).IsSecret("metadata"), "a secret namespace is not unveiled by the checks")
+
+	args = flatArgs()
+	args.Labels = pulumi.StringMap{"team": pulumi.ToSecret(pulumi.String("hunter2 secret!")).(pulumi.StringOutput)}
+	args.Image = &ImageArgs{Repository: pulumi.String("flow"), Tag: pulumi.ToSecret(pulumi.String("bad/hunter2")).(pulumi.StringOutput)}
+	_, err := run(t, func(ctx *pulumi.Context) error {
+		_, err := NewBytewaxDataflow(ctx, "wc", args)
+		return err
+	})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "Labels.team: a valid label must be an empty string or consist of")
+	assert.Contains(t, err.Error(), "Image.Tag: must be an image tag")
+	assert.NotContains(t, err.Error(), "hunter2")
 }

@@ -1,6 +1,11 @@
 package components
 
-import "github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+import (
+	"fmt"
+	"reflect"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
 
 // A Pulumi input is known before registration when it is built from
 // literals; an output resolves later. These helpers tell the two apart
@@ -72,4 +77,154 @@ func stringOr(in pulumi.StringInput, def string) pulumi.StringInput {
 		return pulumi.String(def)
 	}
 	return in
+}
+
+// nilPointer reports whether an input is a typed nil pointer, such as a nil
+// *pulumi.String, which counts as missing.
+func nilPointer(in pulumi.Input) bool {
+	if in == nil {
+		return false
+	}
+	v := reflect.ValueOf(in)
+	return v.Kind() == reflect.Pointer && v.IsNil()
+}
+
+// outputStateType is the state every Output type embeds.
+var outputStateType = reflect.TypeFor[*pulumi.OutputState]()
+
+// zeroOutput reports whether an input is the zero value of an Output type,
+// such as pulumi.StringOutput{}: it has no state and would never resolve.
+func zeroOutput(in pulumi.Input) bool {
+	if in == nil {
+		return false
+	}
+	v := reflect.ValueOf(in)
+	if v.Kind() != reflect.Struct {
+		return false
+	}
+	for i := range v.NumField() {
+		if f := v.Field(i); f.Type() == outputStateType {
+			return f.IsNil()
+		}
+	}
+	return false
+}
+
+// inputFixer turns typed nil pointers into missing inputs and reports
+// zero outputs, so that neither reaches the SDK, which panics on both.
+type inputFixer struct{ p *problems }
+
+func (f inputFixer) str(field string, in pulumi.StringInput) pulumi.StringInput {
+	switch {
+	case nilPointer(in):
+		return nil
+	case zeroOutput(in):
+		f.p.add(field, nil, "is an empty output (the zero value of an Output type), not one a resource or config returned")
+		return nil
+	}
+	return in
+}
+
+func (f inputFixer) strMap(field string, in pulumi.StringMapInput) pulumi.StringMapInput {
+	switch {
+	case nilPointer(in):
+		return nil
+	case zeroOutput(in):
+		f.p.add(field, nil, "is an empty output (the zero value of an Output type), not one a resource or config returned")
+		return nil
+	}
+	if m, ok := in.(pulumi.StringMap); ok {
+		for k, e := range m {
+			if e == nil || nilPointer(e) || zeroOutput(e) {
+				f.p.add(field+"."+k, nil, "must be a value, not a nil input or an empty output")
+			}
+		}
+	}
+	return in
+}
+
+func (f inputFixer) strArray(field string, in pulumi.StringArrayInput) pulumi.StringArrayInput {
+	switch {
+	case nilPointer(in):
+		return nil
+	case zeroOutput(in):
+		f.p.add(field, nil, "is an empty output (the zero value of an Output type), not one a resource or config returned")
+		return nil
+	}
+	if a, ok := in.(pulumi.StringArray); ok {
+		for i, e := range a {
+			if e == nil || nilPointer(e) || zeroOutput(e) {
+				f.p.add(fmt.Sprintf("%s[%d]", field, i), nil, "must be a value, not a nil input or an empty output")
+			}
+		}
+	}
+	return in
+}
+
+// fixInputs returns a copy of args whose inputs the SDK can take.
+func fixInputs(p *problems, args *BytewaxDataflowArgs) *BytewaxDataflowArgs {
+	f := inputFixer{p}
+	out := *args
+	out.Namespace = f.str("Namespace", args.Namespace)
+	image := func(field string, img *ImageArgs) *ImageArgs {
+		if img == nil {
+			return nil
+		}
+		return &ImageArgs{
+			Repository: f.str(field+".Repository", img.Repository),
+			Tag:        f.str(field+".Tag", img.Tag),
+			Digest:     f.str(field+".Digest", img.Digest),
+			PullPolicy: f.str(field+".PullPolicy", img.PullPolicy),
+		}
+	}
+	out.Image = image("Image", args.Image)
+	out.InitImage = image("InitImage", args.InitImage)
+	out.ImagePullSecrets = f.strArray("ImagePullSecrets", args.ImagePullSecrets)
+	if rc := args.RegistryCredentials; rc != nil {
+		out.RegistryCredentials = &RegistryCredentialsArgs{
+			SecretName:       f.str("RegistryCredentials.SecretName", rc.SecretName),
+			DockerConfigJSON: f.str("RegistryCredentials.DockerConfigJSON", rc.DockerConfigJSON),
+		}
+	}
+	keyRef := func(field string, ref *KeyRefArgs) *KeyRefArgs {
+		if ref == nil {
+			return nil
+		}
+		return &KeyRefArgs{Name: f.str(field+".Name", ref.Name), Key: f.str(field+".Key", ref.Key), Optional: ref.Optional}
+	}
+	out.Env = make([]EnvVarArgs, len(args.Env))
+	for i, e := range args.Env {
+		field := fmt.Sprintf("Env[%d]", i)
+		e.Value = f.str(field+".Value", e.Value)
+		if src := e.ValueFrom; src != nil {
+			copied := *src
+			copied.SecretKeyRef = keyRef(field+".ValueFrom.SecretKeyRef", src.SecretKeyRef)
+			copied.ConfigMapKeyRef = keyRef(field+".ValueFrom.ConfigMapKeyRef", src.ConfigMapKeyRef)
+			e.ValueFrom = &copied
+		}
+		out.Env[i] = e
+	}
+	out.EnvFrom = make([]EnvFromSourceArgs, len(args.EnvFrom))
+	for i, e := range args.EnvFrom {
+		field := fmt.Sprintf("EnvFrom[%d]", i)
+		if e.SecretRef != nil {
+			e.SecretRef = &ObjectRefArgs{Name: f.str(field+".SecretRef.Name", e.SecretRef.Name), Optional: e.SecretRef.Optional}
+		}
+		if e.ConfigMapRef != nil {
+			e.ConfigMapRef = &ObjectRefArgs{Name: f.str(field+".ConfigMapRef.Name", e.ConfigMapRef.Name), Optional: e.ConfigMapRef.Optional}
+		}
+		out.EnvFrom[i] = e
+	}
+	if r := args.Resources; r != nil {
+		out.Resources = &ResourcesArgs{
+			Requests: f.strMap("Resources.Requests", r.Requests),
+			Limits:   f.strMap("Resources.Limits", r.Limits),
+		}
+	}
+	out.Labels = f.strMap("Labels", args.Labels)
+	out.Annotations = f.strMap("Annotations", args.Annotations)
+	if sa := args.ServiceAccount; sa != nil {
+		out.ServiceAccount = &ServiceAccountArgs{Name: f.str("ServiceAccount.Name", sa.Name), Existing: sa.Existing}
+	}
+	return &out
 }

@@ -1,6 +1,7 @@
 package components
 
 import (
+	"fmt"
 	"runtime"
 	"sync"
 	"weak"
@@ -8,45 +9,110 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
-// dataflowKey is where a dataflow's objects live.
-type dataflowKey struct{ namespace, name string }
+// objectKey names a Kubernetes object: kind, namespace ("" for a
+// Namespace) and name.
+type objectKey struct{ kind, namespace, name string }
 
-// namesInUse remembers, per program run, which dataflow holds each name in
-// each namespace: two dataflows with one name in one namespace would write
-// the same StatefulSet, Service and ConfigMap. Runs are keyed weakly, so a
-// finished run is forgotten.
-var namesInUse = struct {
+func (k objectKey) String() string {
+	if k.namespace == "" {
+		return fmt.Sprintf("%s %s", k.kind, k.name)
+	}
+	return fmt.Sprintf("%s %s/%s", k.kind, k.namespace, k.name)
+}
+
+// objectsInUse remembers, per program run, which dataflow creates each
+// object whose name is known before registration: two dataflows writing
+// one object would overwrite each other, and destroying one would delete
+// the other's. Runs are keyed weakly, so a finished run is forgotten.
+var objectsInUse = struct {
 	sync.Mutex
-	byRun map[weak.Pointer[pulumi.Context]]map[dataflowKey]string
-}{byRun: map[weak.Pointer[pulumi.Context]]map[dataflowKey]string{}}
+	byRun map[weak.Pointer[pulumi.Context]]map[objectKey]string
+}{byRun: map[weak.Pointer[pulumi.Context]]map[objectKey]string{}}
 
-// checkNameInUse reports a dataflow of the same run that already has the
-// name in a known namespace, and claims the name when claim is set.
-func checkNameInUse(ctx *pulumi.Context, p *problems, s *dataflowSpec, claim bool) {
+// ownedObjects are the objects the dataflow creates whose names are known
+// now. Objects named by outputs are left out.
+func ownedObjects(s *dataflowSpec) []objectKey {
 	ns, known := knownString(s.namespace)
-	if !known || ctx == nil {
+	if !known {
+		return nil
+	}
+	keys := []objectKey{
+		{"StatefulSet", ns, s.name},
+		{"Service", ns, s.name},
+		{"ConfigMap", ns, s.name},
+	}
+	if s.createNamespace {
+		keys = append(keys, objectKey{"Namespace", "", ns})
+	}
+	if name, ok := knownString(s.serviceAccountName); ok && s.createServiceAccount {
+		keys = append(keys, objectKey{"ServiceAccount", ns, name})
+	}
+	if len(s.secretEnv) > 0 {
+		keys = append(keys, objectKey{"Secret", ns, s.envSecretName()})
+	}
+	if s.registry != nil {
+		if name, ok := knownString(s.registry.secretName); ok {
+			keys = append(keys, objectKey{"Secret", ns, name})
+		}
+	}
+	return keys
+}
+
+// checkObjectsInUse reports objects the dataflow would create that another
+// dataflow of the same run creates already, or that it would create twice,
+// and claims them when claim is set.
+func checkObjectsInUse(ctx *pulumi.Context, p *problems, s *dataflowSpec, claim bool) {
+	keys := ownedObjects(s)
+	seen := map[objectKey]bool{}
+	for _, k := range keys {
+		if seen[k] {
+			p.add("RegistryCredentials.SecretName", k.name, "is the name of the Secret the component keeps the secret env values in; name the pull secret otherwise")
+			return
+		}
+		seen[k] = true
+	}
+	if ctx == nil || len(keys) == 0 {
 		return
 	}
-	key := dataflowKey{namespace: ns, name: s.name}
 	run := weak.Make(ctx)
-	namesInUse.Lock()
-	defer namesInUse.Unlock()
-	names := namesInUse.byRun[run]
-	if other, taken := names[key]; taken && other != s.resource {
-		p.add("Name", s.name, "is already the name of dataflow %q in namespace %q of this program; two dataflows would write the same StatefulSet, Service and ConfigMap: give one another Name or Namespace", other, ns)
+	objectsInUse.Lock()
+	defer objectsInUse.Unlock()
+	owners := objectsInUse.byRun[run]
+	clashed := false
+	for _, k := range keys {
+		other, taken := owners[k]
+		if !taken || other == s.resource {
+			continue
+		}
+		clashed = true
+		switch k.kind {
+		case "StatefulSet":
+			p.add("Name", s.name, "is already the name of dataflow %q in namespace %q of this program: both would write the same StatefulSet, Service and ConfigMap; give one another Name or Namespace", other, k.namespace)
+			return
+		case "Namespace":
+			p.add("CreateNamespace", k.name, "namespace %q is created by dataflow %q already, and destroying one would delete the other's; create it once and pass that dataflow's NamespaceName to the others", k.name, other)
+		case "ServiceAccount":
+			p.add("ServiceAccount.Name", k.name, "account %q is created by dataflow %q already; share it with Existing, or name another", k.name, other)
+		case "Secret":
+			p.add("RegistryCredentials.SecretName", k.name, "secret %q is created by dataflow %q already; name another", k.name, other)
+		}
+	}
+	if clashed {
 		return
 	}
 	if !claim {
 		return
 	}
-	if names == nil {
-		names = map[dataflowKey]string{}
-		namesInUse.byRun[run] = names
+	if owners == nil {
+		owners = map[objectKey]string{}
+		objectsInUse.byRun[run] = owners
 		runtime.AddCleanup(ctx, func(run weak.Pointer[pulumi.Context]) {
-			namesInUse.Lock()
-			delete(namesInUse.byRun, run)
-			namesInUse.Unlock()
+			objectsInUse.Lock()
+			delete(objectsInUse.byRun, run)
+			objectsInUse.Unlock()
 		}, run)
 	}
-	names[key] = s.resource
+	for _, k := range keys {
+		owners[k] = s.resource
+	}
 }

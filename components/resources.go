@@ -13,6 +13,9 @@ import (
 // besides hugepages-<size> and domain-qualified extended resources.
 var standardResources = []string{"cpu", "memory", "ephemeral-storage"}
 
+// resourceMustParse parses a quantity written in this package.
+func resourceMustParse(s string) resource.Quantity { return resource.MustParse(s) }
+
 // parseQuantity parses a Kubernetes quantity such as "500m" or "1Gi".
 func parseQuantity(s string) (resource.Quantity, error) {
 	return resource.ParseQuantity(s)
@@ -50,7 +53,7 @@ func checkResources(v *validator, r *ResourcesArgs) {
 	if r == nil || (isNil(r.Requests) && isNil(r.Limits)) {
 		return
 	}
-	v.when(func(p *problems, vals []any) {
+	v.when("Resources", func(p *problems, vals []any) {
 		parsed := [2]map[string]resource.Quantity{}
 		for i, group := range []struct {
 			field string
@@ -77,6 +80,27 @@ func checkResources(v *validator, r *ResourcesArgs) {
 			}
 		}
 		requests, limits := parsed[0], parsed[1]
+		hugepages := false
+		for _, name := range sortedKeys(requests) {
+			if isExtendedResource(name) || strings.HasPrefix(name, "hugepages-") {
+				hugepages = hugepages || strings.HasPrefix(name, "hugepages-")
+				if _, ok := limits[name]; !ok {
+					p.add("Resources.Limits."+name, nil, "must be set, equal to the request: %s cannot be overcommitted", name)
+				}
+			}
+		}
+		for name := range limits {
+			hugepages = hugepages || strings.HasPrefix(name, "hugepages-")
+		}
+		if hugepages {
+			_, cpu := requests["cpu"]
+			_, mem := requests["memory"]
+			_, cpuLimit := limits["cpu"]
+			_, memLimit := limits["memory"]
+			if !cpu && !mem && !cpuLimit && !memLimit {
+				p.add("Resources", "hugepages", "must request or limit cpu or memory as well: the API server refuses hugepages alone")
+			}
+		}
 		for _, name := range sortedKeys(requests) {
 			req := requests[name]
 			lim, ok := limits[name]
@@ -85,8 +109,8 @@ func checkResources(v *validator, r *ResourcesArgs) {
 			}
 			if req.Cmp(lim) > 0 {
 				p.add("Resources.Requests."+name, req.String(), "must be at most the limit of %s", lim.String())
-			} else if isExtendedResource(name) && req.Cmp(lim) != 0 {
-				p.add("Resources.Requests."+name, req.String(), "must equal the limit of %s for an extended resource", lim.String())
+			} else if (isExtendedResource(name) || strings.HasPrefix(name, "hugepages-")) && req.Cmp(lim) != 0 {
+				p.add("Resources.Requests."+name, req.String(), "must equal the limit of %s: %s cannot be overcommitted", lim.String(), name)
 			}
 		}
 	}, r.Requests, r.Limits)

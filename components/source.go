@@ -36,6 +36,8 @@ type source interface {
 	stat(rel string) (kind, error)
 	readDir(rel string) ([]string, error)
 	readFile(rel string) ([]byte, fs.FileMode, error)
+	// size is a file's size, read before its content.
+	size(rel string) (int64, error)
 	// real identifies a folder, to detect links that loop.
 	real(rel string) string
 	// show names a path in an error.
@@ -56,43 +58,49 @@ func (e *escapeError) Error() string {
 type dirSource struct {
 	root  string // symbolic links resolved
 	shown string // as the user gave it, made absolute
+	// resolved caches each path's real path, so that every entry costs a
+	// few system calls however deep it lies.
+	resolved map[string]string
 }
 
-// resolve returns the real path of rel, checking every link on the way.
-func (d dirSource) resolve(rel string) (string, error) {
-	full := filepath.Join(d.root, filepath.FromSlash(rel))
-	real, err := filepath.EvalSymlinks(full)
-	if err == nil && within(d.root, real) {
+func newDirSource(root, shown string) *dirSource {
+	return &dirSource{root: root, shown: shown, resolved: map[string]string{".": root}}
+}
+
+// resolve returns the real path of rel, from its folder's real path: a
+// plain entry is that folder's real path and its name, and a link must
+// resolve inside the root.
+func (d *dirSource) resolve(rel string) (string, error) {
+	rel = path.Clean(rel)
+	if real, ok := d.resolved[rel]; ok {
 		return real, nil
 	}
-	// Find the link that leaves the folder, or that dangles, to name it.
-	parts := strings.Split(rel, "/")
-	for i := range parts {
-		prefix := path.Join(parts[:i+1]...)
-		p := filepath.Join(d.root, filepath.FromSlash(prefix))
-		info, lerr := os.Lstat(p)
-		if lerr != nil {
-			return "", lerr
-		}
-		if info.Mode()&fs.ModeSymlink == 0 {
-			continue
-		}
-		target, _ := os.Readlink(p)
-		resolved, rerr := filepath.EvalSymlinks(p)
-		if rerr != nil {
-			return "", fmt.Errorf("%s is a symbolic link to %s, which does not exist: %w", d.show(prefix), target, fs.ErrNotExist)
-		}
-		if !within(d.root, resolved) {
-			return "", &escapeError{link: d.show(prefix), target: target}
-		}
-	}
+	parent, err := d.resolve(path.Dir(rel))
 	if err != nil {
 		return "", err
 	}
-	return "", &escapeError{link: d.show(rel), target: real}
+	candidate := filepath.Join(parent, path.Base(rel))
+	info, err := os.Lstat(candidate)
+	if err != nil {
+		return "", err
+	}
+	real := candidate
+	if info.Mode()&fs.ModeSymlink != 0 {
+		target, _ := os.Readlink(candidate)
+		resolved, err := filepath.EvalSymlinks(candidate)
+		if err != nil {
+			return "", fmt.Errorf("%s is a symbolic link to %s, which does not exist: %w", d.show(rel), target, fs.ErrNotExist)
+		}
+		if !within(d.root, resolved) {
+			return "", &escapeError{link: d.show(rel), target: target}
+		}
+		real = resolved
+	}
+	d.resolved[rel] = real
+	return real, nil
 }
 
-func (d dirSource) stat(rel string) (kind, error) {
+func (d *dirSource) stat(rel string) (kind, error) {
 	real, err := d.resolve(rel)
 	if err != nil {
 		return 0, err
@@ -104,7 +112,7 @@ func (d dirSource) stat(rel string) (kind, error) {
 	return kindOf(info.Mode()), nil
 }
 
-func (d dirSource) readDir(rel string) ([]string, error) {
+func (d *dirSource) readDir(rel string) ([]string, error) {
 	real, err := d.resolve(rel)
 	if err != nil {
 		return nil, err
@@ -120,7 +128,7 @@ func (d dirSource) readDir(rel string) ([]string, error) {
 	return names, nil
 }
 
-func (d dirSource) readFile(rel string) ([]byte, fs.FileMode, error) {
+func (d *dirSource) readFile(rel string) ([]byte, fs.FileMode, error) {
 	real, err := d.resolve(rel)
 	if err != nil {
 		return nil, 0, err
@@ -133,12 +141,24 @@ func (d dirSource) readFile(rel string) ([]byte, fs.FileMode, error) {
 	return content, info.Mode(), err
 }
 
-func (d dirSource) real(rel string) string {
+func (d *dirSource) size(rel string) (int64, error) {
+	real, err := d.resolve(rel)
+	if err != nil {
+		return 0, err
+	}
+	info, err := os.Stat(real)
+	if err != nil {
+		return 0, err
+	}
+	return info.Size(), nil
+}
+
+func (d *dirSource) real(rel string) string {
 	real, _ := d.resolve(rel)
 	return real
 }
 
-func (d dirSource) show(rel string) string {
+func (d *dirSource) show(rel string) string {
 	return filepath.Join(d.shown, filepath.FromSlash(rel))
 }
 
@@ -177,6 +197,14 @@ func (f fsSource) readFile(rel string) ([]byte, fs.FileMode, error) {
 	return content, info.Mode(), err
 }
 
+func (f fsSource) size(rel string) (int64, error) {
+	info, err := fs.Stat(f.fsys, rel)
+	if err != nil {
+		return 0, err
+	}
+	return info.Size(), nil
+}
+
 func (f fsSource) real(rel string) string { return rel }
 
 func (f fsSource) show(rel string) string { return "FS:" + f.prefix + rel }
@@ -198,12 +226,22 @@ func within(base, p string) bool {
 	return err == nil && (rel == "." || filepath.IsLocal(rel))
 }
 
+// Bounds on what is read, well above what a ConfigMap's 1 MiB can hold, so
+// that a hostile folder (links fanning out to the same folders, a huge
+// file) fails fast instead of exhausting time or memory.
+const (
+	maxEntries   = 20000
+	maxReadBytes = 64 << 20
+)
+
 // collector gathers the files of the entries, each once.
 type collector struct {
 	src     source
 	exclude []string
 	seen    map[string]bool
 	files   []sourceFile
+	entries int   // files and folders visited
+	bytes   int64 // bytes read
 }
 
 func newCollector(src source, exclude []string) *collector {
@@ -234,7 +272,7 @@ func (c *collector) add(entry string) error {
 	case regularFile:
 		return c.read(rel)
 	}
-	return nil
+	return fmt.Errorf("%s is neither a file nor a folder", c.src.show(rel))
 }
 
 // walk reads a folder's files in name order. chain holds the real paths
@@ -247,6 +285,9 @@ func (c *collector) walk(dir string, chain []string) error {
 	}
 	sort.Strings(names)
 	for _, name := range names {
+		if c.entries++; c.entries > maxEntries {
+			return fmt.Errorf("it holds more than %d files and folders (counting each path a link leads to), far more than a ConfigMap's 1 MiB can hold; ship the code alone, or exclude the rest", maxEntries)
+		}
 		rel := name
 		if dir != "." {
 			rel = dir + "/" + name
@@ -281,6 +322,13 @@ func (c *collector) walk(dir string, chain []string) error {
 func (c *collector) read(rel string) error {
 	if c.seen[rel] {
 		return nil
+	}
+	size, err := c.src.size(rel)
+	if err != nil {
+		return err
+	}
+	if c.bytes += size; c.bytes > maxReadBytes {
+		return fmt.Errorf("the files add up to more than %d MiB, far more than a ConfigMap's 1 MiB can hold; ship the code alone, or exclude the rest", maxReadBytes>>20)
 	}
 	content, mode, err := c.src.readFile(rel)
 	if err != nil {

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/bmatcuk/doublestar/v4"
@@ -22,6 +23,9 @@ import (
 // maxStatefulSetName keeps "<name>-<10-character hash>", the pods'
 // controller-revision-hash label, within the 63 characters of a label value.
 const maxStatefulSetName = 52
+
+// maxProcesses bounds a dataflow's cluster; the peer list grows with it.
+const maxProcesses = 10000
 
 // dataflowSpec is BytewaxDataflowArgs with defaults applied, checked, and
 // with the files read: everything the builders need, and nothing they could
@@ -92,12 +96,20 @@ type deferredCheck struct {
 }
 
 // when runs check on the values of the inputs: now, when all are known, or
-// as they resolve.
-func (v *validator) when(check func(p *problems, values []any), inputs ...pulumi.Input) {
+// as they resolve. field names the inputs in the problem an empty output
+// makes.
+func (v *validator) when(field string, check func(p *problems, values []any), inputs ...pulumi.Input) {
 	values := make([]any, len(inputs))
 	known := true
 	for i, in := range inputs {
-		val, ok := knownValue(in)
+		if zeroOutput(in) {
+			v.add(field, nil, "is an empty output (the zero value of an Output type), not one a resource or config returned")
+			return
+		}
+		if nilPointer(in) {
+			inputs[i] = nil
+		}
+		val, ok := knownValue(inputs[i])
 		values[i] = val
 		known = known && ok
 	}
@@ -109,19 +121,19 @@ func (v *validator) when(check func(p *problems, values []any), inputs ...pulumi
 }
 
 // whenString is when for one string input; a missing input is skipped.
-func (v *validator) whenString(in pulumi.StringInput, check func(p *problems, s string)) {
-	if in == nil {
+func (v *validator) whenString(field string, in pulumi.StringInput, check func(p *problems, s string)) {
+	if in == nil || nilPointer(in) {
 		return
 	}
-	v.when(func(p *problems, vals []any) { check(p, vals[0].(string)) }, in)
+	v.when(field, func(p *problems, vals []any) { check(p, asString(vals[0])) }, in)
 }
 
 // whenMap is when for one map input; a missing input is skipped.
-func (v *validator) whenMap(in pulumi.StringMapInput, check func(p *problems, m map[string]string)) {
-	if isNil(in) {
+func (v *validator) whenMap(field string, in pulumi.StringMapInput, check func(p *problems, m map[string]string)) {
+	if isNil(in) || nilPointer(in) {
 		return
 	}
-	v.when(func(p *problems, vals []any) { check(p, asMap(vals[0])) }, in)
+	v.when(field, func(p *problems, vals []any) { check(p, asMap(vals[0])) }, in)
 }
 
 func asMap(v any) map[string]string {
@@ -129,43 +141,62 @@ func asMap(v any) map[string]string {
 	return m
 }
 
+func asString(v any) string {
+	s, _ := v.(string)
+	return s
+}
+
 // gate returns the namespace as the children receive it. With checks of
 // outputs pending, it resolves only once all of them pass, and fails the
 // deployment with their problems otherwise, so that no child is applied
 // with a bad value; it also makes every child depend on those outputs. It
-// is not secret, whatever the checked values are.
+// is secret only if the namespace is, whatever the checked values are, and
+// a problem never quotes a secret value.
 func (v *validator) gate(resource string, namespace pulumi.StringInput) pulumi.StringInput {
 	if len(v.deferred) == 0 {
 		return namespace
 	}
-	outputs := []any{namespace}
+	var outputs []any
+	var secret []pulumi.Output
 	for _, d := range v.deferred {
 		for _, in := range d.inputs {
 			if _, ok := knownValue(in); !ok {
-				outputs = append(outputs, pulumi.ToOutput(in))
+				o := pulumi.ToOutput(in)
+				outputs = append(outputs, o)
+				secret = append(secret, o)
 			}
 		}
 	}
 	deferred := v.deferred
 	checked := pulumi.All(outputs...).ApplyT(func(all []any) (string, error) {
 		var p problems
-		next := 1
+		next := 0
 		for _, d := range deferred {
 			values := slices.Clone(d.known)
+			isSecret := false
 			for i, in := range d.inputs {
 				if _, ok := knownValue(in); !ok {
 					values[i] = all[next]
+					// Resolved already, so this does not wait.
+					isSecret = isSecret || pulumi.IsSecret(secret[next])
 					next++
 				}
 			}
+			before := len(p.errs)
 			d.check(&p, values)
+			if isSecret {
+				for _, fe := range p.errs[before:] {
+					fe.Value = secretValue{}
+				}
+			}
 		}
 		if !p.ok() {
 			return "", &ValidationError{Resource: resource, Errors: p.errs, Resolved: true}
 		}
-		return all[0].(string), nil
+		return "", nil
 	})
-	return pulumi.Unsecret(checked).(pulumi.StringOutput)
+	passed := pulumi.Unsecret(checked).(pulumi.StringOutput)
+	return pulumi.All(namespace, passed).ApplyT(func(v []any) string { return v[0].(string) }).(pulumi.StringOutput)
 }
 
 // resolve applies the defaults to args and checks all of it: the values
@@ -177,6 +208,7 @@ func resolve(root, resourceName string, args *BytewaxDataflowArgs) (*dataflowSpe
 		args = &BytewaxDataflowArgs{}
 	}
 	v := &validator{}
+	args = fixInputs(&v.problems, args)
 	s := &dataflowSpec{
 		resource:             resourceName,
 		name:                 orDefault(args.Name, resourceName),
@@ -211,8 +243,14 @@ func resolve(root, resourceName string, args *BytewaxDataflowArgs) (*dataflowSpe
 		v.add(nameField, s.name, "must be at most %d characters, so that the pods' controller-revision-hash label fits in 63", maxStatefulSetName)
 	}
 
-	v.whenString(s.namespace, func(p *problems, ns string) { checkNamespace(p, ns, s.createNamespace) })
+	v.whenString("Namespace", s.namespace, func(p *problems, ns string) {
+		checkNamespace(p, ns, s.createNamespace)
+		checkPeerAddress(p, s, ns)
+	})
 	atLeastOne(&v.problems, "Processes", s.processes)
+	if s.processes > maxProcesses {
+		v.add("Processes", s.processes, "must be at most %d: every process lists every other in its hostfile", maxProcesses)
+	}
 	atLeastOne(&v.problems, "WorkersPerProcess", s.workersPerProcess)
 	if s.port < 1 || s.port > 65535 {
 		v.add("Port", s.port, "must be a port number from 1 to 65535")
@@ -228,8 +266,8 @@ func resolve(root, resourceName string, args *BytewaxDataflowArgs) (*dataflowSpe
 	checkEnv(v, s)
 	checkEnvFrom(v, s.envFrom)
 	checkResources(v, s.resources)
-	v.whenMap(s.labels, checkLabels)
-	v.whenMap(s.annotations, checkAnnotations)
+	v.whenMap("Labels", s.labels, checkLabels)
+	v.whenMap("Annotations", s.annotations, checkAnnotations)
 
 	s.files = checkFiles(&v.problems, root, args)
 	return s, v
@@ -283,6 +321,15 @@ func checkNamespace(p *problems, ns string, create bool) {
 	}
 }
 
+// checkPeerAddress checks that the last process's DNS name fits the 253
+// characters of a domain name.
+func checkPeerAddress(p *problems, s *dataflowSpec, ns string) {
+	host := strings.Split(peerAddress(s.name, s.name, ns, s.clusterDomain, s.port, strconv.Itoa(s.processes-1)), ":")[0]
+	if len(host) > validation.DNS1123SubdomainMaxLength {
+		p.add("ClusterDomain", s.clusterDomain, "makes the processes' DNS names, such as %s, longer than %d characters; shorten it, the Name or the Namespace", host, validation.DNS1123SubdomainMaxLength)
+	}
+}
+
 var pullPolicies = []string{"Always", "IfNotPresent", "Never"}
 
 // anchoredTag is the tag grammar of the distribution reference: a word
@@ -290,7 +337,7 @@ var pullPolicies = []string{"Always", "IfNotPresent", "Never"}
 var anchoredTag = regexp.MustCompile(`^` + reference.TagRegexp.String() + `$`)
 
 func checkImage(v *validator, field string, img imageSpec) {
-	v.whenString(img.repository, func(p *problems, repo string) {
+	v.whenString(field+".Repository", img.repository, func(p *problems, repo string) {
 		named, err := reference.ParseNormalizedNamed(repo)
 		if err != nil || !reference.IsNameOnly(named) || repo == "" {
 			reason := "without a tag or digest"
@@ -300,7 +347,7 @@ func checkImage(v *validator, field string, img imageSpec) {
 			p.add(field+".Repository", repo, "must name an image repository: lowercase path components separated by '/', optionally after a registry host[:port]/, such as %q or \"registry.example.com:5000/team/flow\", %s", DefaultImageRepository, reason)
 		}
 	})
-	v.when(func(p *problems, vals []any) {
+	v.when(field+".Tag", func(p *problems, vals []any) {
 		tag, _ := vals[0].(string)
 		dgst, _ := vals[1].(string)
 		if tag == "" && dgst == "" {
@@ -315,7 +362,7 @@ func checkImage(v *validator, field string, img imageSpec) {
 			}
 		}
 	}, img.tag, img.digest)
-	v.whenString(img.pullPolicy, func(p *problems, policy string) {
+	v.whenString(field+".PullPolicy", img.pullPolicy, func(p *problems, policy string) {
 		if !slices.Contains(pullPolicies, policy) {
 			p.add(field+".PullPolicy", policy, "must be one of %s", strings.Join(pullPolicies, ", "))
 		}
@@ -333,7 +380,7 @@ func checkServiceAccount(v *validator, s *dataflowSpec, sa *ServiceAccountArgs) 
 		return
 	}
 	s.serviceAccountName = sa.Name
-	v.whenString(sa.Name, func(p *problems, name string) {
+	v.whenString("ServiceAccount.Name", sa.Name, func(p *problems, name string) {
 		if name == "" && !s.createServiceAccount {
 			p.add("ServiceAccount.Name", name, "must name the existing account the pods run as")
 			return
@@ -346,7 +393,7 @@ func checkPullSecrets(v *validator, secrets pulumi.StringArrayInput) {
 	if isNil(secrets) {
 		return
 	}
-	v.when(func(p *problems, vals []any) {
+	v.when("ImagePullSecrets", func(p *problems, vals []any) {
 		names, _ := vals[0].([]string)
 		seen := map[string]bool{}
 		for i, name := range names {
@@ -372,15 +419,23 @@ func checkRegistry(v *validator, s *dataflowSpec, args *BytewaxDataflowArgs) {
 	if rc.SecretName == nil {
 		s.registry.secretName = pulumi.String(s.name + "-registry")
 	} else {
-		v.whenString(rc.SecretName, func(p *problems, name string) {
+		v.whenString("RegistryCredentials.SecretName", rc.SecretName, func(p *problems, name string) {
 			p.addAll("RegistryCredentials.SecretName", name, validation.IsDNS1123Subdomain(name))
 		})
+	}
+	if !isNil(s.imagePullSecrets) {
+		v.when("ImagePullSecrets", func(p *problems, vals []any) {
+			names, _ := vals[0].([]string)
+			if name := asString(vals[1]); slices.Contains(names, name) {
+				p.add("ImagePullSecrets", name, "names the pull secret the component creates from RegistryCredentials; list only secrets that exist already")
+			}
+		}, s.imagePullSecrets, s.registry.secretName)
 	}
 	if rc.DockerConfigJSON == nil {
 		v.add("RegistryCredentials.DockerConfigJSON", nil, "must hold the registry's docker config.json, as a Pulumi secret")
 		return
 	}
-	v.whenString(rc.DockerConfigJSON, checkDockerConfigJSON)
+	v.whenString("RegistryCredentials.DockerConfigJSON", rc.DockerConfigJSON, checkDockerConfigJSON)
 }
 
 // checkDockerConfigJSON checks what the kubelet needs of a
@@ -478,14 +533,33 @@ func checkEnvSource(v *validator, field string, src *EnvVarSourceArgs) {
 			v.add(field+".ResourceFieldRef.Resource", r.Resource, "must be requests.<name> or limits.<name> for cpu, memory, ephemeral-storage or hugepages-<size>")
 		}
 		if r.Divisor != "" {
-			if q, err := parseQuantity(r.Divisor); err != nil || q.Sign() <= 0 {
-				v.add(field+".ResourceFieldRef.Divisor", r.Divisor, "must be a positive Kubernetes quantity, such as \"1m\" or \"1Mi\"")
-			}
+			checkDivisor(&v.problems, field+".ResourceFieldRef.Divisor", name, r.Divisor)
 		}
 	}
 	if set != 1 {
 		v.add(field, set, "must set exactly one of SecretKeyRef, ConfigMapKeyRef, FieldRef and ResourceFieldRef")
 	}
+}
+
+// Divisors the API server takes for a resourceFieldRef: for cpu 1m or 1,
+// for memory and storage a power of 1000 or 1024 from 1 to exa.
+var (
+	cpuDivisors    = []string{"1m", "1"}
+	memoryDivisors = []string{"1", "1k", "1M", "1G", "1T", "1P", "1E", "1Ki", "1Mi", "1Gi", "1Ti", "1Pi", "1Ei"}
+)
+
+func checkDivisor(p *problems, field, resourceName, divisor string) {
+	allowed := memoryDivisors
+	if resourceName == "cpu" {
+		allowed = cpuDivisors
+	}
+	q, err := parseQuantity(divisor)
+	for _, a := range allowed {
+		if err == nil && q.Cmp(resourceMustParse(a)) == 0 {
+			return
+		}
+	}
+	p.add(field, divisor, "must be one of %s for %s", strings.Join(allowed, ", "), resourceName)
 }
 
 func checkKeyRef(v *validator, field string, ref *KeyRefArgs) {
@@ -495,10 +569,10 @@ func checkKeyRef(v *validator, field string, ref *KeyRefArgs) {
 	if ref.Key == nil {
 		v.add(field+".Key", nil, "must name the key in the object")
 	}
-	v.whenString(ref.Name, func(p *problems, name string) {
+	v.whenString(field+".Name", ref.Name, func(p *problems, name string) {
 		p.addAll(field+".Name", name, validation.IsDNS1123Subdomain(name))
 	})
-	v.whenString(ref.Key, func(p *problems, key string) {
+	v.whenString(field+".Key", ref.Key, func(p *problems, key string) {
 		p.addAll(field+".Key", key, validation.IsConfigMapKey(key))
 	})
 }
@@ -521,7 +595,7 @@ func checkEnvFrom(v *validator, sources []EnvFromSourceArgs) {
 			v.add(refField, nil, "must name the object in the dataflow's namespace")
 			continue
 		}
-		v.whenString(ref.Name, func(p *problems, name string) {
+		v.whenString(refField, ref.Name, func(p *problems, name string) {
 			p.addAll(refField, name, validation.IsDNS1123Subdomain(name))
 		})
 	}
@@ -530,13 +604,19 @@ func checkEnvFrom(v *validator, sources []EnvFromSourceArgs) {
 // selectorKeys are part of the StatefulSet's selector, which never changes.
 var selectorKeys = []string{labelName, labelInstance}
 
+// componentLabelKeys are the other labels the component sets.
+var componentLabelKeys = []string{labelComponent, labelManagedBy, labelVersion}
+
 func checkLabels(p *problems, labels map[string]string) {
 	for _, key := range sortedKeys(labels) {
 		value := labels[key]
 		p.addAll("Labels", key, validation.IsQualifiedName(key))
 		p.addAll("Labels."+key, value, validation.IsValidLabelValue(value))
-		if slices.Contains(selectorKeys, key) {
+		switch {
+		case slices.Contains(selectorKeys, key):
 			p.add("Labels", key, "is part of the StatefulSet's selector and is set by the component")
+		case slices.Contains(componentLabelKeys, key):
+			p.add("Labels", key, "is set by the component")
 		}
 	}
 }
@@ -552,6 +632,9 @@ const (
 func checkAnnotations(p *problems, annotations map[string]string) {
 	for _, key := range sortedKeys(annotations) {
 		p.addAll("Annotations", key, validation.IsQualifiedName(key))
+		if strings.HasPrefix(key, "bytewax.io/") {
+			p.add("Annotations", key, "is in bytewax.io/, which the component keeps for its own annotations")
+		}
 	}
 	total := 0
 	for k, v := range annotations {
@@ -577,6 +660,9 @@ func checkFiles(p *problems, root string, args *BytewaxDataflowArgs) *dataflowFi
 	case m == nil:
 		p.add("PythonFile", args.PythonFile, `must be "file.py", "file.py:name" or "file.py:factory(args)", with the file relative to Directory`)
 		return nil
+	case strings.ContainsAny(args.PythonFile, " \t*?["):
+		p.add("PythonFile", args.PythonFile, "must not hold spaces or the characters * ? [: the image's entrypoint passes it to python unquoted, so the shell would split it or expand it as a file pattern")
+		return nil
 	case !filepath.IsLocal(m[1]):
 		p.add("PythonFile", args.PythonFile, "must be a path inside Directory, without \"..\"")
 		return nil
@@ -585,14 +671,20 @@ func checkFiles(p *problems, root string, args *BytewaxDataflowArgs) *dataflowFi
 
 	exclude := slices.Clone(DefaultExclude)
 	for i, pattern := range args.Exclude {
-		if !doublestar.ValidatePattern(pattern) {
-			p.add(fmt.Sprintf("Exclude[%d]", i), pattern, "must be a glob pattern of slash-separated paths, such as \"*.csv\", \"data/**\" or \"**/*.tmp\"")
+		// As in a .dockerignore, "/data", "./data" and "data/" all mean the
+		// folder data at the top of Directory.
+		normal := strings.TrimSuffix(strings.TrimPrefix(strings.TrimPrefix(pattern, "./"), "/"), "/")
+		if normal == "" || !doublestar.ValidatePattern(normal) || strings.Contains(normal, "\\") {
+			p.add(fmt.Sprintf("Exclude[%d]", i), pattern, "must be a glob pattern of slash-separated paths, such as \"*.csv\", \"data/\" or \"**/*.tmp\"")
 		}
-		exclude = append(exclude, pattern)
+		exclude = append(exclude, normal)
 	}
 	entries := args.Files
 	for i, e := range entries {
-		if !filepath.IsLocal(e) && path.Clean(filepath.ToSlash(e)) != "." {
+		switch {
+		case strings.TrimSpace(e) == "":
+			p.add(fmt.Sprintf("Files[%d]", i), e, "must name a file or folder; \".\" is the whole Directory")
+		case !filepath.IsLocal(e) && path.Clean(filepath.ToSlash(e)) != ".":
 			p.add(fmt.Sprintf("Files[%d]", i), e, "must be a path inside Directory, without \"..\"")
 		}
 	}
@@ -697,12 +789,16 @@ func fileSource(p *problems, root string, args *BytewaxDataflowArgs) source {
 	}
 	if !args.AllowExternalDirectory {
 		realBase, err := filepath.EvalSymlinks(base)
-		if err == nil && !within(realBase, real) {
+		if err != nil {
+			p.add("BaseDirectory", base, "must be an existing folder, which Directory must stay inside: %v", err)
+			return nil
+		}
+		if !within(realBase, real) {
 			p.add("Directory", dir, "must lie inside the project's root %s, but %s is outside it; set AllowExternalDirectory to read it", base, real)
 			return nil
 		}
 	}
-	return dirSource{root: real, shown: full}
+	return newDirSource(real, full)
 }
 
 func displayRoot(base string) string {

@@ -159,7 +159,46 @@ func TestInvalidArgsFailBeforeAnyResourceIsRegistered(t *testing.T) {
 		}, "Env[0].ValueFrom.ResourceFieldRef.Resource", `must be requests.<name> or limits.<name>`},
 		{"resourceFieldRef divisor", func(a *BytewaxDataflowArgs) {
 			a.Env = []EnvVarArgs{{Name: "A", ValueFrom: &EnvVarSourceArgs{ResourceFieldRef: &ResourceFieldRefArgs{Resource: "limits.memory", Divisor: "-1Mi"}}}}
-		}, "Env[0].ValueFrom.ResourceFieldRef.Divisor", `must be a positive Kubernetes quantity`},
+		}, "Env[0].ValueFrom.ResourceFieldRef.Divisor", `must be one of 1, 1k, 1M, 1G, 1T, 1P, 1E, 1Ki, 1Mi, 1Gi, 1Ti, 1Pi, 1Ei for memory (got "-1Mi")`},
+		{"cpu divisor", func(a *BytewaxDataflowArgs) {
+			a.Env = []EnvVarArgs{{Name: "A", ValueFrom: &EnvVarSourceArgs{ResourceFieldRef: &ResourceFieldRefArgs{Resource: "limits.cpu", Divisor: "3"}}}}
+		}, "Env[0].ValueFrom.ResourceFieldRef.Divisor", `must be one of 1m, 1 for cpu (got "3")`},
+		{"too many processes", func(a *BytewaxDataflowArgs) { a.Processes = pulumi.IntRef(10001) },
+			"Processes", `Processes: must be at most 10000: every process lists every other in its hostfile (got 10001)`},
+		{"peer names too long", func(a *BytewaxDataflowArgs) {
+			a.ClusterDomain = strings.Repeat(strings.Repeat("a", 60)+".", 4) + "local"
+		},
+			"ClusterDomain", `makes the processes' DNS names, such as wordcount-1.wordcount.streams.svc.aaaa`},
+		{"python file with a space", func(a *BytewaxDataflowArgs) { a.PythonFile = "app.py:make(1, 2)" },
+			"PythonFile", `PythonFile: must not hold spaces or the characters * ? [: the image's entrypoint passes it to python unquoted`},
+		{"python file with a glob", func(a *BytewaxDataflowArgs) { a.PythonFile = "a*.py" },
+			"PythonFile", `must not hold spaces or the characters * ? [`},
+		{"empty file entry", func(a *BytewaxDataflowArgs) { a.Files = []string{"app.py", ""} },
+			"Files[1]", `Files[1]: must name a file or folder; "." is the whole Directory`},
+		{"missing base directory", func(a *BytewaxDataflowArgs) { a.BaseDirectory = "/nonexistent-base/x"; a.Directory = "../../tmp" },
+			"BaseDirectory", `BaseDirectory: must be an existing folder, which Directory must stay inside`},
+		{"extended resource without a limit", func(a *BytewaxDataflowArgs) {
+			a.Resources = &ResourcesArgs{Requests: pulumi.StringMap{"example.com/gpu": pulumi.String("1")}}
+		}, "Resources.Limits.example.com/gpu", `Resources.Limits.example.com/gpu: must be set, equal to the request: example.com/gpu cannot be overcommitted`},
+		{"hugepages alone", func(a *BytewaxDataflowArgs) {
+			a.Resources = &ResourcesArgs{Requests: pulumi.StringMap{"hugepages-2Mi": pulumi.String("2Mi")}, Limits: pulumi.StringMap{"hugepages-2Mi": pulumi.String("2Mi")}}
+		}, "Resources", `Resources: must request or limit cpu or memory as well`},
+		{"hugepages overcommitted", func(a *BytewaxDataflowArgs) {
+			a.Resources = &ResourcesArgs{
+				Requests: pulumi.StringMap{"hugepages-2Mi": pulumi.String("1Mi"), "memory": pulumi.String("1Gi")},
+				Limits:   pulumi.StringMap{"hugepages-2Mi": pulumi.String("2Mi")},
+			}
+		}, "Resources.Requests.hugepages-2Mi", `must equal the limit of 2Mi: hugepages-2Mi cannot be overcommitted`},
+		{"component label", func(a *BytewaxDataflowArgs) {
+			a.Labels = pulumi.StringMap{"app.kubernetes.io/managed-by": pulumi.String("helm")}
+		},
+			"Labels", `Labels: is set by the component (got "app.kubernetes.io/managed-by")`},
+		{"component annotation", func(a *BytewaxDataflowArgs) {
+			a.Annotations = pulumi.StringMap{"bytewax.io/files-checksum": pulumi.String("x")}
+		},
+			"Annotations", `Annotations: is in bytewax.io/, which the component keeps for its own annotations`},
+		{"exclude matching nothing sensible", func(a *BytewaxDataflowArgs) { a.Exclude = []string{"/"} },
+			"Exclude[0]", `Exclude[0]: must be a glob pattern`},
 		{"envFrom with both", func(a *BytewaxDataflowArgs) {
 			a.EnvFrom = []EnvFromSourceArgs{{SecretRef: &ObjectRefArgs{Name: pulumi.String("a")}, ConfigMapRef: &ObjectRefArgs{Name: pulumi.String("b")}}}
 		}, "EnvFrom[0]", `EnvFrom[0]: must set exactly one of SecretRef and ConfigMapRef`},

@@ -65,17 +65,31 @@ func (e *ConfigError) Error() string {
 type reader struct {
 	src    configSource
 	report *report
+	// refused are keys already reported, read as unset so that one bad
+	// value gives one problem.
+	refused map[string]bool
 }
 
 func (r *reader) fail(key, format string, a ...any) {
 	r.report.add(r.src.fullKey(key), format, a...)
 }
 
+// shown is a value as an error quotes it: never a secret one.
+func (r *reader) shown(key, v string, quote bool) string {
+	switch {
+	case r.src.secret(key):
+		return "a secret value, not shown"
+	case quote:
+		return strconv.Quote(v)
+	}
+	return v
+}
+
 // value returns a key's text, and false when it is unset or null: the
 // engine hands a null the program as an empty value.
 func (r *reader) value(key string) (string, bool) {
 	v, ok := r.src.get(key)
-	if !ok || v == "" {
+	if !ok || v == "" || r.refused[key] {
 		return "", false
 	}
 	return v, true
@@ -107,10 +121,10 @@ func (r *reader) int(key string, max int64) *int {
 	var numErr *strconv.NumError
 	switch {
 	case errors.As(err, &numErr) && errors.Is(numErr.Err, strconv.ErrRange), err == nil && n > max:
-		r.fail(key, "must be at most %d (got %s)", max, v)
+		r.fail(key, "must be at most %d (got %s)", max, r.shown(key, v, false))
 		return nil
 	case err != nil:
-		r.fail(key, "must be a whole number, written in decimal (got %q)", v)
+		r.fail(key, "must be a whole number, written in decimal (got %s)", r.shown(key, v, true))
 		return nil
 	}
 	i := int(n)
@@ -131,7 +145,7 @@ func (r *reader) bool(key string) *bool {
 		b := false
 		return &b
 	}
-	r.fail(key, "must be true or false (got %q)", v)
+	r.fail(key, "must be true or false (got %s)", r.shown(key, v, true))
 	return nil
 }
 

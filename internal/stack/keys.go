@@ -135,3 +135,12 @@ func suggestion(key string, known map[string]bool) string {
 	}
 	return fmt.Sprintf("; did you mean %s?", best)
 }
+
+func sortedKeys(m map[string]bool) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}

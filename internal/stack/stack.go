@@ -7,6 +7,7 @@ package stack
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -41,6 +42,9 @@ func deployDataflow(ctx *pulumi.Context, root string) error {
 	r := &reader{src: contextSource{ctx}, report: rep}
 	file := readStackFile(rep, root, ctx.Stack())
 	checkUnknownKeys(rep, root, file)
+	if declared, err := declaredKeys(root); err == nil {
+		refuseSecrets(r, sortedKeys(declared))
+	}
 	df := readDataflow(r)
 	df.args.BaseDirectory = root
 	warnUnencrypted(ctx, r.src, df)
@@ -133,6 +137,24 @@ type resourcesEntry struct {
 	Limits   map[string]scalar `json:"limits"`
 }
 
+// secretKeys are the keys whose values may be secrets: they reach the
+// cluster through Secrets. Any other value is written into the objects in
+// plain text, so a secret there is refused rather than revealed.
+var secretKeys = []string{"secretEnv", "registryDockerConfigJson", "env"}
+
+// refuseSecrets reports keys that hold a secret but cannot keep it.
+func refuseSecrets(r *reader, declared []string) {
+	for _, key := range declared {
+		if r.src.secret(key) && !slices.Contains(secretKeys, key) {
+			r.fail(key, "holds a secret, but its value is written into the objects in plain text; keep secrets in secretEnv (variables) or registryDockerConfigJson")
+			if r.refused == nil {
+				r.refused = map[string]bool{}
+			}
+			r.refused[key] = true
+		}
+	}
+}
+
 // readDataflow reads one dataflow's keys from a config source.
 func readDataflow(r *reader) *dataflowConfig {
 	name := r.string("name")
@@ -165,6 +187,11 @@ func readDataflow(r *reader) *dataflowConfig {
 		args.ImagePullSecrets = pulumi.ToStringArray(pullSecrets)
 	}
 	df := &dataflowConfig{src: r.src, name: name, args: args}
+	if _, ok := r.value("registrySecretName"); ok {
+		if _, hasConfig := r.value("registryDockerConfigJson"); !hasConfig {
+			r.fail("registrySecretName", "names the pull secret made from registryDockerConfigJson, which is not set; set it, or list an existing secret in imagePullSecrets")
+		}
+	}
 	if v, ok := r.value("registryDockerConfigJson"); ok {
 		df.plainRegistry = v
 		args.RegistryCredentials = &components.RegistryCredentialsArgs{

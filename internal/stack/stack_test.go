@@ -252,7 +252,7 @@ func TestSecretConfigStaysSecret(t *testing.T) {
 	d, err := runStack(t, "dev", cfg)
 	require.NoError(t, err)
 
-	registry := d.Named(t, pt.Secret, "my-dataflow")
+	registry := d.Named(t, pt.Secret, "my-dataflow-registry")
 	assert.True(t, registry.IsSecret("stringData"))
 	assert.Equal(t, "dev-registry", pt.Get(t, registry.Object(t), "metadata", "name"))
 	env := d.Named(t, pt.Secret, "my-dataflow-env")
@@ -268,6 +268,29 @@ func TestSecretConfigStaysSecret(t *testing.T) {
 		map[string]any{"name": "API_TOKEN", "valueFrom": map[string]any{"secretKeyRef": map[string]any{"name": "my-dataflow-env", "key": "API_TOKEN"}}},
 		map[string]any{"name": "KAFKA_PASSWORD", "valueFrom": map[string]any{"secretKeyRef": map[string]any{"name": "my-dataflow-env", "key": "KAFKA_PASSWORD"}}},
 	}, vars[:4])
+}
+
+func TestSecretsWhereTheyWouldShowAreRefused(t *testing.T) {
+	cfg := stackConfig(t, "dev", map[string]any{"labels": map[string]any{"team": "hunter2"}, "processes": "hunter3", "imageTag": "hunter4"})
+	cfg.Secrets = append(cfg.Secrets, Namespace+":labels", Namespace+":processes", Namespace+":imageTag")
+	d, err := runStack(t, "dev", cfg)
+	require.Error(t, err)
+	msg := err.Error()
+	for _, key := range []string{"labels", "imageTag"} {
+		assert.Contains(t, msg, "bytewax:"+key+" (not set in Pulumi.dev.yaml): holds a secret, but its value is written into the objects in plain text")
+	}
+	assert.Contains(t, msg, "bytewax:processes: holds a secret", "one problem for the key, without its value")
+	assert.NotContains(t, msg, "must be a whole number")
+	for _, secret := range []string{"hunter2", "hunter3", "hunter4"} {
+		assert.NotContains(t, msg, secret)
+	}
+	assert.Empty(t, d.Resources)
+}
+
+func TestARegistrySecretNameNeedsTheRegistryConfig(t *testing.T) {
+	_, err := runStack(t, "dev", stackConfig(t, "dev", map[string]any{"registrySecretName": "pull"}))
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "bytewax:registrySecretName (not set in Pulumi.dev.yaml): names the pull secret made from registryDockerConfigJson, which is not set")
 }
 
 func TestRenderReturnsTheObjectsInApplyOrder(t *testing.T) {
