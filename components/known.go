@@ -114,48 +114,52 @@ func zeroOutput(in pulumi.Input) bool {
 // zero outputs, so that neither reaches the SDK, which panics on both.
 type inputFixer struct{ p *problems }
 
-func (f inputFixer) str(field string, in pulumi.StringInput) pulumi.StringInput {
+// usable reports whether an input can be used, recording an empty output
+// as a problem; a typed nil pointer is not usable and counts as missing.
+func (f inputFixer) usable(field string, in pulumi.Input) bool {
 	switch {
-	case nilPointer(in):
-		return nil
+	case in == nil, nilPointer(in):
+		return false
 	case zeroOutput(in):
 		f.p.add(field, nil, "is an empty output (the zero value of an Output type), not one a resource or config returned")
+		return false
+	}
+	return true
+}
+
+// element reports an element of a literal map or array that is no value.
+func (f inputFixer) element(field string, e pulumi.StringInput) {
+	if e == nil || nilPointer(e) || zeroOutput(e) {
+		f.p.add(field, nil, "must be a value, not a nil input or an empty output")
+	}
+}
+
+func (f inputFixer) str(field string, in pulumi.StringInput) pulumi.StringInput {
+	if !f.usable(field, in) {
 		return nil
 	}
 	return in
 }
 
 func (f inputFixer) strMap(field string, in pulumi.StringMapInput) pulumi.StringMapInput {
-	switch {
-	case nilPointer(in):
-		return nil
-	case zeroOutput(in):
-		f.p.add(field, nil, "is an empty output (the zero value of an Output type), not one a resource or config returned")
+	if !f.usable(field, in) {
 		return nil
 	}
 	if m, ok := in.(pulumi.StringMap); ok {
 		for k, e := range m {
-			if e == nil || nilPointer(e) || zeroOutput(e) {
-				f.p.add(field+"."+k, nil, "must be a value, not a nil input or an empty output")
-			}
+			f.element(field+"."+k, e)
 		}
 	}
 	return in
 }
 
 func (f inputFixer) strArray(field string, in pulumi.StringArrayInput) pulumi.StringArrayInput {
-	switch {
-	case nilPointer(in):
-		return nil
-	case zeroOutput(in):
-		f.p.add(field, nil, "is an empty output (the zero value of an Output type), not one a resource or config returned")
+	if !f.usable(field, in) {
 		return nil
 	}
 	if a, ok := in.(pulumi.StringArray); ok {
 		for i, e := range a {
-			if e == nil || nilPointer(e) || zeroOutput(e) {
-				f.p.add(fmt.Sprintf("%s[%d]", field, i), nil, "must be a value, not a nil input or an empty output")
-			}
+			f.element(fmt.Sprintf("%s[%d]", field, i), e)
 		}
 	}
 	return in

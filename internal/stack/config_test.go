@@ -1,6 +1,7 @@
 package stack
 
 import (
+	"os"
 	"path/filepath"
 	"testing"
 
@@ -46,4 +47,18 @@ func deployStack(t *testing.T, stack string, overrides map[string]any) pt.Deploy
 	d, err := runStack(t, stack, stackConfig(t, stack, overrides))
 	require.NoError(t, err)
 	return d
+}
+
+// projectWithStack copies the project's Pulumi.yaml and dataflows into a
+// temporary folder, with a stack file of the given content, and returns
+// the folder.
+func projectWithStack(t *testing.T, stack, content string) string {
+	t.Helper()
+	root := t.TempDir()
+	raw, err := os.ReadFile(filepath.Join(projectRoot, "Pulumi.yaml"))
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(filepath.Join(root, "Pulumi.yaml"), raw, 0o644))
+	require.NoError(t, os.CopyFS(filepath.Join(root, "dataflows"), os.DirFS(filepath.Join(projectRoot, "dataflows"))))
+	require.NoError(t, os.WriteFile(filepath.Join(root, "Pulumi."+stack+".yaml"), []byte(content), 0o644))
+	return root
 }

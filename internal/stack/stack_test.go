@@ -114,21 +114,14 @@ func TestIntegersAreDecimal(t *testing.T) {
 }
 
 func TestUnknownKeysInTheStackFileSuggestTheNearest(t *testing.T) {
-	root := t.TempDir()
-	for _, f := range []string{"Pulumi.yaml"} {
-		raw, err := os.ReadFile(filepath.Join(projectRoot, f))
-		require.NoError(t, err)
-		require.NoError(t, os.WriteFile(filepath.Join(root, f), raw, 0o644))
-	}
-	require.NoError(t, os.CopyFS(filepath.Join(root, "dataflows"), os.DirFS(filepath.Join(projectRoot, "dataflows"))))
-	require.NoError(t, os.WriteFile(filepath.Join(root, "Pulumi.typo.yaml"), []byte(`config:
+	root := projectWithStack(t, "typo", `config:
   bytewax:proceses: 3
   imagTag: "1"
   bytewax:existingNamespace: true
   bytewax:completelyDifferent: x
   kubernetes:context: elsewhere
   processes: 2
-`), 0o644))
+`)
 	cfg, err := ProjectConfig(root, "typo", nil)
 	require.NoError(t, err)
 	assert.Equal(t, "2", cfg.Values["bytewax:processes"], "a key without a namespace is the project's")
@@ -143,18 +136,13 @@ func TestUnknownKeysInTheStackFileSuggestTheNearest(t *testing.T) {
 }
 
 func TestNullValuesAreUnset(t *testing.T) {
-	root := t.TempDir()
-	raw, err := os.ReadFile(filepath.Join(projectRoot, "Pulumi.yaml"))
-	require.NoError(t, err)
-	require.NoError(t, os.WriteFile(filepath.Join(root, "Pulumi.yaml"), raw, 0o644))
-	require.NoError(t, os.CopyFS(filepath.Join(root, "dataflows"), os.DirFS(filepath.Join(projectRoot, "dataflows"))))
-	require.NoError(t, os.WriteFile(filepath.Join(root, "Pulumi.nulls.yaml"), []byte(`config:
+	root := projectWithStack(t, "nulls", `config:
   bytewax:processes: null
   bytewax:imageTag: ~
   bytewax:env:
     - name: EMPTY
       value: null
-`), 0o644))
+`)
 	cfg, err := ProjectConfig(root, "nulls", nil)
 	require.NoError(t, err)
 	assert.Equal(t, "", cfg.Values["bytewax:processes"], "pulumi up hands a null to the program as an empty value")
@@ -305,19 +293,14 @@ func TestRenderReturnsTheObjectsInApplyOrder(t *testing.T) {
 }
 
 func TestRenderIsWhatUpDeploysWithSecretsMasked(t *testing.T) {
-	root := t.TempDir()
-	raw, err := os.ReadFile(filepath.Join(projectRoot, "Pulumi.yaml"))
-	require.NoError(t, err)
-	require.NoError(t, os.WriteFile(filepath.Join(root, "Pulumi.yaml"), raw, 0o644))
-	require.NoError(t, os.CopyFS(filepath.Join(root, "dataflows"), os.DirFS(filepath.Join(projectRoot, "dataflows"))))
-	require.NoError(t, os.WriteFile(filepath.Join(root, "Pulumi.enc.yaml"), []byte(`config:
+	root := projectWithStack(t, "enc", `config:
   bytewax:createNamespace: true
   bytewax:registryDockerConfigJson:
     secure: v1:abcd:efgh
   bytewax:secretEnv:
     KAFKA_PASSWORD:
       secure: v1:ijkl:mnop
-`), 0o644))
+`)
 	list, err := RenderList(root, "enc", nil)
 	require.NoError(t, err)
 	var rendered struct {
