@@ -30,6 +30,12 @@ type Config struct {
 // parse have a placeholder of the right shape; the objects show it masked.
 const maskedSecret = "[secret]"
 
+// structuredKeys hold lists or objects: a placeholder for one encrypted as
+// a whole would render a different object than up deploys.
+var structuredKeys = map[string]bool{
+	Namespace + ":secretEnv": true, Namespace + ":env": true, Namespace + ":envFrom": true,
+}
+
 var secretPlaceholders = map[string]string{
 	Namespace + ":registryDockerConfigJson": `{"auths":{}}`,
 }
@@ -68,6 +74,9 @@ func ProjectConfig(root, stackName string, overrides map[string]any) (*Config, e
 				key = Namespace + ":" + key
 			}
 			masked, hasSecret := maskSecrets(v)
+			if whole, ok := v.(map[string]any); ok && hasSecret && len(whole) == 1 && whole["secure"] != nil && structuredKeys[key] {
+				return nil, fmt.Errorf("%s is encrypted as a whole, so what it holds cannot be rendered without the stack's secrets provider; set its entries one by one with `pulumi config set --secret --path`", key)
+			}
 			if hasSecret {
 				secret[key] = true
 				if placeholder, ok := secretPlaceholders[key]; ok {

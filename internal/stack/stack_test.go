@@ -318,6 +318,16 @@ func TestRenderIsWhatUpDeploysWithSecretsMasked(t *testing.T) {
 	assert.Equal(t, map[string]any{"name": "KAFKA_PASSWORD", "valueFrom": map[string]any{"secretKeyRef": map[string]any{"name": "dataflow-env", "key": "KAFKA_PASSWORD"}}}, env[0])
 }
 
+func TestRenderRefusesWhatItCannotShow(t *testing.T) {
+	root := projectWithStack(t, "whole", `config:
+  bytewax:secretEnv:
+    secure: v1:abcd:efgh
+`)
+	_, err := RenderList(root, "whole", nil)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "bytewax:secretEnv is encrypted as a whole, so what it holds cannot be rendered")
+}
+
 func TestRenderListIsAListKubectlApplies(t *testing.T) {
 	raw, err := RenderList(projectRoot, "dev", map[string]any{"namespace": "review"})
 	require.NoError(t, err)
