@@ -173,6 +173,12 @@ func NewBytewaxDataflow(ctx *pulumi.Context, name string, args *BytewaxDataflowA
 	}
 	d.ServiceName = d.Service.Metadata.Name().Elem()
 
+	// Any change of the spec (new code, image, settings or process count)
+	// replaces the StatefulSet, deleting it before creating the new one: the
+	// provider deletes in the foreground, so every old process is gone before
+	// the first new one starts. A Bytewax cluster cannot mix peer lists or
+	// code versions, which a rolling update would.
+	allTogether := []pulumi.ResourceOption{child, pulumi.ReplaceOnChanges([]string{"spec"}), pulumi.DeleteBeforeReplace(true)}
 	d.StatefulSet, err = appsv1.NewStatefulSet(ctx, name, statefulSetArgs(s, statefulSetInputs{
 		namespace:        namespace,
 		configMap:        d.ConfigMapName,
@@ -181,7 +187,7 @@ func NewBytewaxDataflow(ctx *pulumi.Context, name string, args *BytewaxDataflowA
 		pullSecrets:      pullSecrets,
 		envSecret:        envSecret,
 		envSecretVersion: envSecretVersion,
-	}), child)
+	}), allTogether...)
 	if err != nil {
 		return nil, err
 	}

@@ -304,3 +304,9 @@ func TestStatefulSetWaitsForWhatItRefersTo(t *testing.T) {
 	assert.Contains(t, deps, registry, "the StatefulSet must be created after the pull secret")
 	assert.Contains(t, d.ByType(t, typeServiceAccount).Dependencies, registry, "the account refers to the pull secret")
 }
+
+func TestEveryProcessRestartsTogether(t *testing.T) {
+	sts := deploy(t, "wc", flatArgs()).ByType(t, typeStatefulSet)
+	assert.Equal(t, []string{"spec"}, sts.ReplaceOnChanges, "a change of the spec replaces the StatefulSet")
+	assert.True(t, sts.DeleteBeforeReplace, "the old processes are gone before the new ones start")
+}

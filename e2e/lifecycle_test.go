@@ -60,6 +60,9 @@ func TestDevStackLifecycle(t *testing.T) {
 	const ns = "e2e-lifecycle"
 	p := newProject(t, ns, nil)
 	p.destroyOnCleanup()
+	// Pods take two seconds to go, as a real process's shutdown does, so
+	// that old and new processes would overlap if a change let them.
+	p.setPath(`annotations["e2e.bytewax.io/termination-delay"]`, "2s")
 
 	t.Run("fresh up", func(t *testing.T) {
 		out := p.up()
@@ -94,26 +97,32 @@ func TestDevStackLifecycle(t *testing.T) {
 		p.requireNoChanges()
 	})
 
-	t.Run("new code rolls every pod", func(t *testing.T) {
+	t.Run("new code restarts every pod together", func(t *testing.T) {
 		before := requireRolledOut(t, ns, "my-dataflow", 3)
 		code, err := os.ReadFile(filepath.Join(p.dir, "dataflows", "basic", "basic.py"))
 		require.NoError(t, err)
 		newCode := strings.Replace(string(code), "return x * 2", "return x * 3", 1)
 		require.NotEqual(t, string(code), newCode)
 		p.writeFile("dataflows/basic/basic.py", newCode)
+		watch := watchPods(t, ns)
 		p.up()
+		events := watch.stop()
 
 		after := requireRolledOut(t, ns, "my-dataflow", 3)
 		assert.NotEqual(t, before.revision, after.revision, "the pods are on a new revision")
+		requireNoOverlap(t, events, before.revision, after.revision, 3)
 		assert.Equal(t, newCode, field(get(t, "-n", ns, "configmap", "my-dataflow"), "data", "basic.py"))
 	})
 
-	t.Run("scaling 3 to 5 moves every pod to the new peer list", func(t *testing.T) {
+	t.Run("scaling 3 to 5 restarts every pod together on the new peer list", func(t *testing.T) {
 		before := requireRolledOut(t, ns, "my-dataflow", 3)
 		p.setConfig(map[string]string{"processes": "5"})
+		watch := watchPods(t, ns)
 		p.up()
+		events := watch.stop()
 		after := requireRolledOut(t, ns, "my-dataflow", 5)
 		assert.NotEqual(t, before.revision, after.revision)
+		requireNoOverlap(t, events, before.revision, after.revision, 3)
 		for _, pod := range after.pods {
 			name := field(pod, "metadata", "name").(string)
 			assert.Equal(t, "5", envOf(field(pod, "spec", "containers", 0))["BYTEWAX_REPLICAS"], name)
@@ -122,10 +131,14 @@ func TestDevStackLifecycle(t *testing.T) {
 		}
 	})
 
-	t.Run("a new image rolls every pod", func(t *testing.T) {
+	t.Run("a new image restarts every pod together", func(t *testing.T) {
+		before := requireRolledOut(t, ns, "my-dataflow", 5)
 		p.setConfig(map[string]string{"imageTag": "0.21.1-python3.10"})
+		watch := watchPods(t, ns)
 		p.up()
+		events := watch.stop()
 		r := requireRolledOut(t, ns, "my-dataflow", 5)
+		requireNoOverlap(t, events, before.revision, r.revision, 5)
 		for _, pod := range r.pods {
 			assert.Equal(t, "bytewax/bytewax:0.21.1-python3.10", field(pod, "spec", "containers", 0, "image"))
 		}
@@ -319,4 +332,41 @@ func TestInterruptedUpConverges(t *testing.T) {
 	requireRolledOut(t, ns, "my-dataflow", 4)
 	p.requireNoChanges()
 	requireNoFailedCreates(t, ns)
+}
+
+// TestInterruptedChangeConverges kills an up while it replaces the
+// StatefulSet, between the old processes' deletion and the new ones'
+// creation, and checks that the next up finishes the change.
+func TestInterruptedChangeConverges(t *testing.T) {
+	const ns = "e2e-interrupted-change"
+	p := newProject(t, ns, map[string]string{"processes": "2"})
+	p.destroyOnCleanup()
+	p.setPath(`annotations["e2e.bytewax.io/termination-delay"]`, "2s")
+	p.up()
+	before := requireRolledOut(t, ns, "my-dataflow", 2)
+
+	p.setConfig(map[string]string{"processes": "3"})
+	cmd := execStack(p, "up")
+	stdout, err := cmd.StdoutPipe()
+	require.NoError(t, err)
+	require.NoError(t, cmd.Start())
+	var output strings.Builder
+	killed := false
+	scanner := bufio.NewScanner(stdout)
+	for scanner.Scan() {
+		line := scanner.Text()
+		output.WriteString(line + "\n")
+		if !killed && strings.Contains(line, "StatefulSet") && strings.Contains(line, "deleting original") {
+			killGroup(t, cmd)
+			killed = true
+		}
+	}
+	_ = cmd.Wait()
+	require.True(t, killed, "up ended before it could be interrupted:\n%s", output.String())
+
+	p.stack = p.open()
+	p.up()
+	after := requireRolledOut(t, ns, "my-dataflow", 3)
+	assert.NotEqual(t, before.revision, after.revision)
+	p.requireNoChanges()
 }

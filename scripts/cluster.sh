@@ -22,10 +22,31 @@ ready() {
 	[ -f "$kubeconfig" ] && kubectl --kubeconfig "$kubeconfig" get --raw /readyz >/dev/null 2>&1
 }
 
+# stageFiles are kwok's stages: its own for nodes and for pods becoming
+# Ready or completing, from the kwok module the tools are built from, and
+# ours for pods being deleted, which can take a while as real ones do.
+stageFiles() {
+	local kwok
+	kwok=$(cd "$root/tools/cluster" && go mod download -json sigs.k8s.io/kwok | sed -n 's/^\t"Dir": "\(.*\)",$/\1/p')
+	local stage=$kwok/kustomize/stage
+	echo "$stage/node/fast/node-initialize.yaml"
+	echo "$stage/node/heartbeat-with-lease/node-heartbeat-with-lease.yaml"
+	echo "$stage/pod/fast/pod-ready.yaml"
+	echo "$stage/pod/fast/pod-complete.yaml"
+	echo "$root/scripts/kwok/pod-delete.yaml"
+}
+
+# stagesDigest identifies the stage configuration a cluster was made with,
+# so that a change of it recreates the cluster.
+stagesDigest() {
+	stageFiles | xargs cat | sha256sum | cut -c1-16
+}
+
 create() {
-	local bin
+	local bin config=()
 	bin=$(dirname "$(command -v kube-apiserver)")
-	kwokctl create cluster --name "$name" --runtime binary \
+	while read -r file; do config+=(--config "$file"); done < <(stageFiles)
+	kwokctl create cluster --name "$name" --runtime binary "${config[@]}" \
 		--kubeconfig "$kubeconfig" \
 		--etcd-binary "$bin/etcd" \
 		--kube-apiserver-binary "$bin/kube-apiserver" \
@@ -34,6 +55,7 @@ create() {
 		--kwok-controller-binary "$bin/kwok" \
 		--wait 5m
 	kwokctl scale node --name "$name" --replicas "$nodes"
+	stagesDigest >"$dir/stages.digest"
 	# The default namespace's ServiceAccount appears shortly after start;
 	# wait for it so the first deployment never races the controllers.
 	for _ in $(seq 60); do
@@ -47,6 +69,12 @@ create() {
 case "${1:-}" in
 up)
 	mkdir -p "$dir"
+	# A cluster made with other stages is replaced: kwok reads them only
+	# when the cluster is created.
+	if [ -d "$KWOK_WORKDIR/clusters/$name" ] && [ "$(cat "$dir/stages.digest" 2>/dev/null)" != "$(stagesDigest)" ]; then
+		echo "cluster: the pod stages changed; recreating $name"
+		kwokctl delete cluster --name "$name" --kubeconfig "$kubeconfig" >/dev/null 2>&1 || true
+	fi
 	if ready; then
 		echo "cluster: $name is running (KUBECONFIG=$kubeconfig)"
 		exit 0

@@ -50,6 +50,9 @@ type Registered struct {
 	// provider's followed by "::" and its ID).
 	URN, Type, Name, Parent, Provider string
 	Protect                           bool
+	// DeleteBeforeReplace and ReplaceOnChanges are the resource's options.
+	DeleteBeforeReplace bool
+	ReplaceOnChanges    []string
 	// Dependencies are the URNs the resource waits for.
 	Dependencies []string
 	Inputs       resource.PropertyMap
@@ -219,6 +222,8 @@ func Record(program pulumi.RunFunc, opts ...Option) (Deployment, error) {
 			reg.Parent = r.RegisterRPC.GetParent()
 			reg.Protect = r.RegisterRPC.GetProtect()
 			reg.Dependencies = r.RegisterRPC.GetDependencies()
+			reg.DeleteBeforeReplace = r.RegisterRPC.GetDeleteBeforeReplace()
+			reg.ReplaceOnChanges = r.RegisterRPC.GetReplaceOnChanges()
 		}
 		var parentType tokens.Type
 		if reg.Parent != "" {
