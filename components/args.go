@@ -19,6 +19,7 @@ const (
 	DefaultPort              = 9999
 	DefaultClusterDomain     = "cluster.local"
 	DefaultKeepAlive         = true
+	DefaultDataflowAPIPort   = 3030
 )
 
 // DefaultExclude are the patterns never shipped from a folder unless Files
@@ -125,10 +126,20 @@ type BytewaxDataflowArgs struct {
 	PythonFile string `pulumi:"pythonFile"`
 
 	// KeepAlive keeps the container running after the dataflow ends
-	// (BYTEWAX_KEEP_CONTAINER_ALIVE). Defaults to true.
+	// (BYTEWAX_KEEP_CONTAINER_ALIVE), so that it can be inspected; with the
+	// dataflow API on, the pod then turns NotReady. Off, the container
+	// ends with the dataflow and its exit code, and Kubernetes restarts it.
+	// Defaults to true.
 	KeepAlive *bool `pulumi:"keepAlive,optional"`
 	// Port the processes use to reach each other. Defaults to 9999.
 	Port *int `pulumi:"port,optional"`
+	// DataflowAPI serves Bytewax's dataflow API (/dataflow, /metrics) on
+	// DataflowAPIPort, named "api" in the pod, and makes the pods Ready only
+	// while it answers, that is while the dataflow runs. Defaults to true.
+	// Off, a pod is Ready as soon as its container starts.
+	DataflowAPI *bool `pulumi:"dataflowApi,optional"`
+	// DataflowAPIPort is the dataflow API's port. Defaults to 3030.
+	DataflowAPIPort *int `pulumi:"dataflowApiPort,optional"`
 	// ClusterDomain is the cluster's DNS domain, used in the peer
 	// addresses. Defaults to "cluster.local".
 	ClusterDomain string `pulumi:"clusterDomain,optional"`

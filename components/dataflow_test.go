@@ -198,11 +198,23 @@ func TestStatefulSetRunsTheProcesses(t *testing.T) {
 		map[string]any{"name": "BYTEWAX_KEEP_CONTAINER_ALIVE", "value": "false"},
 		map[string]any{"name": "BYTEWAX_HOSTFILE_PATH", "value": "/etc/bytewax/hostfile.txt"},
 		map[string]any{"name": "BYTEWAX_STATEFULSET_NAME", "value": "wordcount"},
+		map[string]any{"name": "BYTEWAX_DATAFLOW_API_ENABLED", "value": "true"},
+		map[string]any{"name": "BYTEWAX_DATAFLOW_API_PORT", "value": "3030"},
+		map[string]any{"name": "PYTHONUNBUFFERED", "value": "1"},
 	}, process["env"])
+	assert.Equal(t, []any{"sh", "-c", runScript}, process["command"], "the container runs Python so that it gets SIGTERM and its exit code counts")
+	assert.Equal(t, map[string]any{
+		"httpGet":       map[string]any{"path": "/dataflow", "port": "api"},
+		"periodSeconds": 5.0, "failureThreshold": 3.0,
+	}, process["readinessProbe"], "Ready only while the dataflow runs")
+	assert.Nil(t, process["livenessProbe"], "a crashed dataflow is not restarted behind keep-alive's back")
 	assert.Equal(t, map[string]any{
 		"requests": map[string]any{"cpu": "250m"}, "limits": map[string]any{"memory": "1Gi"},
 	}, process["resources"])
-	assert.Equal(t, []any{map[string]any{"name": "process", "containerPort": 9999.0, "protocol": "TCP"}}, process["ports"])
+	assert.Equal(t, []any{
+		map[string]any{"name": "process", "containerPort": 9999.0, "protocol": "TCP"},
+		map[string]any{"name": "api", "containerPort": 3030.0, "protocol": "TCP"},
+	}, process["ports"])
 
 	init := pt.Get(t, pod, "initContainers", 0).(map[string]any)
 	assert.Equal(t, "busybox:1.37.0", init["image"])
@@ -309,4 +321,26 @@ func TestEveryProcessRestartsTogether(t *testing.T) {
 	sts := deploy(t, "wc", flatArgs()).ByType(t, typeStatefulSet)
 	assert.Equal(t, []string{"spec"}, sts.ReplaceOnChanges, "a change of the spec replaces the StatefulSet")
 	assert.True(t, sts.DeleteBeforeReplace, "the old processes are gone before the new ones start")
+}
+
+func TestTheDataflowAPICanBeTurnedOffOrMoved(t *testing.T) {
+	args := flatArgs()
+	args.DataflowAPI = pulumi.BoolRef(false)
+	args.Env = []EnvVarArgs{{Name: "PYTHONUNBUFFERED", Value: pulumi.String("0")}}
+	process := pt.Get(t, deploy(t, "wc", args).ByType(t, typeStatefulSet).Object(t), "spec", "template", "spec", "containers", 0)
+	assert.Nil(t, pt.Get(t, process, "readinessProbe"))
+	assert.Len(t, pt.Get(t, process, "ports"), 1)
+	for _, e := range pt.Get(t, process, "env").([]any) {
+		name := pt.Get(t, e, "name")
+		assert.NotEqual(t, "BYTEWAX_DATAFLOW_API_ENABLED", name, "Bytewax reads only whether it is set, so it is not set at all")
+		if name == "PYTHONUNBUFFERED" {
+			assert.Equal(t, "0", pt.Get(t, e, "value"), "the user's choice stands")
+		}
+	}
+
+	args = flatArgs()
+	args.DataflowAPIPort = pulumi.IntRef(8080)
+	process = pt.Get(t, deploy(t, "wc", args).ByType(t, typeStatefulSet).Object(t), "spec", "template", "spec", "containers", 0)
+	assert.Contains(t, pt.Get(t, process, "env"), map[string]any{"name": "BYTEWAX_DATAFLOW_API_PORT", "value": "8080"})
+	assert.Equal(t, 8080.0, pt.Get(t, process, "ports", 1, "containerPort"))
 }

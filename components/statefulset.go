@@ -2,6 +2,7 @@ package components
 
 import (
 	"path"
+	"slices"
 	"strconv"
 
 	appsv1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/apps/v1"
@@ -17,9 +18,9 @@ const (
 	runAsUser  = 65532
 	runAsGroup = 3000
 	fsGroup    = 2000
-	// terminationGracePeriod is short because the image's entrypoint does
-	// not pass SIGTERM on to Python: the process is killed at the end of it
-	// in any case.
+	// terminationGracePeriod is how long a process has to stop cleanly
+	// after SIGTERM, which reaches Python (see runScript); the whole
+	// cluster is down while it runs, so it is short.
 	terminationGracePeriod = 10
 )
 
@@ -125,14 +126,11 @@ func processContainer(s *dataflowSpec, in statefulSetInputs) corev1.ContainerArg
 		Name:            pulumi.String("process"),
 		Image:           imageRef(s.image),
 		ImagePullPolicy: s.image.pullPolicy,
-		Command:         pulumi.ToStringArray([]string{"sh", "-c", "sh ./entrypoint.sh"}),
+		Command:         pulumi.ToStringArray([]string{"sh", "-c", runScript}),
 		Env:             processEnv(s, in.envSecret),
 		EnvFrom:         envFromSources(s.envFrom),
-		Ports: corev1.ContainerPortArray{corev1.ContainerPortArgs{
-			Name:          pulumi.String("process"),
-			ContainerPort: pulumi.Int(s.port),
-			Protocol:      pulumi.String("TCP"),
-		}},
+		Ports:           containerPorts(s),
+		ReadinessProbe:  readinessProbe(s),
 		Resources:       resourceRequirements(s.resources),
 		SecurityContext: containerSecurityContext(),
 		VolumeMounts: corev1.VolumeMountArray{
@@ -140,6 +138,44 @@ func processContainer(s *dataflowSpec, in statefulSetInputs) corev1.ContainerArg
 			mount("working-directory", workDir+"/"),
 			mount("tmp", "/tmp"),
 		},
+	}
+}
+
+// apiPortName names the dataflow API's port in the pod.
+const apiPortName = "api"
+
+// containerPorts are the peers' port and, when on, the dataflow API's.
+func containerPorts(s *dataflowSpec) corev1.ContainerPortArray {
+	ports := corev1.ContainerPortArray{corev1.ContainerPortArgs{
+		Name:          pulumi.String("process"),
+		ContainerPort: pulumi.Int(s.port),
+		Protocol:      pulumi.String("TCP"),
+	}}
+	if s.dataflowAPI {
+		ports = append(ports, corev1.ContainerPortArgs{
+			Name:          pulumi.String(apiPortName),
+			ContainerPort: pulumi.Int(s.dataflowAPIPort),
+			Protocol:      pulumi.String("TCP"),
+		})
+	}
+	return ports
+}
+
+// readinessProbe makes a pod Ready only while its dataflow runs: Bytewax
+// serves the dataflow API from the running dataflow, so it stops answering
+// when the dataflow ends or crashes, even if keep-alive holds the container
+// up. Without the API there is no such signal, and no probe.
+func readinessProbe(s *dataflowSpec) *corev1.ProbeArgs {
+	if !s.dataflowAPI {
+		return nil
+	}
+	return &corev1.ProbeArgs{
+		HttpGet: &corev1.HTTPGetActionArgs{
+			Path: pulumi.String("/dataflow"),
+			Port: pulumi.String(apiPortName),
+		},
+		PeriodSeconds:    pulumi.Int(5),
+		FailureThreshold: pulumi.Int(3),
 	}
 }
 
@@ -183,6 +219,15 @@ func processEnv(s *dataflowSpec, envSecret pulumi.StringInput) corev1.EnvVarArra
 	// bytewax.run derives the process id from the pod name minus this
 	// prefix, so it must be the StatefulSet's real name.
 	literal("BYTEWAX_STATEFULSET_NAME", s.name)
+	if s.dataflowAPI {
+		// Bytewax reads only whether the variable is set.
+		literal("BYTEWAX_DATAFLOW_API_ENABLED", "true")
+		literal("BYTEWAX_DATAFLOW_API_PORT", strconv.Itoa(s.dataflowAPIPort))
+	}
+	// Logs arrive as they are written, unless the user says otherwise.
+	if !slices.ContainsFunc(s.env, func(e EnvVarArgs) bool { return e.Name == "PYTHONUNBUFFERED" }) {
+		literal("PYTHONUNBUFFERED", "1")
+	}
 	return env
 }
 

@@ -43,6 +43,8 @@ type dataflowSpec struct {
 	files                *dataflowFiles
 	keepAlive            bool
 	port                 int
+	dataflowAPI          bool
+	dataflowAPIPort      int
 	clusterDomain        string
 	imagePullSecrets     pulumi.StringArrayInput
 	registry             *registrySpec
@@ -221,6 +223,8 @@ func resolve(root, resourceName string, args *BytewaxDataflowArgs) (*dataflowSpe
 		pythonFile:           args.PythonFile,
 		keepAlive:            DefaultKeepAlive,
 		port:                 intOrDefault(args.Port, DefaultPort),
+		dataflowAPI:          args.DataflowAPI == nil || *args.DataflowAPI,
+		dataflowAPIPort:      intOrDefault(args.DataflowAPIPort, DefaultDataflowAPIPort),
 		clusterDomain:        orDefault(args.ClusterDomain, DefaultClusterDomain),
 		imagePullSecrets:     args.ImagePullSecrets,
 		env:                  args.Env,
@@ -254,6 +258,12 @@ func resolve(root, resourceName string, args *BytewaxDataflowArgs) (*dataflowSpe
 	atLeastOne(&v.problems, "WorkersPerProcess", s.workersPerProcess)
 	if s.port < 1 || s.port > 65535 {
 		v.add("Port", s.port, "must be a port number from 1 to 65535")
+	}
+	switch {
+	case s.dataflowAPIPort < 1 || s.dataflowAPIPort > 65535:
+		v.add("DataflowAPIPort", s.dataflowAPIPort, "must be a port number from 1 to 65535")
+	case s.dataflowAPI && s.dataflowAPIPort == s.port:
+		v.add("DataflowAPIPort", s.dataflowAPIPort, "must differ from Port, which the processes use to reach each other")
 	}
 	v.addAll("ClusterDomain", s.clusterDomain, validation.IsDNS1123Subdomain(s.clusterDomain))
 	checkImage(v, "Image", s.image)
@@ -471,6 +481,7 @@ var reservedEnv = []string{
 	"BYTEWAX_POD_NAME", "BYTEWAX_REPLICAS", "BYTEWAX_KEEP_CONTAINER_ALIVE",
 	"BYTEWAX_HOSTFILE_PATH", "BYTEWAX_STATEFULSET_NAME",
 	"BYTEWAX_PROCESS_ID", "BYTEWAX_ADDRESSES",
+	"BYTEWAX_DATAFLOW_API_ENABLED", "BYTEWAX_DATAFLOW_API_PORT",
 }
 
 // fieldPaths are the pod fields a variable may read (the downward API's

@@ -1,15 +1,32 @@
-"""The example dataflow: double each number, subtract one, wrap it in
-<dance>, and print it.
+"""The example dataflow: count up once a second, forever; double each
+number, subtract one, wrap it in <dance>, and print it.
 
-Written for Bytewax 0.21 (the component's default image). Run it locally with
-`python -m bytewax.run basic.py`; on Kubernetes, every process of the cluster
-runs this same file and Bytewax splits the work between them.
+It is a stream: it runs until it is stopped, so its pods stay Ready while
+it runs (the readiness probe asks Bytewax's dataflow API, which answers only
+while the dataflow runs). Written for Bytewax 0.21 (the component's default
+image). Run it locally with `python -m bytewax.run basic.py`; on Kubernetes,
+every process of the cluster runs this same file and Bytewax splits the work
+between them.
 """
+
+from datetime import timedelta
 
 import bytewax.operators as op
 from bytewax.connectors.stdio import StdOutSink
 from bytewax.dataflow import Dataflow
-from bytewax.testing import TestingSource
+from bytewax.inputs import SimplePollingSource
+
+
+class Counter(SimplePollingSource):
+    """Emits 1, 2, 3, ... one number a second."""
+
+    def __init__(self):
+        super().__init__(interval=timedelta(seconds=1))
+        self._last = 0
+
+    def next_item(self):
+        self._last += 1
+        return self._last
 
 
 def double(x):
@@ -25,7 +42,7 @@ def stringy(x):
 
 
 flow = Dataflow("basic")
-numbers = op.input("inp", flow, TestingSource(range(10)))
+numbers = op.input("inp", flow, Counter())
 doubled = op.map("double", numbers, double)
 decremented = op.map("minus_one", doubled, minus_one)
 dancing = op.map("stringy", decremented, stringy)

@@ -100,6 +100,30 @@ func differences(t *testing.T) []difference {
 			assert.Len(t, v, 1)
 		}, why: "a checksum of the files, so that new code rolls the pods (the chart's pods keep running old code)"},
 		{kind: "StatefulSet", path: process + "image", ours: "bytewax/bytewax:0.21.1-python3.11", why: "a pinned image instead of latest, so every pod and every rerun runs the same Bytewax"},
+		{kind: "StatefulSet", path: process + "command", check: func(t *testing.T, v any) {
+			cmd := v.([]any)
+			require.Len(t, cmd, 3)
+			assert.Equal(t, []any{"sh", "-c"}, cmd[:2])
+			assert.Contains(t, cmd[2], "exec python -m bytewax.run $BYTEWAX_PYTHON_FILE_PATH")
+		}, why: "the image's entrypoint.sh keeps neither SIGTERM from Python nor its exit code; ours does what it does and runs Python so that both reach it"},
+		{kind: "StatefulSet", path: process + "env", check: func(t *testing.T, v any) {
+			env := v.([]any)
+			seedEnv, _ := lookup(seedManifests(t)["StatefulSet"], process+"env", false)
+			require.Len(t, env, len(seedEnv.([]any))+3)
+			assert.Equal(t, seedEnv, env[:len(seedEnv.([]any))], "the spec's variables, in its order")
+			assert.Equal(t, []any{
+				map[string]any{"name": "BYTEWAX_DATAFLOW_API_ENABLED", "value": "true"},
+				map[string]any{"name": "BYTEWAX_DATAFLOW_API_PORT", "value": "3030"},
+				map[string]any{"name": "PYTHONUNBUFFERED", "value": "1"},
+			}, env[len(seedEnv.([]any)):])
+		}, why: "the dataflow API, which the readiness probe asks, and Python's output unbuffered so that logs arrive when written"},
+		{kind: "StatefulSet", path: process + "ports", ours: []any{
+			map[string]any{"containerPort": 9999.0, "name": "process", "protocol": "TCP"},
+			map[string]any{"containerPort": 3030.0, "name": "api", "protocol": "TCP"},
+		}, why: "the dataflow API's port, named for the probe and for scrapers"},
+		{kind: "StatefulSet", path: process + "readinessProbe", ours: map[string]any{
+			"httpGet": map[string]any{"path": "/dataflow", "port": "api"}, "periodSeconds": 5.0, "failureThreshold": 3.0,
+		}, why: "a pod is Ready only while its dataflow runs; with keep-alive, the spec's pods stay Ready after the dataflow crashed"},
 		{kind: "StatefulSet", path: process + "volumeMounts", ours: []any{
 			map[string]any{"mountPath": "/etc/bytewax", "name": "hostfile"},
 			map[string]any{"mountPath": "/var/bytewax/", "name": "working-directory"},
