@@ -43,23 +43,31 @@ stagesDigest() {
 }
 
 create() {
-	local bin config=()
+	local bin config=() log=$dir/kwokctl.log started=$SECONDS
 	bin=$(dirname "$(command -v kube-apiserver)")
 	while read -r file; do config+=(--config "$file"); done < <(stageFiles)
-	kwokctl create cluster --name "$name" --runtime binary "${config[@]}" \
+	echo "cluster: starting $name (etcd, kube-apiserver, controller-manager, scheduler, $nodes kwok nodes); log: $log"
+	if ! kwokctl create cluster --name "$name" --runtime binary "${config[@]}" \
 		--kubeconfig "$kubeconfig" \
 		--etcd-binary "$bin/etcd" \
 		--kube-apiserver-binary "$bin/kube-apiserver" \
 		--kube-controller-manager-binary "$bin/kube-controller-manager" \
 		--kube-scheduler-binary "$bin/kube-scheduler" \
 		--kwok-controller-binary "$bin/kwok" \
-		--wait 5m
-	kwokctl scale node --name "$name" --replicas "$nodes"
+		--wait 5m >"$log" 2>&1 ||
+		! kwokctl scale node --name "$name" --replicas "$nodes" >>"$log" 2>&1; then
+		echo "cluster: $name did not start; the last lines of $log:" >&2
+		tail -n 20 "$log" >&2
+		return 1
+	fi
 	stagesDigest >"$dir/stages.digest"
 	# The default namespace's ServiceAccount appears shortly after start;
 	# wait for it so the first deployment never races the controllers.
 	for _ in $(seq 60); do
-		kubectl --kubeconfig "$kubeconfig" get serviceaccount default >/dev/null 2>&1 && return 0
+		if kubectl --kubeconfig "$kubeconfig" get serviceaccount default >/dev/null 2>&1; then
+			echo "cluster: $name started in $((SECONDS - started)) s"
+			return 0
+		fi
 		sleep 1
 	done
 	echo "cluster: the controllers did not start" >&2
@@ -90,7 +98,8 @@ up)
 	;;
 down)
 	if [ -d "$KWOK_WORKDIR/clusters/$name" ]; then
-		kwokctl delete cluster --name "$name" --kubeconfig "$kubeconfig"
+		kwokctl delete cluster --name "$name" --kubeconfig "$kubeconfig" >/dev/null 2>&1
+		echo "cluster: $name stopped and deleted"
 	fi
 	rm -rf "$dir"
 	;;

@@ -27,20 +27,24 @@ else
 	export KUBECONFIG=$root/.cluster/kubeconfig
 fi
 
+# The driver, built once for the operations below.
+go build -o "$root/bin/stack" ./cmd/stack
+run() { "$root/bin/stack" -stack "$stack" "$@"; }
+
 case "$op" in
 up)
-	go run ./cmd/stack -stack "$stack" up
-	outputs=$(go run ./cmd/stack -stack "$stack" outputs)
-	namespace=$(sed -n 's/^  "namespace": "\(.*\)",\{0,1\}$/\1/p' <<<"$outputs")
-	statefulset=$(sed -n 's/^  "statefulSet": "\(.*\)",\{0,1\}$/\1/p' <<<"$outputs")
+	# up prints the stack's outputs; the pods are shown from two of them.
+	run up
+	namespace=$(run output namespace)
+	statefulset=$(run output statefulSet)
 	kubectl -n "$namespace" rollout status "statefulset/$statefulset" --timeout=5m
 	kubectl -n "$namespace" get pods -l "app.kubernetes.io/instance=$statefulset" -o wide
 	;;
 preview | refresh | destroy)
-	go run ./cmd/stack -stack "$stack" "$op"
+	run "$op"
 	;;
 down)
-	go run ./cmd/stack -stack "$stack" destroy
+	run destroy
 	if $local_cluster; then scripts/cluster.sh down; fi
 	;;
 *)

@@ -2,6 +2,7 @@
 // API, for machines with the pulumi CLI but no Go language host:
 //
 //	go run ./cmd/stack [-stack dev] up|preview|refresh|destroy|outputs|render
+//	go run ./cmd/stack [-stack dev] output NAME
 //
 // render prints the Kubernetes objects the stack would deploy, as a v1 List
 // for kubectl, without the pulumi CLI or a cluster (secret config is left
@@ -38,11 +39,11 @@ func main() {
 	expectNoChanges := flag.Bool("expect-no-changes", false, "preview and up: fail if anything would change")
 	remove := flag.Bool("remove", false, "destroy: remove the stack and its config as well")
 	flag.Usage = func() {
-		fmt.Fprintf(flag.CommandLine.Output(), "usage: stack [flags] up|preview|refresh|destroy|outputs|render\n")
+		fmt.Fprintf(flag.CommandLine.Output(), "usage: stack [flags] up|preview|refresh|destroy|outputs|render\n       stack [flags] output NAME\n")
 		flag.PrintDefaults()
 	}
 	flag.Parse()
-	if flag.NArg() != 1 {
+	if flag.NArg() != 1 && !(flag.NArg() == 2 && flag.Arg(0) == "output") {
 		flag.Usage()
 		os.Exit(2)
 	}
@@ -68,10 +69,9 @@ func run(ctx context.Context, op, stackName, dir string, expectNoChanges, remove
 		if expectNoChanges {
 			opts = append(opts, optup.ExpectNoChanges())
 		}
-		if _, err := s.Up(ctx, opts...); err != nil {
-			return err
-		}
-		return printOutputs(ctx, s)
+		// The engine's summary lists the outputs; `outputs` prints them as JSON.
+		_, err := s.Up(ctx, opts...)
+		return err
 	case "preview":
 		opts := []optpreview.Option{optpreview.ProgressStreams(os.Stdout), optpreview.ErrorProgressStreams(os.Stderr)}
 		if expectNoChanges {
@@ -92,6 +92,8 @@ func run(ctx context.Context, op, stackName, dir string, expectNoChanges, remove
 		return nil
 	case "outputs":
 		return printOutputs(ctx, s)
+	case "output":
+		return printOutput(ctx, s, flag.Arg(1))
 	default:
 		return fmt.Errorf("unknown operation %q; use up, preview, refresh, destroy, outputs or render", op)
 	}
@@ -115,6 +117,33 @@ func printOutputs(ctx context.Context, s auto.Stack) error {
 		return err
 	}
 	fmt.Printf("Outputs:\n%s\n", raw)
+	return nil
+}
+
+// printOutput prints one output as `pulumi stack output NAME` does: a
+// string as it is, anything else as JSON, a secret masked.
+func printOutput(ctx context.Context, s auto.Stack, name string) error {
+	outs, err := s.Outputs(ctx)
+	if err != nil {
+		return err
+	}
+	out, ok := outs[name]
+	switch {
+	case !ok:
+		return fmt.Errorf("the stack has no output %q", name)
+	case out.Secret:
+		fmt.Println("[secret]")
+	default:
+		if text, isString := out.Value.(string); isString {
+			fmt.Println(text)
+			return nil
+		}
+		raw, err := json.Marshal(out.Value)
+		if err != nil {
+			return err
+		}
+		fmt.Println(string(raw))
+	}
 	return nil
 }
 
