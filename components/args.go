@@ -20,6 +20,20 @@ const (
 	DefaultClusterDomain     = "cluster.local"
 	DefaultKeepAlive         = true
 	DefaultDataflowAPIPort   = 3030
+	DefaultGracePeriod       = 10
+	DefaultTopologyKey       = "kubernetes.io/hostname"
+)
+
+// Values of BytewaxDataflowArgs.TopologySpread.
+const (
+	// SpreadSoft prefers to put the processes on different nodes, and
+	// still schedules them where it cannot.
+	SpreadSoft = "soft"
+	// SpreadStrict leaves a process Pending rather than put it beside
+	// another of the same dataflow.
+	SpreadStrict = "strict"
+	// SpreadOff sets no constraint.
+	SpreadOff = "off"
 )
 
 // DefaultExclude are the patterns never shipped from a folder unless Files
@@ -164,6 +178,29 @@ type BytewaxDataflowArgs struct {
 	// Resources are the dataflow container's requests and limits.
 	Resources *ResourcesArgs `pulumi:"resources,optional"`
 
+	// NodeSelector restricts the pods to nodes with these labels.
+	NodeSelector pulumi.StringMapInput `pulumi:"nodeSelector,optional"`
+	// Tolerations let the pods run on nodes with matching taints.
+	Tolerations []TolerationArgs `pulumi:"tolerations,optional"`
+	// TopologySpread spreads the processes of the dataflow over
+	// TopologyKey's domains: SpreadSoft (the default) prefers to, so a
+	// one-node cluster still schedules them; SpreadStrict requires it, and
+	// leaves a process Pending where it cannot; SpreadOff sets nothing.
+	// Losing one node then stops one process rather than several, though
+	// any lost process stops the whole dataflow.
+	TopologySpread string `pulumi:"topologySpread,optional"`
+	// TopologyKey is the node label whose values are the domains to
+	// spread over. Defaults to "kubernetes.io/hostname" (nodes); use
+	// "topology.kubernetes.io/zone" for zones.
+	TopologyKey string `pulumi:"topologyKey,optional"`
+	// PriorityClassName is the pods' PriorityClass.
+	PriorityClassName pulumi.StringInput `pulumi:"priorityClassName,optional"`
+	// TerminationGracePeriodSeconds is how long a process has to stop
+	// cleanly after SIGTERM, which reaches Python, before it is killed.
+	// Every update waits this long at most for the old processes. Defaults
+	// to 10.
+	TerminationGracePeriodSeconds *int `pulumi:"terminationGracePeriodSeconds,optional"`
+
 	// Labels are added to every object and to the pods.
 	Labels pulumi.StringMapInput `pulumi:"labels,optional"`
 	// Annotations are added to every object and to the pods.
@@ -289,4 +326,20 @@ type ServiceAccountArgs struct {
 	// Existing uses an account that already exists instead of creating one;
 	// ImagePullSecrets are then the account owner's business.
 	Existing bool `pulumi:"existing,optional"`
+}
+
+// TolerationArgs lets the pods run on nodes with a matching taint.
+type TolerationArgs struct {
+	// Key of the taint; empty with Operator Exists matches every taint.
+	Key string `pulumi:"key,optional"`
+	// Operator is Equal (the default) or Exists.
+	Operator string `pulumi:"operator,optional"`
+	// Value of the taint, with Operator Equal.
+	Value string `pulumi:"value,optional"`
+	// Effect to tolerate: NoSchedule, PreferNoSchedule or NoExecute;
+	// empty tolerates all.
+	Effect string `pulumi:"effect,optional"`
+	// TolerationSeconds, with NoExecute, is how long a pod stays on a node
+	// after the taint appears.
+	TolerationSeconds *int `pulumi:"tolerationSeconds,optional"`
 }

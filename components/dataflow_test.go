@@ -344,3 +344,56 @@ func TestTheDataflowAPICanBeTurnedOffOrMoved(t *testing.T) {
 	assert.Contains(t, pt.Get(t, process, "env"), map[string]any{"name": "BYTEWAX_DATAFLOW_API_PORT", "value": "8080"})
 	assert.Equal(t, 8080.0, pt.Get(t, process, "ports", 1, "containerPort"))
 }
+
+func TestSchedulingReachesThePods(t *testing.T) {
+	spread := func(when string) []any {
+		return []any{map[string]any{
+			"maxSkew": 1.0, "topologyKey": "kubernetes.io/hostname", "whenUnsatisfiable": when,
+			"labelSelector": map[string]any{"matchLabels": map[string]any{"app.kubernetes.io/name": "bytewax", "app.kubernetes.io/instance": "wordcount"}},
+		}}
+	}
+	for _, tt := range []struct {
+		name   string
+		modify func(a *BytewaxDataflowArgs)
+		check  func(t *testing.T, pod any)
+	}{
+		{"processes spread over nodes, softly, by default", func(*BytewaxDataflowArgs) {}, func(t *testing.T, pod any) {
+			assert.Equal(t, spread("ScheduleAnyway"), pt.Get(t, pod, "topologySpreadConstraints"))
+			assert.Equal(t, 10.0, pt.Get(t, pod, "terminationGracePeriodSeconds"))
+			assert.Nil(t, pt.Get(t, pod, "nodeSelector"))
+			assert.Nil(t, pt.Get(t, pod, "tolerations"))
+		}},
+		{"strict", func(a *BytewaxDataflowArgs) { a.TopologySpread = SpreadStrict }, func(t *testing.T, pod any) {
+			assert.Equal(t, spread("DoNotSchedule"), pt.Get(t, pod, "topologySpreadConstraints"))
+		}},
+		{"zones", func(a *BytewaxDataflowArgs) { a.TopologyKey = "topology.kubernetes.io/zone" }, func(t *testing.T, pod any) {
+			assert.Equal(t, "topology.kubernetes.io/zone", pt.Get(t, pod, "topologySpreadConstraints", 0, "topologyKey"))
+		}},
+		{"off", func(a *BytewaxDataflowArgs) { a.TopologySpread = SpreadOff }, func(t *testing.T, pod any) {
+			assert.Nil(t, pt.Get(t, pod, "topologySpreadConstraints"))
+		}},
+		{"nodes, taints, priority and grace period", func(a *BytewaxDataflowArgs) {
+			a.NodeSelector = pulumi.StringMap{"pool": pulumi.String("streaming")}
+			a.Tolerations = []TolerationArgs{
+				{Key: "dedicated", Value: "streaming", Effect: "NoSchedule"},
+				{Operator: "Exists", Effect: "NoExecute", TolerationSeconds: pulumi.IntRef(60)},
+			}
+			a.PriorityClassName = pulumi.String("high")
+			a.TerminationGracePeriodSeconds = pulumi.IntRef(45)
+		}, func(t *testing.T, pod any) {
+			assert.Equal(t, map[string]any{"pool": "streaming"}, pt.Get(t, pod, "nodeSelector"))
+			assert.Equal(t, []any{
+				map[string]any{"key": "dedicated", "operator": "Equal", "value": "streaming", "effect": "NoSchedule"},
+				map[string]any{"operator": "Exists", "effect": "NoExecute", "tolerationSeconds": 60.0},
+			}, pt.Get(t, pod, "tolerations"))
+			assert.Equal(t, "high", pt.Get(t, pod, "priorityClassName"))
+			assert.Equal(t, 45.0, pt.Get(t, pod, "terminationGracePeriodSeconds"))
+		}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			args := flatArgs()
+			tt.modify(args)
+			tt.check(t, pt.Get(t, deploy(t, "wc", args).ByType(t, typeStatefulSet).Object(t), "spec", "template", "spec"))
+		})
+	}
+}

@@ -226,6 +226,8 @@ func fixInputs(p *problems, args *BytewaxDataflowArgs) *BytewaxDataflowArgs {
 		}
 	}
 	out.Labels = f.strMap("Labels", args.Labels)
+	out.NodeSelector = f.strMap("NodeSelector", args.NodeSelector)
+	out.PriorityClassName = f.str("PriorityClassName", args.PriorityClassName)
 	out.Annotations = f.strMap("Annotations", args.Annotations)
 	if sa := args.ServiceAccount; sa != nil {
 		out.ServiceAccount = &ServiceAccountArgs{Name: f.str("ServiceAccount.Name", sa.Name), Existing: sa.Existing}

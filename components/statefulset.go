@@ -18,10 +18,6 @@ const (
 	runAsUser  = 65532
 	runAsGroup = 3000
 	fsGroup    = 2000
-	// terminationGracePeriod is how long a process has to stop cleanly
-	// after SIGTERM, which reaches Python (see runScript); the whole
-	// cluster is down while it runs, so it is short.
-	terminationGracePeriod = 10
 )
 
 // statefulSetInputs are the names of the objects the StatefulSet refers to,
@@ -70,7 +66,11 @@ func podSpec(s *dataflowSpec, in statefulSetInputs) *corev1.PodSpecArgs {
 		ServiceAccountName:            in.serviceAccount,
 		AutomountServiceAccountToken:  pulumi.Bool(false),
 		ImagePullSecrets:              in.pullSecrets,
-		TerminationGracePeriodSeconds: pulumi.Int(terminationGracePeriod),
+		TerminationGracePeriodSeconds: pulumi.Int(s.gracePeriod),
+		NodeSelector:                  optionalMap(s.nodeSelector),
+		Tolerations:                   tolerations(s.tolerations),
+		TopologySpreadConstraints:     topologySpread(s),
+		PriorityClassName:             s.priorityClassName,
 		InitContainers:                corev1.ContainerArray{initContainer(s, in)},
 		Containers:                    corev1.ContainerArray{processContainer(s, in)},
 		Volumes: corev1.VolumeArray{

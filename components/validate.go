@@ -45,6 +45,12 @@ type dataflowSpec struct {
 	port                 int
 	dataflowAPI          bool
 	dataflowAPIPort      int
+	nodeSelector         pulumi.StringMapInput
+	tolerations          []TolerationArgs
+	topologySpread       string
+	topologyKey          string
+	priorityClassName    pulumi.StringInput
+	gracePeriod          int
 	clusterDomain        string
 	imagePullSecrets     pulumi.StringArrayInput
 	registry             *registrySpec
@@ -225,6 +231,12 @@ func resolve(root, resourceName string, args *BytewaxDataflowArgs) (*dataflowSpe
 		port:                 intOrDefault(args.Port, DefaultPort),
 		dataflowAPI:          args.DataflowAPI == nil || *args.DataflowAPI,
 		dataflowAPIPort:      intOrDefault(args.DataflowAPIPort, DefaultDataflowAPIPort),
+		nodeSelector:         args.NodeSelector,
+		tolerations:          args.Tolerations,
+		topologySpread:       orDefault(args.TopologySpread, SpreadSoft),
+		topologyKey:          orDefault(args.TopologyKey, DefaultTopologyKey),
+		priorityClassName:    args.PriorityClassName,
+		gracePeriod:          intOrDefault(args.TerminationGracePeriodSeconds, DefaultGracePeriod),
 		clusterDomain:        orDefault(args.ClusterDomain, DefaultClusterDomain),
 		imagePullSecrets:     args.ImagePullSecrets,
 		env:                  args.Env,
@@ -273,6 +285,7 @@ func resolve(root, resourceName string, args *BytewaxDataflowArgs) (*dataflowSpe
 	checkPullSecrets(v, s.imagePullSecrets)
 	checkRegistry(v, s, args)
 
+	checkScheduling(v, s)
 	checkEnv(v, s)
 	checkEnvFrom(v, s.envFrom)
 	checkResources(v, s.resources)
@@ -817,4 +830,53 @@ func displayRoot(base string) string {
 		return "(unknown)"
 	}
 	return base
+}
+
+var (
+	spreads             = []string{SpreadSoft, SpreadStrict, SpreadOff}
+	tolerationOperators = []string{"Equal", "Exists"}
+	taintEffects        = []string{"NoSchedule", "PreferNoSchedule", "NoExecute"}
+)
+
+// checkScheduling checks where and how the pods may be scheduled.
+func checkScheduling(v *validator, s *dataflowSpec) {
+	if !slices.Contains(spreads, s.topologySpread) {
+		v.add("TopologySpread", s.topologySpread, "must be one of %s", strings.Join(spreads, ", "))
+	}
+	v.addAll("TopologyKey", s.topologyKey, validation.IsQualifiedName(s.topologyKey))
+	if s.gracePeriod < 0 || s.gracePeriod > 86400 {
+		v.add("TerminationGracePeriodSeconds", s.gracePeriod, "must be from 0 to 86400 seconds")
+	}
+	v.whenMap("NodeSelector", s.nodeSelector, func(p *problems, m map[string]string) {
+		for _, key := range sortedKeys(m) {
+			p.addAll("NodeSelector", key, validation.IsQualifiedName(key))
+			p.addAll("NodeSelector."+key, m[key], validation.IsValidLabelValue(m[key]))
+		}
+	})
+	v.whenString("PriorityClassName", s.priorityClassName, func(p *problems, name string) {
+		p.addAll("PriorityClassName", name, validation.IsDNS1123Subdomain(name))
+	})
+	for i, t := range s.tolerations {
+		field := fmt.Sprintf("Tolerations[%d]", i)
+		operator := orDefault(t.Operator, "Equal")
+		if !slices.Contains(tolerationOperators, operator) {
+			v.add(field+".Operator", t.Operator, "must be Equal or Exists")
+		}
+		if t.Key != "" {
+			v.addAll(field+".Key", t.Key, validation.IsQualifiedName(t.Key))
+		} else if operator != "Exists" {
+			v.add(field+".Key", t.Key, "must be set, unless Operator is Exists (which then tolerates every taint)")
+		}
+		if operator == "Exists" && t.Value != "" {
+			v.add(field+".Value", t.Value, "must be empty with Operator Exists")
+		} else {
+			v.addAll(field+".Value", t.Value, validation.IsValidLabelValue(t.Value))
+		}
+		if t.Effect != "" && !slices.Contains(taintEffects, t.Effect) {
+			v.add(field+".Effect", t.Effect, "must be one of %s, or empty for all", strings.Join(taintEffects, ", "))
+		}
+		if t.TolerationSeconds != nil && t.Effect != "NoExecute" {
+			v.add(field+".TolerationSeconds", *t.TolerationSeconds, "applies only to Effect NoExecute")
+		}
+	}
 }

@@ -84,6 +84,13 @@ func TestDevStackLifecycle(t *testing.T) {
 		assert.Equal(t, "default-credentials", field(sa, "imagePullSecrets", 0, "name"))
 
 		r := requireRolledOut(t, ns, "my-dataflow", 3)
+		nodes := map[any]bool{}
+		for _, pod := range r.pods {
+			nodes[field(pod, "spec", "nodeName")] = true
+		}
+		assert.Len(t, nodes, 3, "the three processes run on the three nodes")
+		sts := get(t, "-n", ns, "statefulset", "my-dataflow")
+		assert.Equal(t, "ScheduleAnyway", field(sts, "spec", "template", "spec", "topologySpreadConstraints", 0, "whenUnsatisfiable"))
 		for _, pod := range r.pods {
 			env := envOf(field(pod, "spec", "containers", 0))
 			assert.Equal(t, "my-dataflow", env["BYTEWAX_STATEFULSET_NAME"])

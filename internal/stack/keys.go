@@ -107,16 +107,17 @@ func noteSources(rep *report, file *stackFile) {
 		return
 	}
 	for i, line := range rep.lines {
-		rest, ok := strings.CutPrefix(line, Namespace+":")
-		if !ok {
+		key, message, ok := strings.Cut(line, ": ")
+		path, isOurs := strings.CutPrefix(key, Namespace+":")
+		if !ok || !isOurs || strings.Contains(line, "(in "+file.name+")") {
 			continue
 		}
-		end := strings.IndexAny(rest, ".[:")
-		if end < 0 {
-			continue
+		top := path
+		if end := strings.IndexAny(path, ".[ "); end >= 0 {
+			top = path[:end]
 		}
-		if key := rest[:end]; !file.keys[key] && !strings.Contains(line, "(in "+file.name+")") {
-			rep.lines[i] = Namespace + ":" + key + " (not set in " + file.name + ")" + rest[end:]
+		if !file.keys[top] {
+			rep.lines[i] = key + " (not set in " + file.name + "): " + message
 		}
 	}
 }

@@ -132,6 +132,14 @@ type envFromEntry struct {
 	ConfigMapRef *objectRef `json:"configMapRef"`
 }
 
+type tolerationEntry struct {
+	Key               string `json:"key"`
+	Operator          string `json:"operator"`
+	Value             scalar `json:"value"`
+	Effect            string `json:"effect"`
+	TolerationSeconds *int   `json:"tolerationSeconds"`
+}
+
 type resourcesEntry struct {
 	Requests map[string]scalar `json:"requests"`
 	Limits   map[string]scalar `json:"limits"`
@@ -162,21 +170,26 @@ func readDataflow(r *reader) *dataflowConfig {
 		name = "dataflow"
 	}
 	args := &components.BytewaxDataflowArgs{
-		Name:              name,
-		Namespace:         r.stringInput("namespace"),
-		Processes:         r.int("processes", maxInt32),
-		WorkersPerProcess: r.int("workersPerProcess", maxInt32),
-		Image:             readImage(r, "image"),
-		InitImage:         readImage(r, "initImage"),
-		Directory:         r.string("directory"),
-		PythonFile:        r.string("pythonFile"),
-		KeepAlive:         r.bool("keepAlive"),
-		Port:              r.int("port", 65535),
-		DataflowAPI:       r.bool("dataflowApi"),
-		DataflowAPIPort:   r.int("dataflowApiPort", 65535),
-		ClusterDomain:     r.string("clusterDomain"),
-		Labels:            readStringMap(r, "labels"),
-		Annotations:       readStringMap(r, "annotations"),
+		Name:                          name,
+		Namespace:                     r.stringInput("namespace"),
+		Processes:                     r.int("processes", maxInt32),
+		WorkersPerProcess:             r.int("workersPerProcess", maxInt32),
+		Image:                         readImage(r, "image"),
+		InitImage:                     readImage(r, "initImage"),
+		Directory:                     r.string("directory"),
+		PythonFile:                    r.string("pythonFile"),
+		KeepAlive:                     r.bool("keepAlive"),
+		Port:                          r.int("port", 65535),
+		DataflowAPI:                   r.bool("dataflowApi"),
+		DataflowAPIPort:               r.int("dataflowApiPort", 65535),
+		ClusterDomain:                 r.string("clusterDomain"),
+		Labels:                        readStringMap(r, "labels"),
+		NodeSelector:                  readStringMap(r, "nodeSelector"),
+		TopologySpread:                r.string("topologySpread"),
+		TopologyKey:                   r.string("topologyKey"),
+		PriorityClassName:             r.stringInput("priorityClassName"),
+		TerminationGracePeriodSeconds: r.int("terminationGracePeriodSeconds", 86400),
+		Annotations:                   readStringMap(r, "annotations"),
 	}
 	if create := r.bool("createNamespace"); create != nil {
 		args.CreateNamespace = *create
@@ -214,6 +227,14 @@ func readDataflow(r *reader) *dataflowConfig {
 			src.ConfigMapRef = &components.ObjectRefArgs{Name: pulumi.String(e.ConfigMapRef.Name), Optional: e.ConfigMapRef.Optional}
 		}
 		args.EnvFrom = append(args.EnvFrom, src)
+	}
+
+	var tolerations []tolerationEntry
+	r.decode("tolerations", "a list of {key, operator, value, effect, tolerationSeconds} objects", &tolerations)
+	for _, t := range tolerations {
+		args.Tolerations = append(args.Tolerations, components.TolerationArgs{
+			Key: t.Key, Operator: t.Operator, Value: string(t.Value), Effect: t.Effect, TolerationSeconds: t.TolerationSeconds,
+		})
 	}
 
 	var res resourcesEntry
@@ -355,6 +376,12 @@ var configKeys = map[string]string{
 	"EnvFrom":                              "envFrom",
 	"Resources":                            "resources",
 	"Labels":                               "labels",
+	"NodeSelector":                         "nodeSelector",
+	"Tolerations":                          "tolerations",
+	"TopologySpread":                       "topologySpread",
+	"TopologyKey":                          "topologyKey",
+	"PriorityClassName":                    "priorityClassName",
+	"TerminationGracePeriodSeconds":        "terminationGracePeriodSeconds",
 	"Annotations":                          "annotations",
 	"ServiceAccount.Name":                  "serviceAccountName",
 }
@@ -379,6 +406,7 @@ var nestedFields = strings.NewReplacer(
 	".ResourceFieldRef", ".resourceFieldRef", ".Resource", ".resource", ".Divisor", ".divisor",
 	".Key", ".key", ".Prefix", ".prefix", ".SecretRef", ".secretRef", ".ConfigMapRef", ".configMapRef",
 	".Requests", ".requests", ".Limits", ".limits",
+	".Operator", ".operator", ".Effect", ".effect", ".TolerationSeconds", ".tolerationSeconds",
 )
 
 // ConfigKey names the config key behind a field of the component's args,
@@ -410,7 +438,7 @@ func (df *dataflowConfig) configKey(field string) string {
 		if !ok || (rest != "" && rest[0] != '.' && rest[0] != '[') {
 			continue
 		}
-		if p == "EnvFrom" || p == "Resources" {
+		if p == "EnvFrom" || p == "Resources" || p == "Tolerations" {
 			rest = nestedFields.Replace(rest)
 		}
 		return df.src.fullKey(configKeys[p]) + rest

@@ -108,6 +108,27 @@ func TestProblemsSayWhenTheValueCameFromOutsideTheStackFile(t *testing.T) {
 	assert.Contains(t, err.Error(), "bytewax:port (not set in Pulumi.dev.yaml): must be a port number from 1 to 65535 (got 0)")
 }
 
+func TestSchedulingFromConfig(t *testing.T) {
+	d := deployStack(t, "dev", map[string]any{
+		"nodeSelector":                  map[string]any{"pool": "streaming"},
+		"tolerations":                   []any{map[string]any{"key": "dedicated", "value": 1, "effect": "NoSchedule"}},
+		"topologySpread":                "strict",
+		"priorityClassName":             "high",
+		"terminationGracePeriodSeconds": 30,
+	})
+	pod := pt.Get(t, d.ByType(t, pt.StatefulSet).Object(t), "spec", "template", "spec")
+	assert.Equal(t, map[string]any{"pool": "streaming"}, pt.Get(t, pod, "nodeSelector"))
+	assert.Equal(t, []any{map[string]any{"key": "dedicated", "operator": "Equal", "value": "1", "effect": "NoSchedule"}}, pt.Get(t, pod, "tolerations"))
+	assert.Equal(t, "DoNotSchedule", pt.Get(t, pod, "topologySpreadConstraints", 0, "whenUnsatisfiable"))
+	assert.Equal(t, "high", pt.Get(t, pod, "priorityClassName"))
+	assert.Equal(t, 30.0, pt.Get(t, pod, "terminationGracePeriodSeconds"))
+
+	_, err := runStack(t, "dev", stackConfig(t, "dev", map[string]any{"tolerations": []any{map[string]any{"key": "k", "effect": "Never"}}, "topologySpread": "hard"}))
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), `bytewax:tolerations[0].effect (not set in Pulumi.dev.yaml): must be one of NoSchedule, PreferNoSchedule, NoExecute, or empty for all (got "Never")`)
+	assert.Contains(t, err.Error(), `bytewax:topologySpread (not set in Pulumi.dev.yaml): must be one of soft, strict, off (got "hard")`)
+}
+
 func TestIntegersAreDecimal(t *testing.T) {
 	d := deployStack(t, "dev", map[string]any{"processes": "010"})
 	assert.EqualValues(t, 10, pt.Get(t, d.ByType(t, pt.StatefulSet).Object(t), "spec", "replicas"), "010 is ten, not eight")
@@ -176,6 +197,9 @@ func TestConfigKeyNamesEveryField(t *testing.T) {
 		"Namespace":                               "bytewax:namespace",
 		"PythonFile":                              "bytewax:pythonFile",
 		"Directory":                               "bytewax:directory",
+		"Tolerations[1].Effect":                   "bytewax:tolerations[1].effect",
+		"NodeSelector.pool":                       "bytewax:nodeSelector.pool",
+		"TerminationGracePeriodSeconds":           "bytewax:terminationGracePeriodSeconds",
 	} {
 		assert.Equal(t, want, ConfigKey(field), field)
 	}

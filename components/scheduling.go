@@ -1,0 +1,51 @@
+package components
+
+import (
+	corev1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/core/v1"
+	metav1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/meta/v1"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// topologySpread spreads the dataflow's processes over the topology key's
+// domains, one per domain as far as they go: preferred (ScheduleAnyway) or
+// required (DoNotSchedule). The selector picks this dataflow's pods alone.
+func topologySpread(s *dataflowSpec) corev1.TopologySpreadConstraintArrayInput {
+	if s.topologySpread == SpreadOff {
+		return nil
+	}
+	when := "ScheduleAnyway"
+	if s.topologySpread == SpreadStrict {
+		when = "DoNotSchedule"
+	}
+	return corev1.TopologySpreadConstraintArray{corev1.TopologySpreadConstraintArgs{
+		MaxSkew:           pulumi.Int(1),
+		TopologyKey:       pulumi.String(s.topologyKey),
+		WhenUnsatisfiable: pulumi.String(when),
+		LabelSelector:     &metav1.LabelSelectorArgs{MatchLabels: pulumi.ToStringMap(selectorLabels(s))},
+	}}
+}
+
+// tolerations are the pods' tolerations; nil when there are none.
+func tolerations(list []TolerationArgs) corev1.TolerationArrayInput {
+	if len(list) == 0 {
+		return nil
+	}
+	var out corev1.TolerationArray
+	for _, t := range list {
+		args := corev1.TolerationArgs{Operator: pulumi.String(orDefault(t.Operator, "Equal"))}
+		if t.Key != "" {
+			args.Key = pulumi.String(t.Key)
+		}
+		if t.Value != "" {
+			args.Value = pulumi.String(t.Value)
+		}
+		if t.Effect != "" {
+			args.Effect = pulumi.String(t.Effect)
+		}
+		if t.TolerationSeconds != nil {
+			args.TolerationSeconds = pulumi.Int(*t.TolerationSeconds)
+		}
+		out = append(out, args)
+	}
+	return out
+}
