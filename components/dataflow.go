@@ -148,7 +148,7 @@ func NewBytewaxDataflow(ctx *pulumi.Context, name string, args *BytewaxDataflowA
 			return nil, err
 		}
 		envSecret = d.envSecret.Metadata.Name().Elem()
-		envSecretVersion = d.envSecret.Metadata.ResourceVersion().Elem()
+		envSecretVersion = d.envSecret.Metadata.Uid().Elem()
 	}
 
 	serviceAccount := s.serviceAccountName
@@ -178,7 +178,9 @@ func NewBytewaxDataflow(ctx *pulumi.Context, name string, args *BytewaxDataflowA
 	// provider deletes in the foreground, so every old process is gone before
 	// the first new one starts. A Bytewax cluster cannot mix peer lists or
 	// code versions, which a rolling update would.
-	allTogether := []pulumi.ResourceOption{child, pulumi.ReplaceOnChanges([]string{"spec"}), pulumi.DeleteBeforeReplace(true)}
+	// A retained StatefulSet would survive its replacement, and the new one
+	// would adopt and roll its pods, so it is never retained.
+	allTogether := []pulumi.ResourceOption{child, pulumi.ReplaceOnChanges([]string{"spec"}), pulumi.DeleteBeforeReplace(true), pulumi.RetainOnDelete(false)}
 	d.StatefulSet, err = appsv1.NewStatefulSet(ctx, name, statefulSetArgs(s, statefulSetInputs{
 		namespace:        namespace,
 		configMap:        d.ConfigMapName,

@@ -21,8 +21,9 @@ const (
 const (
 	// filesChecksumAnnotation is a checksum of the dataflow's files.
 	filesChecksumAnnotation = "bytewax.io/files-checksum"
-	// envSecretVersionAnnotation is the resourceVersion of the env Secret,
-	// which changes with its values without revealing anything of them.
+	// envSecretVersionAnnotation is the UID of the env Secret, which is
+	// immutable and so replaced, with a new UID, whenever a value changes:
+	// it changes with the values without revealing anything of them.
 	envSecretVersionAnnotation = "bytewax.io/env-secret-version"
 )
 

@@ -3,25 +3,28 @@ package components
 // runScript is the dataflow container's program, in place of the image's
 // entrypoint.sh, which neither passes SIGTERM on to Python nor keeps its
 // exit code. It does what entrypoint.sh does (the working directory, the
-// image's virtualenv, `python -m bytewax.run` with the file) so that:
-//   - without keep-alive, Python replaces the shell: it receives SIGTERM
-//     itself, and its exit code is the container's;
+// image's virtualenv, `python -m bytewax.run` with the file), but:
+//   - Python starts through runBytewax, which turns SIGTERM into the
+//     KeyboardInterrupt that Bytewax stops cleanly on: bytewax.run installs
+//     no handler of its own, and as a container's first process Python
+//     would otherwise ignore SIGTERM until it is killed;
+//   - without keep-alive, Python replaces the shell, so its exit code is the
+//     container's;
 //   - with BYTEWAX_KEEP_CONTAINER_ALIVE=true, the shell passes SIGTERM and
 //     SIGINT on to Python, reports how Python ended, then stays up for
 //     inspection until it is stopped, and exits with Python's code.
-//
-// BYTEWAX_PYTHON_FILE_PATH is expanded unquoted, as entrypoint.sh does, so
-// that it stays one word only because validation refuses spaces in it.
 const runScript = `set -u
-cd "$BYTEWAX_WORKDIR"
+cd "$BYTEWAX_WORKDIR" || exit 1
 if [ -f /venv/bin/activate ]; then . /venv/bin/activate; fi
 if [ "${BYTEWAX_KEEP_CONTAINER_ALIVE:-}" != true ]; then
-  exec python -m bytewax.run $BYTEWAX_PYTHON_FILE_PATH
+  exec python -c '` + runBytewax + `' "$BYTEWAX_PYTHON_FILE_PATH"
 fi
-python -m bytewax.run $BYTEWAX_PYTHON_FILE_PATH &
-pid=$!
 stopping=
-trap 'stopping=1; kill -TERM "$pid" 2>/dev/null' TERM INT
+pid=
+trap 'stopping=1; [ -n "$pid" ] && kill -TERM "$pid" 2>/dev/null' TERM INT
+python -c '` + runBytewax + `' "$BYTEWAX_PYTHON_FILE_PATH" &
+pid=$!
+[ -n "$stopping" ] && kill -TERM "$pid" 2>/dev/null
 code=0
 while :; do
   wait "$pid"; code=$?
@@ -33,3 +36,8 @@ trap 'exit "$code"' TERM INT
 echo "bytewax: BYTEWAX_KEEP_CONTAINER_ALIVE keeps the container running; the pod is not Ready"
 while :; do sleep 3600 & wait $!; done
 `
+
+// runBytewax runs `python -m bytewax.run FILE` with SIGTERM and SIGINT
+// raising KeyboardInterrupt, Bytewax's way to stop cleanly. It is Python
+// on one line, free of single quotes, for runScript.
+const runBytewax = `import runpy, signal, sys; [signal.signal(s, signal.default_int_handler) for s in (signal.SIGTERM, signal.SIGINT)]; runpy.run_module("bytewax.run", run_name="__main__", alter_sys=True)`

@@ -27,8 +27,12 @@ func envSecretArgs(s *dataflowSpec, namespace pulumi.StringInput) *corev1.Secret
 		data[e.Name] = e.Value
 	}
 	return &corev1.SecretArgs{
-		Metadata:   objectMeta(s, pulumi.String(s.envSecretName()), namespace),
-		Type:       pulumi.String("Opaque"),
+		Metadata: objectMeta(s, pulumi.String(s.envSecretName()), namespace),
+		Type:     pulumi.String("Opaque"),
+		// Immutable, so that the provider replaces it whenever a value
+		// changes, whatever its enableSecretMutable setting: its new UID
+		// then restarts the pods, and nothing else changes the UID.
+		Immutable:  pulumi.Bool(true),
 		StringData: pulumi.ToSecret(data).(pulumi.StringMapOutput),
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"path"
 	"slices"
 	"strconv"
+	"strings"
 
 	appsv1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/apps/v1"
 	corev1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/core/v1"
@@ -28,7 +29,7 @@ type statefulSetInputs struct {
 	service        pulumi.StringInput
 	serviceAccount pulumi.StringInput
 	pullSecrets    corev1.LocalObjectReferenceArrayInput
-	// envSecret and its resourceVersion, when some variables are stored in
+	// envSecret and its UID, when some variables are stored in
 	// the component's Secret.
 	envSecret, envSecretVersion pulumi.StringInput
 }
@@ -203,7 +204,7 @@ func processEnv(s *dataflowSpec, envSecret pulumi.StringInput) corev1.EnvVarArra
 			env = append(env, corev1.EnvVarArgs{Name: pulumi.String(e.Name), Value: stringOr(e.Value, "")})
 		}
 	}
-	literal("BYTEWAX_PYTHON_FILE_PATH", path.Join(workDir, s.pythonFile))
+	literal("BYTEWAX_PYTHON_FILE_PATH", pythonFilePath(s.pythonFile))
 	literal("BYTEWAX_WORKDIR", workDir)
 	literal("BYTEWAX_WORKERS_PER_PROCESS", strconv.Itoa(s.workersPerProcess))
 	env = append(env, corev1.EnvVarArgs{
@@ -224,11 +225,23 @@ func processEnv(s *dataflowSpec, envSecret pulumi.StringInput) corev1.EnvVarArra
 		literal("BYTEWAX_DATAFLOW_API_ENABLED", "true")
 		literal("BYTEWAX_DATAFLOW_API_PORT", strconv.Itoa(s.dataflowAPIPort))
 	}
-	// Logs arrive as they are written, unless the user says otherwise.
+	// Logs arrive as they are written, unless env says otherwise.
 	if !slices.ContainsFunc(s.env, func(e EnvVarArgs) bool { return e.Name == "PYTHONUNBUFFERED" }) {
 		literal("PYTHONUNBUFFERED", "1")
 	}
 	return env
+}
+
+// pythonFilePath is the PythonFile in the working directory. Only the file
+// is joined to it: what follows the ":" (a name, or a call whose arguments
+// may hold slashes) is kept as written.
+func pythonFilePath(pythonFile string) string {
+	file, rest, hasRest := strings.Cut(pythonFile, ":")
+	joined := path.Join(workDir, file)
+	if hasRest {
+		joined += ":" + rest
+	}
+	return joined
 }
 
 // envVarSource is a variable's ValueFrom as the pod spec spells it.

@@ -656,8 +656,11 @@ const (
 func checkAnnotations(p *problems, annotations map[string]string) {
 	for _, key := range sortedKeys(annotations) {
 		p.addAll("Annotations", key, validation.IsQualifiedName(key))
-		if strings.HasPrefix(key, "bytewax.io/") {
+		switch {
+		case strings.HasPrefix(key, "bytewax.io/"):
 			p.add("Annotations", key, "is in bytewax.io/, which the component keeps for its own annotations")
+		case strings.HasPrefix(key, "pulumi.com/"):
+			p.add("Annotations", key, "is in pulumi.com/, which steers the Kubernetes provider (await, deletion, patching) and would undo how the component deploys; use resource options on the component instead")
 		}
 	}
 	total := 0
@@ -683,9 +686,6 @@ func checkFiles(p *problems, root string, args *BytewaxDataflowArgs) *dataflowFi
 		return nil
 	case m == nil:
 		p.add("PythonFile", args.PythonFile, `must be "file.py", "file.py:name" or "file.py:factory(args)", with the file relative to Directory`)
-		return nil
-	case strings.ContainsAny(args.PythonFile, " \t*?["):
-		p.add("PythonFile", args.PythonFile, "must not hold spaces or the characters * ? [: the image's entrypoint passes it to python unquoted, so the shell would split it or expand it as a file pattern")
 		return nil
 	case !filepath.IsLocal(m[1]):
 		p.add("PythonFile", args.PythonFile, "must be a path inside Directory, without \"..\"")

@@ -192,10 +192,9 @@ func TestInvalidArgsFailBeforeAnyResourceIsRegistered(t *testing.T) {
 			a.ClusterDomain = strings.Repeat(strings.Repeat("a", 60)+".", 4) + "local"
 		},
 			"ClusterDomain", `makes the processes' DNS names, such as wordcount-1.wordcount.streams.svc.aaaa`},
-		{"python file with a space", func(a *BytewaxDataflowArgs) { a.PythonFile = "app.py:make(1, 2)" },
-			"PythonFile", `PythonFile: must not hold spaces or the characters * ? [: the image's entrypoint passes it to python unquoted`},
-		{"python file with a glob", func(a *BytewaxDataflowArgs) { a.PythonFile = "a*.py" },
-			"PythonFile", `must not hold spaces or the characters * ? [`},
+		{"provider annotation", func(a *BytewaxDataflowArgs) {
+			a.Annotations = pulumi.StringMap{"pulumi.com/deletionPropagationPolicy": pulumi.String("orphan")}
+		}, "Annotations", `Annotations: is in pulumi.com/, which steers the Kubernetes provider`},
 		{"empty file entry", func(a *BytewaxDataflowArgs) { a.Files = []string{"app.py", ""} },
 			"Files[1]", `Files[1]: must name a file or folder; "." is the whole Directory`},
 		{"missing base directory", func(a *BytewaxDataflowArgs) { a.BaseDirectory = "/nonexistent-base/x"; a.Directory = "../../tmp" },

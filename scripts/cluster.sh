@@ -27,7 +27,8 @@ ready() {
 # ours for pods being deleted, which can take a while as real ones do.
 stageFiles() {
 	local kwok
-	kwok=$(cd "$root/tools/cluster" && go mod download -json sigs.k8s.io/kwok | sed -n 's/^\t"Dir": "\(.*\)",$/\1/p')
+	kwok=$(cd "$root/tools/cluster" && go mod download sigs.k8s.io/kwok && go list -m -f '{{.Dir}}' sigs.k8s.io/kwok)
+	[ -n "$kwok" ] && [ -d "$kwok" ] || { echo "cluster: the kwok module is not in Go's module cache" >&2; return 1; }
 	local stage=$kwok/kustomize/stage
 	echo "$stage/node/fast/node-initialize.yaml"
 	echo "$stage/node/heartbeat-with-lease/node-heartbeat-with-lease.yaml"
@@ -36,16 +37,24 @@ stageFiles() {
 	echo "$root/scripts/kwok/pod-delete.yaml"
 }
 
+sha256() {
+	if command -v sha256sum >/dev/null; then sha256sum; else shasum -a 256; fi
+}
+
 # stagesDigest identifies the stage configuration a cluster was made with,
 # so that a change of it recreates the cluster.
 stagesDigest() {
-	stageFiles | xargs cat | sha256sum | cut -c1-16
+	local files file
+	files=$(stageFiles) || return 1
+	while IFS= read -r file; do cat "$file" || return 1; done <<<"$files" | sha256 | cut -c1-16
 }
 
 create() {
 	local bin config=() log=$dir/kwokctl.log started=$SECONDS
 	bin=$(dirname "$(command -v kube-apiserver)")
-	while read -r file; do config+=(--config "$file"); done < <(stageFiles)
+	local files file
+	files=$(stageFiles)
+	while IFS= read -r file; do config+=(--config "$file"); done <<<"$files"
 	echo "cluster: starting $name (etcd, kube-apiserver, controller-manager, scheduler, $nodes kwok nodes); log: $log"
 	if ! kwokctl create cluster --name "$name" --runtime binary "${config[@]}" \
 		--kubeconfig "$kubeconfig" \
@@ -79,7 +88,8 @@ up)
 	mkdir -p "$dir"
 	# A cluster made with other stages is replaced: kwok reads them only
 	# when the cluster is created.
-	if [ -d "$KWOK_WORKDIR/clusters/$name" ] && [ "$(cat "$dir/stages.digest" 2>/dev/null)" != "$(stagesDigest)" ]; then
+	digest=$(stagesDigest)
+	if [ -d "$KWOK_WORKDIR/clusters/$name" ] && [ "$(cat "$dir/stages.digest" 2>/dev/null)" != "$digest" ]; then
 		echo "cluster: the pod stages changed; recreating $name"
 		kwokctl delete cluster --name "$name" --kubeconfig "$kubeconfig" >/dev/null 2>&1 || true
 	fi

@@ -43,7 +43,7 @@ func main() {
 		flag.PrintDefaults()
 	}
 	flag.Parse()
-	if flag.NArg() != 1 && !(flag.NArg() == 2 && flag.Arg(0) == "output") {
+	if (flag.Arg(0) == "output") != (flag.NArg() == 2) || flag.NArg() < 1 || flag.NArg() > 2 {
 		flag.Usage()
 		os.Exit(2)
 	}
@@ -121,7 +121,7 @@ func printOutputs(ctx context.Context, s auto.Stack) error {
 }
 
 // printOutput prints one output as `pulumi stack output NAME` does: a
-// string as it is, anything else as JSON, a secret masked.
+// string as it is, anything else as JSON; a secret is refused.
 func printOutput(ctx context.Context, s auto.Stack, name string) error {
 	outs, err := s.Outputs(ctx)
 	if err != nil {
@@ -132,7 +132,7 @@ func printOutput(ctx context.Context, s auto.Stack, name string) error {
 	case !ok:
 		return fmt.Errorf("the stack has no output %q", name)
 	case out.Secret:
-		fmt.Println("[secret]")
+		return fmt.Errorf("output %q is a secret; read it with `pulumi stack output --show-secrets %s`", name, name)
 	default:
 		if text, isString := out.Value.(string); isString {
 			fmt.Println(text)
