@@ -18,6 +18,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/auto"
 	"github.com/pulumi/pulumi/sdk/v3/go/auto/optdestroy"
 	"github.com/pulumi/pulumi/sdk/v3/go/auto/optpreview"
+	"github.com/pulumi/pulumi/sdk/v3/go/auto/optrefresh"
 	"github.com/pulumi/pulumi/sdk/v3/go/auto/optup"
 	"github.com/stretchr/testify/require"
 
@@ -150,6 +151,14 @@ func (p *project) up() string {
 	_, err := p.stack.Up(context.Background(), optup.ProgressStreams(&out), optup.ErrorProgressStreams(&out))
 	require.NoError(p.t, err, "%s", out.String())
 	return out.String()
+}
+
+// refresh reads the cluster's state into the stack.
+func (p *project) refresh() {
+	p.t.Helper()
+	var out bytes.Buffer
+	_, err := p.stack.Refresh(context.Background(), optrefresh.ProgressStreams(&out))
+	require.NoError(p.t, err, "%s", out.String())
 }
 
 // requireNoChanges fails when a preview would change anything.
