@@ -201,6 +201,14 @@ type BytewaxDataflowArgs struct {
 	// to 10.
 	TerminationGracePeriodSeconds *int `pulumi:"terminationGracePeriodSeconds,optional"`
 
+	// NetworkPolicy, on unless Disabled, lets only the dataflow's own pods
+	// reach its peer port, and the dataflow API only from APIFrom.
+	NetworkPolicy *NetworkPolicyArgs `pulumi:"networkPolicy,optional"`
+	// DisruptionBudget, on unless Disabled, refuses voluntary evictions
+	// (node drains, cluster autoscaling) of a running process: losing one
+	// process stops every process, so none may go unnoticed.
+	DisruptionBudget *DisruptionBudgetArgs `pulumi:"disruptionBudget,optional"`
+
 	// Labels are added to every object and to the pods.
 	Labels pulumi.StringMapInput `pulumi:"labels,optional"`
 	// Annotations are added to every object and to the pods.
@@ -342,4 +350,32 @@ type TolerationArgs struct {
 	// TolerationSeconds, with NoExecute, is how long a pod stays on a node
 	// after the taint appears.
 	TolerationSeconds *int `pulumi:"tolerationSeconds,optional"`
+}
+
+// NetworkPolicyArgs shapes the dataflow's NetworkPolicy. Egress is not
+// restricted: dataflows read and write external systems.
+type NetworkPolicyArgs struct {
+	// Disabled creates no NetworkPolicy.
+	Disabled bool `pulumi:"disabled,optional"`
+	// APIFrom are the clients allowed to reach the dataflow API (and its
+	// /metrics), such as a Prometheus; none by default.
+	APIFrom []NetworkPeerArgs `pulumi:"apiFrom,optional"`
+}
+
+// NetworkPeerArgs selects clients by labels: pods with PodLabels in
+// namespaces with NamespaceLabels. Without NamespaceLabels, the
+// dataflow's namespace; without PodLabels, every pod of those namespaces.
+type NetworkPeerArgs struct {
+	// NamespaceLabels select namespaces, such as
+	// {"kubernetes.io/metadata.name": "monitoring"}.
+	NamespaceLabels map[string]string `pulumi:"namespaceLabels,optional"`
+	// PodLabels select pods, such as {"app.kubernetes.io/name": "prometheus"}.
+	PodLabels map[string]string `pulumi:"podLabels,optional"`
+}
+
+// DisruptionBudgetArgs shapes the dataflow's PodDisruptionBudget.
+type DisruptionBudgetArgs struct {
+	// Disabled creates no PodDisruptionBudget, so that evictions take
+	// processes, and with them the dataflow, down at will.
+	Disabled bool `pulumi:"disabled,optional"`
 }

@@ -3,6 +3,8 @@ package components
 import (
 	appsv1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/apps/v1"
 	corev1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/core/v1"
+	networkingv1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/networking/v1"
+	policyv1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/policy/v1"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
@@ -39,16 +41,30 @@ type BytewaxDataflow struct {
 	// StatefulSet runs the processes.
 	StatefulSet *appsv1.StatefulSet
 
-	namespace      *corev1.Namespace
-	serviceAccount *corev1.ServiceAccount
-	registrySecret *corev1.Secret
-	envSecret      *corev1.Secret
+	namespace        *corev1.Namespace
+	networkPolicy    *networkingv1.NetworkPolicy
+	disruptionBudget *policyv1.PodDisruptionBudget
+	serviceAccount   *corev1.ServiceAccount
+	registrySecret   *corev1.Secret
+	envSecret        *corev1.Secret
 }
 
 // Namespace returns the Namespace the component created, and false when it
 // uses one as it is (CreateNamespace unset).
 func (d *BytewaxDataflow) Namespace() (*corev1.Namespace, bool) {
 	return d.namespace, d.namespace != nil
+}
+
+// NetworkPolicy returns the dataflow's NetworkPolicy, and false when it is
+// disabled.
+func (d *BytewaxDataflow) NetworkPolicy() (*networkingv1.NetworkPolicy, bool) {
+	return d.networkPolicy, d.networkPolicy != nil
+}
+
+// DisruptionBudget returns the dataflow's PodDisruptionBudget, and false
+// when it is disabled.
+func (d *BytewaxDataflow) DisruptionBudget() (*policyv1.PodDisruptionBudget, bool) {
+	return d.disruptionBudget, d.disruptionBudget != nil
 }
 
 // ServiceAccount returns the account the component created, and false with
@@ -170,6 +186,17 @@ func NewBytewaxDataflow(ctx *pulumi.Context, name string, args *BytewaxDataflowA
 
 	if d.Service, err = corev1.NewService(ctx, name, serviceArgs(s, namespace), child); err != nil {
 		return nil, err
+	}
+	// The policy and the budget are in place before the first pod starts.
+	if s.networkPolicy {
+		if d.networkPolicy, err = networkingv1.NewNetworkPolicy(ctx, name, networkPolicyArgs(s, namespace), child); err != nil {
+			return nil, err
+		}
+	}
+	if s.disruptionBudget {
+		if d.disruptionBudget, err = policyv1.NewPodDisruptionBudget(ctx, name, disruptionBudgetArgs(s, namespace), child); err != nil {
+			return nil, err
+		}
 	}
 	d.ServiceName = d.Service.Metadata.Name().Elem()
 

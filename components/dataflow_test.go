@@ -20,6 +20,8 @@ const (
 	typeServiceAccount = pt.ServiceAccount
 	typeSecret         = pt.Secret
 	typeStatefulSet    = pt.StatefulSet
+	typeNetworkPolicy  = pt.NetworkPolicy
+	typePDB            = pt.PodDisruptionBudget
 )
 
 // packageDir plays the Pulumi project's root in these tests, so that
@@ -60,7 +62,7 @@ func TestComponentRegistersEveryChildUnderItself(t *testing.T) {
 	comp := d.ByType(t, BytewaxDataflowType)
 	assert.Equal(t, "wc", comp.Name)
 	assert.Contains(t, comp.Parent, "pulumi:pulumi:Stack", "the component is a child of the stack here")
-	types := []string{typeNamespace, typeConfigMap, typeService, typeServiceAccount, typeStatefulSet}
+	types := []string{typeNamespace, typeConfigMap, typeService, typeServiceAccount, typeStatefulSet, typeNetworkPolicy, typePDB}
 	for _, typ := range types {
 		child := d.ByType(t, typ)
 		assert.Equal(t, "wc", child.Name, typ)
@@ -396,4 +398,78 @@ func TestSchedulingReachesThePods(t *testing.T) {
 			tt.check(t, pt.Get(t, deploy(t, "wc", args).ByType(t, typeStatefulSet).Object(t), "spec", "template", "spec"))
 		})
 	}
+}
+
+func TestTheNetworkPolicyLetsOnlyPeersAndNamedClientsIn(t *testing.T) {
+	args := flatArgs()
+	args.NetworkPolicy = &NetworkPolicyArgs{APIFrom: []NetworkPeerArgs{
+		{NamespaceLabels: map[string]string{"kubernetes.io/metadata.name": "monitoring"}, PodLabels: map[string]string{"app.kubernetes.io/name": "prometheus"}},
+		{NamespaceLabels: map[string]string{"team": "ops"}},
+	}}
+	d := deploy(t, "wc", args)
+	np := d.ByType(t, typeNetworkPolicy).Object(t)
+	pods := pt.Get(t, d.ByType(t, typeStatefulSet).Object(t), "spec", "template", "metadata", "labels").(map[string]any)
+	selects := func(selector any) bool {
+		for k, v := range pt.Get(t, selector, "matchLabels").(map[string]any) {
+			if pods[k] != v {
+				return false
+			}
+		}
+		return true
+	}
+	spec := np["spec"].(map[string]any)
+	assert.True(t, selects(spec["podSelector"]), "the policy covers the dataflow's pods")
+	assert.Equal(t, []any{"Ingress"}, spec["policyTypes"], "egress stays open")
+	rules := spec["ingress"].([]any)
+	require.Len(t, rules, 2)
+	peers := pt.Get(t, rules[0], "from").([]any)
+	require.Len(t, peers, 1)
+	assert.True(t, selects(pt.Get(t, peers[0], "podSelector")), "the peer port is open to the dataflow's own pods")
+	assert.Nil(t, pt.Get(t, peers[0], "namespaceSelector"), "of its own namespace")
+	assert.Equal(t, []any{map[string]any{"port": 9999.0, "protocol": "TCP"}}, pt.Get(t, rules[0], "ports"))
+	assert.Equal(t, []any{map[string]any{"port": 3030.0, "protocol": "TCP"}}, pt.Get(t, rules[1], "ports"))
+	assert.Equal(t, []any{
+		map[string]any{
+			"namespaceSelector": map[string]any{"matchLabels": map[string]any{"kubernetes.io/metadata.name": "monitoring"}},
+			"podSelector":       map[string]any{"matchLabels": map[string]any{"app.kubernetes.io/name": "prometheus"}},
+		},
+		map[string]any{
+			"namespaceSelector": map[string]any{"matchLabels": map[string]any{"team": "ops"}},
+			"podSelector":       map[string]any{},
+		},
+	}, pt.Get(t, rules[1], "from"))
+
+	other := flatArgs()
+	other.Name = "other"
+	otherPods := pt.Get(t, deploy(t, "other", other).ByType(t, typeStatefulSet).Object(t), "spec", "template", "metadata", "labels").(map[string]any)
+	for k, v := range pt.Get(t, peers[0], "podSelector", "matchLabels").(map[string]any) {
+		if otherPods[k] != v {
+			return // another dataflow's pods are not let in
+		}
+	}
+	t.Error("the peer port is open to another dataflow's pods")
+}
+
+func TestTheAPIIsClosedUnlessClientsAreNamed(t *testing.T) {
+	np := deploy(t, "wc", flatArgs()).ByType(t, typeNetworkPolicy).Object(t)
+	assert.Len(t, pt.Get(t, np, "spec", "ingress"), 1, "only the peers' rule")
+}
+
+func TestTheDisruptionBudgetRefusesEvictionsOfReadyProcesses(t *testing.T) {
+	d := deploy(t, "wc", flatArgs())
+	pdb := d.ByType(t, typePDB).Object(t)
+	assert.Equal(t, map[string]any{
+		"selector":                   map[string]any{"matchLabels": map[string]any{"app.kubernetes.io/name": "bytewax", "app.kubernetes.io/instance": "wordcount"}},
+		"maxUnavailable":             0.0,
+		"unhealthyPodEvictionPolicy": "AlwaysAllow",
+	}, pdb["spec"])
+}
+
+func TestThePolicyAndTheBudgetCanBeTurnedOff(t *testing.T) {
+	args := flatArgs()
+	args.NetworkPolicy = &NetworkPolicyArgs{Disabled: true}
+	args.DisruptionBudget = &DisruptionBudgetArgs{Disabled: true}
+	d := deploy(t, "wc", args)
+	assert.Empty(t, d.OfType(typeNetworkPolicy))
+	assert.Empty(t, d.OfType(typePDB))
 }

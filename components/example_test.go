@@ -64,6 +64,8 @@ func Example_namespaceCreatedByTheProgram() {
 	// core/v1:ConfigMap streams/orders waits for the namespace: true
 	// core/v1:Service streams/orders waits for the namespace: true
 	// core/v1:ServiceAccount streams/orders-bytewax waits for the namespace: true
+	// networking.k8s.io/v1:NetworkPolicy streams/orders waits for the namespace: true
+	// policy/v1:PodDisruptionBudget streams/orders waits for the namespace: true
 }
 
 // A secret value, such as one from config.RequireSecret, goes into a
@@ -157,4 +159,8 @@ func Example_twoDataflowsWithAProvider() {
 	// core/v1:Service payments via provider staging
 	// core/v1:ServiceAccount orders via provider staging
 	// core/v1:ServiceAccount payments via provider staging
+	// networking.k8s.io/v1:NetworkPolicy orders via provider staging
+	// networking.k8s.io/v1:NetworkPolicy payments via provider staging
+	// policy/v1:PodDisruptionBudget orders via provider staging
+	// policy/v1:PodDisruptionBudget payments via provider staging
 }

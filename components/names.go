@@ -41,6 +41,12 @@ func ownedObjects(s *dataflowSpec) []objectKey {
 		{"Service", ns, s.name},
 		{"ConfigMap", ns, s.name},
 	}
+	if s.networkPolicy {
+		keys = append(keys, objectKey{"NetworkPolicy", ns, s.name})
+	}
+	if s.disruptionBudget {
+		keys = append(keys, objectKey{"PodDisruptionBudget", ns, s.name})
+	}
 	if s.createNamespace {
 		keys = append(keys, objectKey{"Namespace", "", ns})
 	}

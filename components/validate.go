@@ -51,6 +51,9 @@ type dataflowSpec struct {
 	topologyKey          string
 	priorityClassName    pulumi.StringInput
 	gracePeriod          int
+	networkPolicy        bool
+	apiFrom              []NetworkPeerArgs
+	disruptionBudget     bool
 	clusterDomain        string
 	imagePullSecrets     pulumi.StringArrayInput
 	registry             *registrySpec
@@ -237,6 +240,8 @@ func resolve(root, resourceName string, args *BytewaxDataflowArgs) (*dataflowSpe
 		topologyKey:          orDefault(args.TopologyKey, DefaultTopologyKey),
 		priorityClassName:    args.PriorityClassName,
 		gracePeriod:          intOrDefault(args.TerminationGracePeriodSeconds, DefaultGracePeriod),
+		networkPolicy:        args.NetworkPolicy == nil || !args.NetworkPolicy.Disabled,
+		disruptionBudget:     args.DisruptionBudget == nil || !args.DisruptionBudget.Disabled,
 		clusterDomain:        orDefault(args.ClusterDomain, DefaultClusterDomain),
 		imagePullSecrets:     args.ImagePullSecrets,
 		env:                  args.Env,
@@ -286,6 +291,7 @@ func resolve(root, resourceName string, args *BytewaxDataflowArgs) (*dataflowSpe
 	checkRegistry(v, s, args)
 
 	checkScheduling(v, s)
+	checkNetworkPolicy(v, s, args.NetworkPolicy)
 	checkEnv(v, s)
 	checkEnvFrom(v, s.envFrom)
 	checkResources(v, s.resources)
@@ -877,6 +883,34 @@ func checkScheduling(v *validator, s *dataflowSpec) {
 		}
 		if t.TolerationSeconds != nil && t.Effect != "NoExecute" {
 			v.add(field+".TolerationSeconds", *t.TolerationSeconds, "applies only to Effect NoExecute")
+		}
+	}
+}
+
+func checkNetworkPolicy(v *validator, s *dataflowSpec, np *NetworkPolicyArgs) {
+	if np == nil {
+		return
+	}
+	s.apiFrom = np.APIFrom
+	if np.Disabled && len(np.APIFrom) > 0 {
+		v.add("NetworkPolicy.APIFrom", len(np.APIFrom), "has no effect without the NetworkPolicy; remove it, or enable the policy")
+	}
+	if !s.dataflowAPI && len(np.APIFrom) > 0 {
+		v.add("NetworkPolicy.APIFrom", len(np.APIFrom), "has no effect with the dataflow API off")
+	}
+	for i, peer := range np.APIFrom {
+		field := fmt.Sprintf("NetworkPolicy.APIFrom[%d]", i)
+		if len(peer.NamespaceLabels) == 0 && len(peer.PodLabels) == 0 {
+			v.add(field, nil, "must select namespaces or pods by labels; to allow everyone, disable the NetworkPolicy")
+		}
+		for _, group := range []struct {
+			name   string
+			labels map[string]string
+		}{{".NamespaceLabels", peer.NamespaceLabels}, {".PodLabels", peer.PodLabels}} {
+			for _, key := range sortedKeys(group.labels) {
+				v.addAll(field+group.name, key, validation.IsQualifiedName(key))
+				v.addAll(field+group.name+"."+key, group.labels[key], validation.IsValidLabelValue(group.labels[key]))
+			}
 		}
 	}
 }

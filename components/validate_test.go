@@ -192,6 +192,15 @@ func TestInvalidArgsFailBeforeAnyResourceIsRegistered(t *testing.T) {
 			a.ClusterDomain = strings.Repeat(strings.Repeat("a", 60)+".", 4) + "local"
 		},
 			"ClusterDomain", `makes the processes' DNS names, such as wordcount-1.wordcount.streams.svc.aaaa`},
+		{"API clients without selectors", func(a *BytewaxDataflowArgs) {
+			a.NetworkPolicy = &NetworkPolicyArgs{APIFrom: []NetworkPeerArgs{{}}}
+		}, "NetworkPolicy.APIFrom[0]", `NetworkPolicy.APIFrom[0]: must select namespaces or pods by labels; to allow everyone, disable the NetworkPolicy`},
+		{"API clients with a bad label", func(a *BytewaxDataflowArgs) {
+			a.NetworkPolicy = &NetworkPolicyArgs{APIFrom: []NetworkPeerArgs{{PodLabels: map[string]string{"app": "prom etheus"}}}}
+		}, "NetworkPolicy.APIFrom[0].PodLabels.app", `a valid label must be an empty string or consist of`},
+		{"API clients without a policy", func(a *BytewaxDataflowArgs) {
+			a.NetworkPolicy = &NetworkPolicyArgs{Disabled: true, APIFrom: []NetworkPeerArgs{{PodLabels: map[string]string{"app": "prometheus"}}}}
+		}, "NetworkPolicy.APIFrom", `NetworkPolicy.APIFrom: has no effect without the NetworkPolicy`},
 		{"provider annotation", func(a *BytewaxDataflowArgs) {
 			a.Annotations = pulumi.StringMap{"pulumi.com/deletionPropagationPolicy": pulumi.String("orphan")}
 		}, "Annotations", `Annotations: is in pulumi.com/, which steers the Kubernetes provider`},

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -89,6 +90,14 @@ func TestDevStackLifecycle(t *testing.T) {
 			nodes[field(pod, "spec", "nodeName")] = true
 		}
 		assert.Len(t, nodes, 3, "the three processes run on the three nodes")
+		np := get(t, "-n", ns, "networkpolicy", "my-dataflow")
+		assert.Equal(t, []any{"Ingress"}, field(np, "spec", "policyTypes"))
+		pdb := get(t, "-n", ns, "poddisruptionbudget", "my-dataflow")
+		assert.EqualValues(t, 0, field(pdb, "spec", "maxUnavailable"))
+		eventually(t, 30*time.Second, "the budget to count the Ready processes", func() bool {
+			status := field(get(t, "-n", ns, "poddisruptionbudget", "my-dataflow"), "status")
+			return field(status, "currentHealthy") == 3.0 && field(status, "disruptionsAllowed") == 0.0
+		})
 		sts := get(t, "-n", ns, "statefulset", "my-dataflow")
 		assert.Equal(t, "ScheduleAnyway", field(sts, "spec", "template", "spec", "topologySpreadConstraints", 0, "whenUnsatisfiable"))
 		for _, pod := range r.pods {
@@ -157,7 +166,7 @@ func TestDevStackLifecycle(t *testing.T) {
 	t.Run("destroy leaves nothing", func(t *testing.T) {
 		p.destroy()
 		assert.False(t, exists(t, "namespace", ns), "the namespace the component created is gone")
-		out, err := kubectl("get", "all,configmaps,serviceaccounts,secrets", "-n", ns, "-o", "name")
+		out, err := kubectl("get", "all,configmaps,serviceaccounts,secrets,networkpolicies,poddisruptionbudgets", "-n", ns, "-o", "name")
 		require.NoError(t, err)
 		assert.Empty(t, strings.TrimSpace(out))
 	})

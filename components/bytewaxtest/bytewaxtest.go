@@ -162,6 +162,9 @@ const (
 	ServiceAccount = "kubernetes:core/v1:ServiceAccount"
 	Secret         = "kubernetes:core/v1:Secret"
 	StatefulSet    = "kubernetes:apps/v1:StatefulSet"
+	// NetworkPolicy and PodDisruptionBudget guard the pods.
+	NetworkPolicy       = "kubernetes:networking.k8s.io/v1:NetworkPolicy"
+	PodDisruptionBudget = "kubernetes:policy/v1:PodDisruptionBudget"
 	// Provider is the type of an explicit Kubernetes provider.
 	Provider = "pulumi:providers:kubernetes"
 )

@@ -27,7 +27,7 @@ func TestURNsParentsAndDependenciesMatch(t *testing.T) {
 	comp := d.ByType(t, components.BytewaxDataflowType)
 	assert.Equal(t, "urn:pulumi:staging::platform::bytewax:index:BytewaxDataflow::orders", comp.URN)
 	children := d.ChildrenOf(comp.URN)
-	assert.Len(t, children, 5, "namespace, account, config map, service, statefulset")
+	assert.Len(t, children, 7, "namespace, account, config map, service, network policy, disruption budget, statefulset")
 	ns := d.ByType(t, bytewaxtest.Namespace)
 	assert.Equal(t, "urn:pulumi:staging::platform::bytewax:index:BytewaxDataflow$kubernetes:core/v1:Namespace::orders", ns.URN)
 	sts := d.ByType(t, bytewaxtest.StatefulSet)

@@ -154,9 +154,9 @@ func TestEveryKubernetesObjectUsesTheExplicitProvider(t *testing.T) {
 		objects++
 		assert.Contains(t, r.Provider, "::pulumi:providers:kubernetes::cluster::", "%s %s", r.Type, r.Name)
 	}
-	// The namespace, 5 objects of orders (with its env Secret) and 4 of
+	// The namespace, 7 objects of orders (with its env Secret) and 6 of
 	// payments.
-	assert.Equal(t, 10, objects)
+	assert.Equal(t, 14, objects)
 }
 
 func TestDataflowsUseTheProgramsNamespace(t *testing.T) {
@@ -170,8 +170,8 @@ func TestDataflowsUseTheProgramsNamespace(t *testing.T) {
 		dataflow string
 		types    []string
 	}{
-		{"orders", []string{bytewaxtest.StatefulSet, bytewaxtest.ConfigMap, bytewaxtest.Secret, bytewaxtest.Service, bytewaxtest.ServiceAccount}},
-		{"payments", []string{bytewaxtest.StatefulSet, bytewaxtest.ConfigMap, bytewaxtest.Service, bytewaxtest.ServiceAccount}},
+		{"orders", []string{bytewaxtest.StatefulSet, bytewaxtest.ConfigMap, bytewaxtest.Secret, bytewaxtest.Service, bytewaxtest.ServiceAccount, bytewaxtest.NetworkPolicy, bytewaxtest.PodDisruptionBudget}},
+		{"payments", []string{bytewaxtest.StatefulSet, bytewaxtest.ConfigMap, bytewaxtest.Service, bytewaxtest.ServiceAccount, bytewaxtest.NetworkPolicy, bytewaxtest.PodDisruptionBudget}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.dataflow, func(t *testing.T) {

@@ -140,6 +140,11 @@ type tolerationEntry struct {
 	TolerationSeconds *int   `json:"tolerationSeconds"`
 }
 
+type networkPeerEntry struct {
+	NamespaceLabels map[string]string `json:"namespaceLabels"`
+	PodLabels       map[string]string `json:"podLabels"`
+}
+
 type resourcesEntry struct {
 	Requests map[string]scalar `json:"requests"`
 	Limits   map[string]scalar `json:"limits"`
@@ -235,6 +240,20 @@ func readDataflow(r *reader) *dataflowConfig {
 		args.Tolerations = append(args.Tolerations, components.TolerationArgs{
 			Key: t.Key, Operator: t.Operator, Value: string(t.Value), Effect: t.Effect, TolerationSeconds: t.TolerationSeconds,
 		})
+	}
+
+	var apiFrom []networkPeerEntry
+	r.decode("apiFrom", "a list of {namespaceLabels, podLabels} objects", &apiFrom)
+	policy := &components.NetworkPolicyArgs{}
+	if on := r.bool("networkPolicy"); on != nil {
+		policy.Disabled = !*on
+	}
+	for _, peer := range apiFrom {
+		policy.APIFrom = append(policy.APIFrom, components.NetworkPeerArgs{NamespaceLabels: peer.NamespaceLabels, PodLabels: peer.PodLabels})
+	}
+	args.NetworkPolicy = policy
+	if on := r.bool("disruptionBudget"); on != nil {
+		args.DisruptionBudget = &components.DisruptionBudgetArgs{Disabled: !*on}
 	}
 
 	var res resourcesEntry
@@ -376,6 +395,9 @@ var configKeys = map[string]string{
 	"EnvFrom":                              "envFrom",
 	"Resources":                            "resources",
 	"Labels":                               "labels",
+	"NetworkPolicy.APIFrom":                "apiFrom",
+	"NetworkPolicy":                        "networkPolicy",
+	"DisruptionBudget":                     "disruptionBudget",
 	"NodeSelector":                         "nodeSelector",
 	"Tolerations":                          "tolerations",
 	"TopologySpread":                       "topologySpread",
@@ -407,6 +429,7 @@ var nestedFields = strings.NewReplacer(
 	".Key", ".key", ".Prefix", ".prefix", ".SecretRef", ".secretRef", ".ConfigMapRef", ".configMapRef",
 	".Requests", ".requests", ".Limits", ".limits",
 	".Operator", ".operator", ".Effect", ".effect", ".TolerationSeconds", ".tolerationSeconds",
+	".NamespaceLabels", ".namespaceLabels", ".PodLabels", ".podLabels",
 )
 
 // ConfigKey names the config key behind a field of the component's args,
@@ -438,7 +461,7 @@ func (df *dataflowConfig) configKey(field string) string {
 		if !ok || (rest != "" && rest[0] != '.' && rest[0] != '[') {
 			continue
 		}
-		if p == "EnvFrom" || p == "Resources" || p == "Tolerations" {
+		if p == "EnvFrom" || p == "Resources" || p == "Tolerations" || p == "NetworkPolicy.APIFrom" {
 			rest = nestedFields.Replace(rest)
 		}
 		return df.src.fullKey(configKeys[p]) + rest

@@ -129,6 +129,22 @@ func TestSchedulingFromConfig(t *testing.T) {
 	assert.Contains(t, err.Error(), `bytewax:topologySpread (not set in Pulumi.dev.yaml): must be one of soft, strict, off (got "hard")`)
 }
 
+func TestIsolationFromConfig(t *testing.T) {
+	d := deployStack(t, "dev", map[string]any{
+		"apiFrom": []any{map[string]any{"namespaceLabels": map[string]any{"kubernetes.io/metadata.name": "monitoring"}}},
+	})
+	np := d.ByType(t, pt.NetworkPolicy).Object(t)
+	assert.Equal(t, map[string]any{"matchLabels": map[string]any{"kubernetes.io/metadata.name": "monitoring"}},
+		pt.Get(t, np, "spec", "ingress", 1, "from", 0, "namespaceSelector"))
+	d = deployStack(t, "dev", map[string]any{"networkPolicy": false, "disruptionBudget": false})
+	assert.Empty(t, d.OfType(pt.NetworkPolicy))
+	assert.Empty(t, d.OfType(pt.PodDisruptionBudget))
+
+	_, err := runStack(t, "dev", stackConfig(t, "dev", map[string]any{"apiFrom": []any{map[string]any{}}}))
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "bytewax:apiFrom[0] (not set in Pulumi.dev.yaml): must select namespaces or pods by labels")
+}
+
 func TestIntegersAreDecimal(t *testing.T) {
 	d := deployStack(t, "dev", map[string]any{"processes": "010"})
 	assert.EqualValues(t, 10, pt.Get(t, d.ByType(t, pt.StatefulSet).Object(t), "spec", "replicas"), "010 is ten, not eight")
@@ -312,8 +328,8 @@ func TestRenderReturnsTheObjectsInApplyOrder(t *testing.T) {
 	for _, o := range objects {
 		kinds = append(kinds, o["kind"])
 	}
-	assert.Equal(t, []any{"Namespace", "ServiceAccount", "ConfigMap", "Service", "StatefulSet"}, kinds)
-	assert.EqualValues(t, 3, pt.Get(t, pt.JSONValue(t, objects[4]), "spec", "replicas"))
+	assert.Equal(t, []any{"Namespace", "ServiceAccount", "ConfigMap", "Service", "NetworkPolicy", "PodDisruptionBudget", "StatefulSet"}, kinds)
+	assert.EqualValues(t, 3, pt.Get(t, pt.JSONValue(t, objects[6]), "spec", "replicas"))
 }
 
 func TestRenderIsWhatUpDeploysWithSecretsMasked(t *testing.T) {
@@ -363,6 +379,6 @@ func TestRenderListIsAListKubectlApplies(t *testing.T) {
 	require.NoError(t, json.Unmarshal(raw, &list))
 	assert.Equal(t, "v1", list.APIVersion)
 	assert.Equal(t, "List", list.Kind)
-	require.Len(t, list.Items, 5)
-	assert.Equal(t, "review", pt.Get(t, list.Items[4], "metadata", "namespace"))
+	require.Len(t, list.Items, 7)
+	assert.Equal(t, "review", pt.Get(t, list.Items[6], "metadata", "namespace"))
 }
