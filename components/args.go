@@ -201,6 +201,10 @@ type BytewaxDataflowArgs struct {
 	// to 10.
 	TerminationGracePeriodSeconds *int `pulumi:"terminationGracePeriodSeconds,optional"`
 
+	// Volumes are mounted into the dataflow container: Secrets or
+	// ConfigMaps as files (certificates, settings), or scratch space.
+	Volumes []VolumeArgs `pulumi:"volumes,optional"`
+
 	// NetworkPolicy, on unless Disabled, lets only the dataflow's own pods
 	// reach its peer port, and the dataflow API only from APIFrom.
 	NetworkPolicy *NetworkPolicyArgs `pulumi:"networkPolicy,optional"`
@@ -378,4 +382,49 @@ type DisruptionBudgetArgs struct {
 	// Disabled creates no PodDisruptionBudget, so that evictions take
 	// processes, and with them the dataflow, down at will.
 	Disabled bool `pulumi:"disabled,optional"`
+}
+
+// VolumeArgs is a volume mounted into the dataflow container: exactly one
+// of Secret, ConfigMap and EmptyDir.
+type VolumeArgs struct {
+	// Name of the volume, a DNS label other than the component's own
+	// (hostfile, python-files, working-directory, tmp).
+	Name string `pulumi:"name"`
+	// MountPath is where the volume appears, an absolute path that is not
+	// one of the component's mounts (/etc/bytewax, /var/bytewax, /tmp) or a
+	// folder holding one.
+	MountPath string `pulumi:"mountPath"`
+	// ReadOnly mounts it read-only; Secrets and ConfigMaps always are.
+	ReadOnly bool `pulumi:"readOnly,optional"`
+	// Secret mounts the keys of an existing Secret as files.
+	Secret *SecretVolumeArgs `pulumi:"secret,optional"`
+	// ConfigMap mounts the keys of an existing ConfigMap as files.
+	ConfigMap *ConfigMapVolumeArgs `pulumi:"configMap,optional"`
+	// EmptyDir is scratch space that lives as long as the pod.
+	EmptyDir *EmptyDirVolumeArgs `pulumi:"emptyDir,optional"`
+}
+
+// SecretVolumeArgs names a Secret in the dataflow's namespace.
+type SecretVolumeArgs struct {
+	// SecretName of the Secret.
+	SecretName pulumi.StringInput `pulumi:"secretName"`
+	// Optional lets the pod start without it.
+	Optional bool `pulumi:"optional,optional"`
+}
+
+// ConfigMapVolumeArgs names a ConfigMap in the dataflow's namespace.
+type ConfigMapVolumeArgs struct {
+	// Name of the ConfigMap.
+	Name pulumi.StringInput `pulumi:"name"`
+	// Optional lets the pod start without it.
+	Optional bool `pulumi:"optional,optional"`
+}
+
+// EmptyDirVolumeArgs is scratch space.
+type EmptyDirVolumeArgs struct {
+	// Medium is "" (the node's disk) or "Memory" (RAM, counted against the
+	// container's memory).
+	Medium string `pulumi:"medium,optional"`
+	// SizeLimit, a quantity such as "1Gi", evicts the pod when exceeded.
+	SizeLimit string `pulumi:"sizeLimit,optional"`
 }

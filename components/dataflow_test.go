@@ -473,3 +473,27 @@ func TestThePolicyAndTheBudgetCanBeTurnedOff(t *testing.T) {
 	assert.Empty(t, d.OfType(typeNetworkPolicy))
 	assert.Empty(t, d.OfType(typePDB))
 }
+
+func TestVolumesReachTheDataflowContainer(t *testing.T) {
+	args := flatArgs()
+	args.Volumes = []VolumeArgs{
+		{Name: "kafka-certs", MountPath: "/etc/kafka", Secret: &SecretVolumeArgs{SecretName: pulumi.String("kafka-tls")}},
+		{Name: "settings", MountPath: "/etc/settings", ConfigMap: &ConfigMapVolumeArgs{Name: pulumi.String("settings"), Optional: true}},
+		{Name: "scratch", MountPath: "/scratch", EmptyDir: &EmptyDirVolumeArgs{SizeLimit: "1Gi"}},
+		{Name: "fast", MountPath: "/fast", ReadOnly: true, EmptyDir: &EmptyDirVolumeArgs{Medium: "Memory"}},
+	}
+	pod := pt.Get(t, deploy(t, "wc", args).ByType(t, typeStatefulSet).Object(t), "spec", "template", "spec")
+	assert.Equal(t, []any{
+		map[string]any{"name": "kafka-certs", "secret": map[string]any{"secretName": "kafka-tls"}},
+		map[string]any{"name": "settings", "configMap": map[string]any{"name": "settings", "optional": true}},
+		map[string]any{"name": "scratch", "emptyDir": map[string]any{"sizeLimit": "1Gi"}},
+		map[string]any{"name": "fast", "emptyDir": map[string]any{"medium": "Memory"}},
+	}, pt.Get(t, pod, "volumes").([]any)[4:], "after the component's own volumes")
+	assert.Equal(t, []any{
+		map[string]any{"name": "kafka-certs", "mountPath": "/etc/kafka", "readOnly": true},
+		map[string]any{"name": "settings", "mountPath": "/etc/settings", "readOnly": true},
+		map[string]any{"name": "scratch", "mountPath": "/scratch"},
+		map[string]any{"name": "fast", "mountPath": "/fast", "readOnly": true},
+	}, pt.Get(t, pod, "containers", 0, "volumeMounts").([]any)[3:], "in the dataflow container")
+	assert.Len(t, pt.Get(t, pod, "initContainers", 0, "volumeMounts"), 3, "the init-container keeps its own mounts")
+}

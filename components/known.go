@@ -225,6 +225,17 @@ func fixInputs(p *problems, args *BytewaxDataflowArgs) *BytewaxDataflowArgs {
 			Limits:   f.strMap("Resources.Limits", r.Limits),
 		}
 	}
+	out.Volumes = make([]VolumeArgs, len(args.Volumes))
+	for i, vol := range args.Volumes {
+		field := fmt.Sprintf("Volumes[%d]", i)
+		if vol.Secret != nil {
+			vol.Secret = &SecretVolumeArgs{SecretName: f.str(field+".Secret.SecretName", vol.Secret.SecretName), Optional: vol.Secret.Optional}
+		}
+		if vol.ConfigMap != nil {
+			vol.ConfigMap = &ConfigMapVolumeArgs{Name: f.str(field+".ConfigMap.Name", vol.ConfigMap.Name), Optional: vol.ConfigMap.Optional}
+		}
+		out.Volumes[i] = vol
+	}
 	out.Labels = f.strMap("Labels", args.Labels)
 	out.NodeSelector = f.strMap("NodeSelector", args.NodeSelector)
 	out.PriorityClassName = f.str("PriorityClassName", args.PriorityClassName)

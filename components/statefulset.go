@@ -74,15 +74,59 @@ func podSpec(s *dataflowSpec, in statefulSetInputs) *corev1.PodSpecArgs {
 		PriorityClassName:             s.priorityClassName,
 		InitContainers:                corev1.ContainerArray{initContainer(s, in)},
 		Containers:                    corev1.ContainerArray{processContainer(s, in)},
-		Volumes: corev1.VolumeArray{
+		Volumes: append(corev1.VolumeArray{
 			corev1.VolumeArgs{Name: pulumi.String("hostfile"), EmptyDir: &corev1.EmptyDirVolumeSourceArgs{}},
 			corev1.VolumeArgs{Name: pulumi.String("python-files"), ConfigMap: &corev1.ConfigMapVolumeSourceArgs{Name: in.configMap}},
 			corev1.VolumeArgs{Name: pulumi.String("working-directory"), EmptyDir: &corev1.EmptyDirVolumeSourceArgs{}},
 			// Python and the Bytewax runtime may write temporary files, and
 			// the root filesystem is read-only.
 			corev1.VolumeArgs{Name: pulumi.String("tmp"), EmptyDir: &corev1.EmptyDirVolumeSourceArgs{}},
-		},
+		}, userVolumes(s.volumes)...),
 	}
+}
+
+// userVolumes are the user's volumes, after the component's own.
+func userVolumes(volumes []VolumeArgs) corev1.VolumeArray {
+	var out corev1.VolumeArray
+	for _, vol := range volumes {
+		args := corev1.VolumeArgs{Name: pulumi.String(vol.Name)}
+		optional := func(b bool) pulumi.BoolPtrInput {
+			if b {
+				return pulumi.Bool(true)
+			}
+			return nil
+		}
+		switch {
+		case vol.Secret != nil:
+			args.Secret = &corev1.SecretVolumeSourceArgs{SecretName: vol.Secret.SecretName, Optional: optional(vol.Secret.Optional)}
+		case vol.ConfigMap != nil:
+			args.ConfigMap = &corev1.ConfigMapVolumeSourceArgs{Name: vol.ConfigMap.Name, Optional: optional(vol.ConfigMap.Optional)}
+		case vol.EmptyDir != nil:
+			ed := &corev1.EmptyDirVolumeSourceArgs{}
+			if vol.EmptyDir.Medium != "" {
+				ed.Medium = pulumi.String(vol.EmptyDir.Medium)
+			}
+			if vol.EmptyDir.SizeLimit != "" {
+				ed.SizeLimit = pulumi.String(vol.EmptyDir.SizeLimit)
+			}
+			args.EmptyDir = ed
+		}
+		out = append(out, args)
+	}
+	return out
+}
+
+// userMounts mount the user's volumes into the dataflow container.
+func userMounts(volumes []VolumeArgs) corev1.VolumeMountArray {
+	var out corev1.VolumeMountArray
+	for _, vol := range volumes {
+		m := corev1.VolumeMountArgs{Name: pulumi.String(vol.Name), MountPath: pulumi.String(vol.MountPath)}
+		if vol.ReadOnly || vol.Secret != nil || vol.ConfigMap != nil {
+			m.ReadOnly = pulumi.Bool(true)
+		}
+		out = append(out, m)
+	}
+	return out
 }
 
 // containerSecurityContext lets a container do nothing but bind its port.
@@ -134,11 +178,11 @@ func processContainer(s *dataflowSpec, in statefulSetInputs) corev1.ContainerArg
 		ReadinessProbe:  readinessProbe(s),
 		Resources:       resourceRequirements(s.resources),
 		SecurityContext: containerSecurityContext(),
-		VolumeMounts: corev1.VolumeMountArray{
+		VolumeMounts: append(corev1.VolumeMountArray{
 			mount("hostfile", hostfileDir),
 			mount("working-directory", workDir+"/"),
 			mount("tmp", "/tmp"),
-		},
+		}, userMounts(s.volumes)...),
 	}
 }
 

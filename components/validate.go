@@ -54,6 +54,7 @@ type dataflowSpec struct {
 	networkPolicy        bool
 	apiFrom              []NetworkPeerArgs
 	disruptionBudget     bool
+	volumes              []VolumeArgs
 	clusterDomain        string
 	imagePullSecrets     pulumi.StringArrayInput
 	registry             *registrySpec
@@ -241,6 +242,7 @@ func resolve(root, resourceName string, args *BytewaxDataflowArgs) (*dataflowSpe
 		priorityClassName:    args.PriorityClassName,
 		gracePeriod:          intOrDefault(args.TerminationGracePeriodSeconds, DefaultGracePeriod),
 		networkPolicy:        args.NetworkPolicy == nil || !args.NetworkPolicy.Disabled,
+		volumes:              args.Volumes,
 		disruptionBudget:     args.DisruptionBudget == nil || !args.DisruptionBudget.Disabled,
 		clusterDomain:        orDefault(args.ClusterDomain, DefaultClusterDomain),
 		imagePullSecrets:     args.ImagePullSecrets,
@@ -292,6 +294,7 @@ func resolve(root, resourceName string, args *BytewaxDataflowArgs) (*dataflowSpe
 
 	checkScheduling(v, s)
 	checkNetworkPolicy(v, s, args.NetworkPolicy)
+	checkVolumes(v, s.volumes)
 	checkEnv(v, s)
 	checkEnvFrom(v, s.envFrom)
 	checkResources(v, s.resources)
@@ -911,6 +914,75 @@ func checkNetworkPolicy(v *validator, s *dataflowSpec, np *NetworkPolicyArgs) {
 				v.addAll(field+group.name, key, validation.IsQualifiedName(key))
 				v.addAll(field+group.name+"."+key, group.labels[key], validation.IsValidLabelValue(group.labels[key]))
 			}
+		}
+	}
+}
+
+// componentVolumes and componentMounts are the pod's own volumes and where
+// the dataflow container mounts them.
+var (
+	componentVolumes = []string{"hostfile", "python-files", "working-directory", "tmp"}
+	componentMounts  = []string{hostfileDir, workDir, "/tmp"}
+)
+
+func checkVolumes(v *validator, volumes []VolumeArgs) {
+	names, paths := map[string]bool{}, map[string]bool{}
+	for i, vol := range volumes {
+		field := fmt.Sprintf("Volumes[%d]", i)
+		v.addAll(field+".Name", vol.Name, validation.IsDNS1123Label(vol.Name))
+		switch {
+		case slices.Contains(componentVolumes, vol.Name):
+			v.add(field+".Name", vol.Name, "is one of the component's own volumes: %s", strings.Join(componentVolumes, ", "))
+		case names[vol.Name]:
+			v.add(field+".Name", vol.Name, "appears more than once")
+		}
+		names[vol.Name] = true
+
+		mountPath := path.Clean(vol.MountPath)
+		switch {
+		case !path.IsAbs(vol.MountPath) || strings.Contains(vol.MountPath, ":"):
+			v.add(field+".MountPath", vol.MountPath, "must be an absolute path, without ':'")
+		case slices.ContainsFunc(componentMounts, func(m string) bool {
+			return m == mountPath || strings.HasPrefix(m, strings.TrimSuffix(mountPath, "/")+"/")
+		}):
+			v.add(field+".MountPath", vol.MountPath, "would hide the component's own mounts (%s); mount it elsewhere, such as /etc/%s", strings.Join(componentMounts, ", "), vol.Name)
+		case paths[mountPath]:
+			v.add(field+".MountPath", vol.MountPath, "is the mount path of another volume")
+		}
+		paths[mountPath] = true
+
+		sources := 0
+		if sec := vol.Secret; sec != nil {
+			sources++
+			if sec.SecretName == nil {
+				v.add(field+".Secret.SecretName", nil, "must name a Secret in the dataflow's namespace")
+			}
+			v.whenString(field+".Secret.SecretName", sec.SecretName, func(p *problems, name string) {
+				p.addAll(field+".Secret.SecretName", name, validation.IsDNS1123Subdomain(name))
+			})
+		}
+		if cm := vol.ConfigMap; cm != nil {
+			sources++
+			if cm.Name == nil {
+				v.add(field+".ConfigMap.Name", nil, "must name a ConfigMap in the dataflow's namespace")
+			}
+			v.whenString(field+".ConfigMap.Name", cm.Name, func(p *problems, name string) {
+				p.addAll(field+".ConfigMap.Name", name, validation.IsDNS1123Subdomain(name))
+			})
+		}
+		if ed := vol.EmptyDir; ed != nil {
+			sources++
+			if ed.Medium != "" && ed.Medium != "Memory" {
+				v.add(field+".EmptyDir.Medium", ed.Medium, "must be empty (the node's disk) or Memory")
+			}
+			if ed.SizeLimit != "" {
+				if q, err := parseQuantity(ed.SizeLimit); err != nil || q.Sign() <= 0 {
+					v.add(field+".EmptyDir.SizeLimit", ed.SizeLimit, "must be a positive quantity, such as \"1Gi\"")
+				}
+			}
+		}
+		if sources != 1 {
+			v.add(field, vol.Name, "must have exactly one of Secret, ConfigMap and EmptyDir (has %d)", sources)
 		}
 	}
 }

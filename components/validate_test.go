@@ -201,6 +201,27 @@ func TestInvalidArgsFailBeforeAnyResourceIsRegistered(t *testing.T) {
 		{"API clients without a policy", func(a *BytewaxDataflowArgs) {
 			a.NetworkPolicy = &NetworkPolicyArgs{Disabled: true, APIFrom: []NetworkPeerArgs{{PodLabels: map[string]string{"app": "prometheus"}}}}
 		}, "NetworkPolicy.APIFrom", `NetworkPolicy.APIFrom: has no effect without the NetworkPolicy`},
+		{"volume with the component's name", func(a *BytewaxDataflowArgs) {
+			a.Volumes = []VolumeArgs{{Name: "tmp", MountPath: "/scratch", EmptyDir: &EmptyDirVolumeArgs{}}}
+		}, "Volumes[0].Name", `Volumes[0].Name: is one of the component's own volumes: hostfile, python-files, working-directory, tmp (got "tmp")`},
+		{"volume hiding the code", func(a *BytewaxDataflowArgs) {
+			a.Volumes = []VolumeArgs{{Name: "x", MountPath: "/var", EmptyDir: &EmptyDirVolumeArgs{}}}
+		}, "Volumes[0].MountPath", `Volumes[0].MountPath: would hide the component's own mounts (/etc/bytewax, /var/bytewax, /tmp)`},
+		{"volume at a relative path", func(a *BytewaxDataflowArgs) {
+			a.Volumes = []VolumeArgs{{Name: "x", MountPath: "certs", EmptyDir: &EmptyDirVolumeArgs{}}}
+		}, "Volumes[0].MountPath", `Volumes[0].MountPath: must be an absolute path, without ':' (got "certs")`},
+		{"volume twice at one path", func(a *BytewaxDataflowArgs) {
+			a.Volumes = []VolumeArgs{{Name: "a", MountPath: "/x", EmptyDir: &EmptyDirVolumeArgs{}}, {Name: "b", MountPath: "/x/", EmptyDir: &EmptyDirVolumeArgs{}}}
+		}, "Volumes[1].MountPath", `Volumes[1].MountPath: is the mount path of another volume`},
+		{"volume with two sources", func(a *BytewaxDataflowArgs) {
+			a.Volumes = []VolumeArgs{{Name: "a", MountPath: "/x", EmptyDir: &EmptyDirVolumeArgs{}, Secret: &SecretVolumeArgs{SecretName: pulumi.String("s")}}}
+		}, "Volumes[0]", `Volumes[0]: must have exactly one of Secret, ConfigMap and EmptyDir (has 2)`},
+		{"volume size", func(a *BytewaxDataflowArgs) {
+			a.Volumes = []VolumeArgs{{Name: "a", MountPath: "/x", EmptyDir: &EmptyDirVolumeArgs{SizeLimit: "lots"}}}
+		}, "Volumes[0].EmptyDir.SizeLimit", `Volumes[0].EmptyDir.SizeLimit: must be a positive quantity`},
+		{"volume secret name", func(a *BytewaxDataflowArgs) {
+			a.Volumes = []VolumeArgs{{Name: "a", MountPath: "/x", Secret: &SecretVolumeArgs{SecretName: pulumi.String("TLS")}}}
+		}, "Volumes[0].Secret.SecretName", `Volumes[0].Secret.SecretName: a lowercase RFC 1123 subdomain`},
 		{"provider annotation", func(a *BytewaxDataflowArgs) {
 			a.Annotations = pulumi.StringMap{"pulumi.com/deletionPropagationPolicy": pulumi.String("orphan")}
 		}, "Annotations", `Annotations: is in pulumi.com/, which steers the Kubernetes provider`},

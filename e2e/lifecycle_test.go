@@ -235,6 +235,10 @@ func TestSecretsStaySecret(t *testing.T) {
 	p := newProject(t, ns, map[string]string{"imageDigest": digest, "createNamespace": "false"})
 	p.destroyOnCleanup()
 	p.setSecretPath("secretEnv.KAFKA_PASSWORD", password)
+	// The same Secret as files, for the dataflow container.
+	p.setPath("volumes[0].name", "db")
+	p.setPath("volumes[0].mountPath", "/etc/db")
+	p.setPath("volumes[0].secret.secretName", "db")
 	// After the dev stack's two variables.
 	p.setPath("env[2].name", "DB_PASSWORD")
 	p.setPath("env[2].valueFrom.secretKeyRef.name", "db")
@@ -252,6 +256,7 @@ func TestSecretsStaySecret(t *testing.T) {
 	}
 	assert.Equal(t, map[string]any{"name": "my-dataflow-env", "key": "KAFKA_PASSWORD"}, refs["KAFKA_PASSWORD"])
 	assert.Equal(t, map[string]any{"name": "db", "key": "password"}, refs["DB_PASSWORD"])
+	assert.Contains(t, field(process, "volumeMounts"), map[string]any{"name": "db", "mountPath": "/etc/db", "readOnly": true})
 	secret := get(t, "-n", ns, "secret", "my-dataflow-env")
 	assert.Equal(t, base64.StdEncoding.EncodeToString([]byte(password)), field(secret, "data", "KAFKA_PASSWORD"))
 

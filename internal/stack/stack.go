@@ -140,6 +140,21 @@ type tolerationEntry struct {
 	TolerationSeconds *int   `json:"tolerationSeconds"`
 }
 
+type volumeEntry struct {
+	Name      string `json:"name"`
+	MountPath string `json:"mountPath"`
+	ReadOnly  bool   `json:"readOnly"`
+	Secret    *struct {
+		SecretName string `json:"secretName"`
+		Optional   bool   `json:"optional"`
+	} `json:"secret"`
+	ConfigMap *objectRef `json:"configMap"`
+	EmptyDir  *struct {
+		Medium    string `json:"medium"`
+		SizeLimit scalar `json:"sizeLimit"`
+	} `json:"emptyDir"`
+}
+
 type networkPeerEntry struct {
 	NamespaceLabels map[string]string `json:"namespaceLabels"`
 	PodLabels       map[string]string `json:"podLabels"`
@@ -240,6 +255,22 @@ func readDataflow(r *reader) *dataflowConfig {
 		args.Tolerations = append(args.Tolerations, components.TolerationArgs{
 			Key: t.Key, Operator: t.Operator, Value: string(t.Value), Effect: t.Effect, TolerationSeconds: t.TolerationSeconds,
 		})
+	}
+
+	var volumes []volumeEntry
+	r.decode("volumes", "a list of {name, mountPath, readOnly} objects with one of secret, configMap or emptyDir", &volumes)
+	for _, vol := range volumes {
+		out := components.VolumeArgs{Name: vol.Name, MountPath: vol.MountPath, ReadOnly: vol.ReadOnly}
+		if vol.Secret != nil {
+			out.Secret = &components.SecretVolumeArgs{SecretName: pulumi.String(vol.Secret.SecretName), Optional: vol.Secret.Optional}
+		}
+		if vol.ConfigMap != nil {
+			out.ConfigMap = &components.ConfigMapVolumeArgs{Name: pulumi.String(vol.ConfigMap.Name), Optional: vol.ConfigMap.Optional}
+		}
+		if vol.EmptyDir != nil {
+			out.EmptyDir = &components.EmptyDirVolumeArgs{Medium: vol.EmptyDir.Medium, SizeLimit: string(vol.EmptyDir.SizeLimit)}
+		}
+		args.Volumes = append(args.Volumes, out)
 	}
 
 	var apiFrom []networkPeerEntry
@@ -396,6 +427,7 @@ var configKeys = map[string]string{
 	"Resources":                            "resources",
 	"Labels":                               "labels",
 	"NetworkPolicy.APIFrom":                "apiFrom",
+	"Volumes":                              "volumes",
 	"NetworkPolicy":                        "networkPolicy",
 	"DisruptionBudget":                     "disruptionBudget",
 	"NodeSelector":                         "nodeSelector",
@@ -430,6 +462,8 @@ var nestedFields = strings.NewReplacer(
 	".Requests", ".requests", ".Limits", ".limits",
 	".Operator", ".operator", ".Effect", ".effect", ".TolerationSeconds", ".tolerationSeconds",
 	".NamespaceLabels", ".namespaceLabels", ".PodLabels", ".podLabels",
+	".MountPath", ".mountPath", ".SecretName", ".secretName", ".ConfigMap", ".configMap",
+	".EmptyDir", ".emptyDir", ".Medium", ".medium", ".SizeLimit", ".sizeLimit", ".Secret", ".secret",
 )
 
 // ConfigKey names the config key behind a field of the component's args,
@@ -461,7 +495,7 @@ func (df *dataflowConfig) configKey(field string) string {
 		if !ok || (rest != "" && rest[0] != '.' && rest[0] != '[') {
 			continue
 		}
-		if p == "EnvFrom" || p == "Resources" || p == "Tolerations" || p == "NetworkPolicy.APIFrom" {
+		if p == "EnvFrom" || p == "Resources" || p == "Tolerations" || p == "NetworkPolicy.APIFrom" || p == "Volumes" {
 			rest = nestedFields.Replace(rest)
 		}
 		return df.src.fullKey(configKeys[p]) + rest

@@ -216,6 +216,8 @@ func TestConfigKeyNamesEveryField(t *testing.T) {
 		"Tolerations[1].Effect":                   "bytewax:tolerations[1].effect",
 		"NodeSelector.pool":                       "bytewax:nodeSelector.pool",
 		"TerminationGracePeriodSeconds":           "bytewax:terminationGracePeriodSeconds",
+		"Volumes[0].Secret.SecretName":            "bytewax:volumes[0].secret.secretName",
+		"Volumes[1].EmptyDir.SizeLimit":           "bytewax:volumes[1].emptyDir.sizeLimit",
 	} {
 		assert.Equal(t, want, ConfigKey(field), field)
 	}
