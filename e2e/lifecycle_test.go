@@ -1,7 +1,6 @@
 package e2e
 
 import (
-	"bufio"
 	"encoding/base64"
 	"encoding/json"
 	"os"
@@ -319,23 +318,9 @@ func TestInterruptedUpConverges(t *testing.T) {
 	// Kill everything at once as soon as the engine starts creating the
 	// first Kubernetes object, so the run is cut between its first and last
 	// operation.
-	cmd := execStack(p, "up")
-	stdout, err := cmd.StdoutPipe()
-	require.NoError(t, err)
-	require.NoError(t, cmd.Start())
-	var output strings.Builder
-	killed := false
-	scanner := bufio.NewScanner(stdout)
-	for scanner.Scan() {
-		line := scanner.Text()
-		output.WriteString(line + "\n")
-		if !killed && strings.Contains(line, "kubernetes:") && strings.Contains(line, "creating") {
-			killGroup(t, cmd)
-			killed = true
-		}
-	}
-	_ = cmd.Wait()
-	require.True(t, killed, "up ended before it could be interrupted:\n%s", output.String())
+	upKilledAt(t, p, func(line string) bool {
+		return strings.Contains(line, "kubernetes:") && strings.Contains(line, "creating")
+	})
 
 	p.stack = p.open()
 	state, err := p.stack.Export(t.Context())
@@ -374,23 +359,9 @@ func TestInterruptedChangeConverges(t *testing.T) {
 	before := requireRolledOut(t, ns, "my-dataflow", 2)
 
 	p.setConfig(map[string]string{"processes": "3"})
-	cmd := execStack(p, "up")
-	stdout, err := cmd.StdoutPipe()
-	require.NoError(t, err)
-	require.NoError(t, cmd.Start())
-	var output strings.Builder
-	killed := false
-	scanner := bufio.NewScanner(stdout)
-	for scanner.Scan() {
-		line := scanner.Text()
-		output.WriteString(line + "\n")
-		if !killed && strings.Contains(line, "StatefulSet") && strings.Contains(line, "deleting original") {
-			killGroup(t, cmd)
-			killed = true
-		}
-	}
-	_ = cmd.Wait()
-	require.True(t, killed, "up ended before it could be interrupted:\n%s", output.String())
+	upKilledAt(t, p, func(line string) bool {
+		return strings.Contains(line, "StatefulSet") && strings.Contains(line, "deleting original")
+	})
 
 	p.stack = p.open()
 	p.up()

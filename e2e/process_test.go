@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"bufio"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -52,4 +53,28 @@ func groupRuns(pgid int) bool {
 		}
 	}
 	return false
+}
+
+// upKilledAt runs up as a separate process and kills it, and everything it
+// started, at once when a line of its output matches, as a closed laptop or
+// a cancelled CI job would.
+func upKilledAt(t *testing.T, p *project, match func(line string) bool) {
+	t.Helper()
+	cmd := execStack(p, "up")
+	stdout, err := cmd.StdoutPipe()
+	require.NoError(t, err)
+	require.NoError(t, cmd.Start())
+	var output strings.Builder
+	killed := false
+	scanner := bufio.NewScanner(stdout)
+	for scanner.Scan() {
+		line := scanner.Text()
+		output.WriteString(line + "\n")
+		if !killed && match(line) {
+			killGroup(t, cmd)
+			killed = true
+		}
+	}
+	_ = cmd.Wait()
+	require.True(t, killed, "up ended before it could be interrupted:\n%s", output.String())
 }
