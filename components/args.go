@@ -213,6 +213,18 @@ type BytewaxDataflowArgs struct {
 	// process stops every process, so none may go unnoticed.
 	DisruptionBudget *DisruptionBudgetArgs `pulumi:"disruptionBudget,optional"`
 
+	// OTLPEndpoint, when set, is passed to the dataflow as
+	// BYTEWAX_OTLP_URL, for the dataflow's own tracing setup to read:
+	// Bytewax's runtime does not read it by itself.
+	OTLPEndpoint pulumi.StringInput `pulumi:"otlpEndpoint,optional"`
+
+	// PodLabels are added to the pods alone, for instance for a scraper
+	// or a policy that selects pods.
+	PodLabels pulumi.StringMapInput `pulumi:"podLabels,optional"`
+	// PodAnnotations are added to the pods alone, for instance
+	// prometheus.io/scrape for scrapers that read annotations.
+	PodAnnotations pulumi.StringMapInput `pulumi:"podAnnotations,optional"`
+
 	// Labels are added to every object and to the pods.
 	Labels pulumi.StringMapInput `pulumi:"labels,optional"`
 	// Annotations are added to every object and to the pods.

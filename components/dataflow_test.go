@@ -497,3 +497,27 @@ func TestVolumesReachTheDataflowContainer(t *testing.T) {
 	}, pt.Get(t, pod, "containers", 0, "volumeMounts").([]any)[3:], "in the dataflow container")
 	assert.Len(t, pt.Get(t, pod, "initContainers", 0, "volumeMounts"), 3, "the init-container keeps its own mounts")
 }
+
+func TestPodLabelsAnnotationsAndTracing(t *testing.T) {
+	args := flatArgs()
+	args.Labels = pulumi.StringMap{"team": pulumi.String("data")}
+	args.PodLabels = pulumi.StringMap{"scrape": pulumi.String("yes")}
+	args.PodAnnotations = pulumi.StringMap{"prometheus.io/scrape": pulumi.String("true"), "prometheus.io/port": pulumi.String("3030")}
+	args.OTLPEndpoint = pulumi.String("http://otel-collector.monitoring:4317")
+	d := deploy(t, "wc", args)
+	sts := d.ByType(t, typeStatefulSet).Object(t)
+	assert.Equal(t, map[string]any{"team": "data", "scrape": "yes", "app.kubernetes.io/name": "bytewax", "app.kubernetes.io/instance": "wordcount"},
+		pt.Get(t, sts, "spec", "template", "metadata", "labels"))
+	podAnnotations := pt.Get(t, sts, "spec", "template", "metadata", "annotations").(map[string]any)
+	assert.Equal(t, "true", podAnnotations["prometheus.io/scrape"])
+	assert.Equal(t, "3030", podAnnotations["prometheus.io/port"])
+	assert.NotContains(t, pt.Get(t, sts, "metadata", "labels"), "scrape", "pod labels stay on the pods")
+	assert.Nil(t, pt.Get(t, d.ByType(t, typeService).Object(t), "metadata", "annotations"), "pod annotations stay on the pods")
+	assert.Contains(t, pt.Get(t, sts, "spec", "template", "spec", "containers", 0, "env"),
+		map[string]any{"name": "BYTEWAX_OTLP_URL", "value": "http://otel-collector.monitoring:4317"})
+
+	env := pt.Get(t, deploy(t, "wc", flatArgs()).ByType(t, typeStatefulSet).Object(t), "spec", "template", "spec", "containers", 0, "env").([]any)
+	for _, e := range env {
+		assert.NotEqual(t, "BYTEWAX_OTLP_URL", pt.Get(t, e, "name"), "no tracing endpoint unless one is given")
+	}
+}

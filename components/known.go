@@ -237,6 +237,9 @@ func fixInputs(p *problems, args *BytewaxDataflowArgs) *BytewaxDataflowArgs {
 		out.Volumes[i] = vol
 	}
 	out.Labels = f.strMap("Labels", args.Labels)
+	out.PodLabels = f.strMap("PodLabels", args.PodLabels)
+	out.PodAnnotations = f.strMap("PodAnnotations", args.PodAnnotations)
+	out.OTLPEndpoint = f.str("OTLPEndpoint", args.OTLPEndpoint)
 	out.NodeSelector = f.strMap("NodeSelector", args.NodeSelector)
 	out.PriorityClassName = f.str("PriorityClassName", args.PriorityClassName)
 	out.Annotations = f.strMap("Annotations", args.Annotations)

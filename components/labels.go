@@ -52,26 +52,29 @@ func objectLabels(s *dataflowSpec) pulumi.StringMapInput {
 	}).(pulumi.StringMapOutput)
 }
 
-// podLabels go on the pods: the user's labels and the selector.
+// podLabels go on the pods: the user's labels, those for pods alone, and
+// the selector.
 func podLabels(s *dataflowSpec) pulumi.StringMapInput {
-	return labelsOrEmpty(s.labels).ToStringMapOutput().ApplyT(func(user map[string]string) map[string]string {
-		out := maps.Clone(user)
+	return pulumi.All(labelsOrEmpty(s.labels), labelsOrEmpty(s.podLabels)).ApplyT(func(v []any) map[string]string {
+		out := maps.Clone(asMap(v[0]))
 		if out == nil {
 			out = map[string]string{}
 		}
+		maps.Copy(out, asMap(v[1]))
 		maps.Copy(out, selectorLabels(s))
 		return out
 	}).(pulumi.StringMapOutput)
 }
 
-// podAnnotations go on the pods: the user's, the files' checksum, and the
-// env Secret's version when there is one.
+// podAnnotations go on the pods: the user's, those for pods alone, the
+// files' checksum, and the env Secret's version when there is one.
 func podAnnotations(s *dataflowSpec, envSecretVersion pulumi.StringInput) pulumi.StringMapInput {
-	return pulumi.All(labelsOrEmpty(s.annotations), stringOr(envSecretVersion, "")).ApplyT(func(v []any) map[string]string {
+	return pulumi.All(labelsOrEmpty(s.annotations), stringOr(envSecretVersion, ""), labelsOrEmpty(s.podAnnotations)).ApplyT(func(v []any) map[string]string {
 		out := maps.Clone(asMap(v[0]))
 		if out == nil {
 			out = map[string]string{}
 		}
+		maps.Copy(out, asMap(v[2]))
 		out[filesChecksumAnnotation] = s.files.checksum()
 		if version := v[1].(string); envSecretVersion != nil {
 			out[envSecretVersionAnnotation] = version

@@ -264,6 +264,9 @@ func processEnv(s *dataflowSpec, envSecret pulumi.StringInput) corev1.EnvVarArra
 	// bytewax.run derives the process id from the pod name minus this
 	// prefix, so it must be the StatefulSet's real name.
 	literal("BYTEWAX_STATEFULSET_NAME", s.name)
+	if s.otlpEndpoint != nil {
+		env = append(env, corev1.EnvVarArgs{Name: pulumi.String("BYTEWAX_OTLP_URL"), Value: s.otlpEndpoint})
+	}
 	if s.dataflowAPI {
 		// Bytewax reads only whether the variable is set.
 		literal("BYTEWAX_DATAFLOW_API_ENABLED", "true")

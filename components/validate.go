@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
+	"net/url"
 	"os"
 	"path"
 	"path/filepath"
@@ -55,6 +57,9 @@ type dataflowSpec struct {
 	apiFrom              []NetworkPeerArgs
 	disruptionBudget     bool
 	volumes              []VolumeArgs
+	podLabels            pulumi.StringMapInput
+	podAnnotations       pulumi.StringMapInput
+	otlpEndpoint         pulumi.StringInput
 	clusterDomain        string
 	imagePullSecrets     pulumi.StringArrayInput
 	registry             *registrySpec
@@ -243,6 +248,9 @@ func resolve(root, resourceName string, args *BytewaxDataflowArgs) (*dataflowSpe
 		gracePeriod:          intOrDefault(args.TerminationGracePeriodSeconds, DefaultGracePeriod),
 		networkPolicy:        args.NetworkPolicy == nil || !args.NetworkPolicy.Disabled,
 		volumes:              args.Volumes,
+		podLabels:            args.PodLabels,
+		podAnnotations:       args.PodAnnotations,
+		otlpEndpoint:         args.OTLPEndpoint,
 		disruptionBudget:     args.DisruptionBudget == nil || !args.DisruptionBudget.Disabled,
 		clusterDomain:        orDefault(args.ClusterDomain, DefaultClusterDomain),
 		imagePullSecrets:     args.ImagePullSecrets,
@@ -300,6 +308,30 @@ func resolve(root, resourceName string, args *BytewaxDataflowArgs) (*dataflowSpe
 	checkResources(v, s.resources)
 	v.whenMap("Labels", s.labels, checkLabels)
 	v.whenMap("Annotations", s.annotations, checkAnnotations)
+	v.whenMap("PodLabels", s.podLabels, func(p *problems, m map[string]string) {
+		before := len(p.errs)
+		checkLabels(p, m)
+		renameField(p.errs[before:], "Labels", "PodLabels")
+	})
+	if !isNil(s.podAnnotations) {
+		v.when("PodAnnotations", func(p *problems, vals []any) {
+			before := len(p.errs)
+			checkAnnotationKeys(p, asMap(vals[0]))
+			renameField(p.errs[before:], "Annotations", "PodAnnotations")
+			// The pods carry both the objects' annotations and their own.
+			both := maps.Clone(asMap(vals[1]))
+			if both == nil {
+				both = map[string]string{}
+			}
+			maps.Copy(both, asMap(vals[0]))
+			checkAnnotationsSize(p, "PodAnnotations", both)
+		}, s.podAnnotations, labelsOrEmpty(s.annotations))
+	}
+	v.whenString("OTLPEndpoint", s.otlpEndpoint, func(p *problems, endpoint string) {
+		if u, err := url.Parse(endpoint); err != nil || (u.Scheme != "http" && u.Scheme != "https" && u.Scheme != "grpc") || u.Host == "" {
+			p.add("OTLPEndpoint", endpoint, "must be a URL such as \"http://otel-collector.monitoring:4317\"")
+		}
+	})
 
 	s.files = checkFiles(&v.problems, root, args)
 	return s, v
@@ -503,7 +535,7 @@ var reservedEnv = []string{
 	"BYTEWAX_POD_NAME", "BYTEWAX_REPLICAS", "BYTEWAX_KEEP_CONTAINER_ALIVE",
 	"BYTEWAX_HOSTFILE_PATH", "BYTEWAX_STATEFULSET_NAME",
 	"BYTEWAX_PROCESS_ID", "BYTEWAX_ADDRESSES",
-	"BYTEWAX_DATAFLOW_API_ENABLED", "BYTEWAX_DATAFLOW_API_PORT",
+	"BYTEWAX_DATAFLOW_API_ENABLED", "BYTEWAX_DATAFLOW_API_PORT", "BYTEWAX_OTLP_URL",
 }
 
 // fieldPaths are the pod fields a variable may read (the downward API's
@@ -663,6 +695,11 @@ const (
 )
 
 func checkAnnotations(p *problems, annotations map[string]string) {
+	checkAnnotationKeys(p, annotations)
+	checkAnnotationsSize(p, "Annotations", annotations)
+}
+
+func checkAnnotationKeys(p *problems, annotations map[string]string) {
 	for _, key := range sortedKeys(annotations) {
 		p.addAll("Annotations", key, validation.IsQualifiedName(key))
 		switch {
@@ -672,12 +709,15 @@ func checkAnnotations(p *problems, annotations map[string]string) {
 			p.add("Annotations", key, "is in pulumi.com/, which steers the Kubernetes provider (await, deletion, patching) and would undo how the component deploys; use resource options on the component instead")
 		}
 	}
+}
+
+func checkAnnotationsSize(p *problems, field string, annotations map[string]string) {
 	total := 0
 	for k, v := range annotations {
 		total += len(k) + len(v)
 	}
 	if total+annotationHeadroom > totalAnnotationBytes {
-		p.add("Annotations", fmt.Sprintf("%d bytes", total), "must add up to at most %d bytes of keys and values, the API server's %d minus %d the component adds to the pods", totalAnnotationBytes-annotationHeadroom, totalAnnotationBytes, annotationHeadroom)
+		p.add(field, fmt.Sprintf("%d bytes", total), "must add up to at most %d bytes of keys and values, the API server's %d minus %d the component adds to the pods", totalAnnotationBytes-annotationHeadroom, totalAnnotationBytes, annotationHeadroom)
 	}
 }
 
@@ -983,6 +1023,16 @@ func checkVolumes(v *validator, volumes []VolumeArgs) {
 		}
 		if sources != 1 {
 			v.add(field, vol.Name, "must have exactly one of Secret, ConfigMap and EmptyDir (has %d)", sources)
+		}
+	}
+}
+
+// renameField names problems found by a shared check after the field they
+// are about, such as PodLabels for checkLabels' Labels.
+func renameField(errs []*FieldError, from, to string) {
+	for _, fe := range errs {
+		if rest, ok := strings.CutPrefix(fe.Field, from); ok {
+			fe.Field = to + rest
 		}
 	}
 }

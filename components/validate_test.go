@@ -222,6 +222,16 @@ func TestInvalidArgsFailBeforeAnyResourceIsRegistered(t *testing.T) {
 		{"volume secret name", func(a *BytewaxDataflowArgs) {
 			a.Volumes = []VolumeArgs{{Name: "a", MountPath: "/x", Secret: &SecretVolumeArgs{SecretName: pulumi.String("TLS")}}}
 		}, "Volumes[0].Secret.SecretName", `Volumes[0].Secret.SecretName: a lowercase RFC 1123 subdomain`},
+		{"pod label value", func(a *BytewaxDataflowArgs) { a.PodLabels = pulumi.StringMap{"scrape": pulumi.String("yes please")} },
+			"PodLabels.scrape", `PodLabels.scrape: a valid label must be an empty string or consist of`},
+		{"pod selector label", func(a *BytewaxDataflowArgs) {
+			a.PodLabels = pulumi.StringMap{"app.kubernetes.io/name": pulumi.String("x")}
+		},
+			"PodLabels", `PodLabels: is part of the StatefulSet's selector`},
+		{"pod annotation key", func(a *BytewaxDataflowArgs) { a.PodAnnotations = pulumi.StringMap{"bad key": pulumi.String("x")} },
+			"PodAnnotations", `PodAnnotations: name part must consist of alphanumeric characters`},
+		{"OTLP endpoint", func(a *BytewaxDataflowArgs) { a.OTLPEndpoint = pulumi.String("otel-collector:4317") },
+			"OTLPEndpoint", `OTLPEndpoint: must be a URL such as "http://otel-collector.monitoring:4317"`},
 		{"provider annotation", func(a *BytewaxDataflowArgs) {
 			a.Annotations = pulumi.StringMap{"pulumi.com/deletionPropagationPolicy": pulumi.String("orphan")}
 		}, "Annotations", `Annotations: is in pulumi.com/, which steers the Kubernetes provider`},

@@ -216,6 +216,8 @@ func TestConfigKeyNamesEveryField(t *testing.T) {
 		"Tolerations[1].Effect":                   "bytewax:tolerations[1].effect",
 		"NodeSelector.pool":                       "bytewax:nodeSelector.pool",
 		"TerminationGracePeriodSeconds":           "bytewax:terminationGracePeriodSeconds",
+		"PodLabels.scrape":                        "bytewax:podLabels.scrape",
+		"OTLPEndpoint":                            "bytewax:otlpEndpoint",
 		"Volumes[0].Secret.SecretName":            "bytewax:volumes[0].secret.secretName",
 		"Volumes[1].EmptyDir.SizeLimit":           "bytewax:volumes[1].emptyDir.sizeLimit",
 	} {
