@@ -74,18 +74,25 @@ func requireE2E(t *testing.T) {
 // project is a copy of the project's Pulumi files and dataflows in a temp
 // folder, with its own file backend, deployed into its own namespace.
 type project struct {
-	t         *testing.T
-	dir       string
-	namespace string
-	stack     auto.Stack
+	t          *testing.T
+	dir        string
+	namespace  string
+	kubeconfig string
+	stack      auto.Stack
 }
 
 func newProject(t *testing.T, namespace string, config map[string]string) *project {
 	t.Helper()
+	return newProjectAs(t, namespace, config, kubeconfig)
+}
+
+// newProjectAs is newProject for the user of another kubeconfig.
+func newProjectAs(t *testing.T, namespace string, config map[string]string, kubeconfigPath string) *project {
+	t.Helper()
 	requireE2E(t)
 	dir := t.TempDir()
 	require.NoError(t, deploy.CopyProject(repoRoot, dir))
-	p := &project{t: t, dir: dir, namespace: namespace}
+	p := &project{t: t, dir: dir, namespace: namespace, kubeconfig: kubeconfigPath}
 	p.stack = p.open()
 	p.setConfig(map[string]string{"namespace": namespace})
 	p.setConfig(config)
@@ -99,7 +106,7 @@ func (p *project) open() auto.Stack {
 		ProjectDir: p.dir,
 		Stack:      "dev",
 		BackendURL: p.backend(),
-		Env:        map[string]string{"KUBECONFIG": kubeconfig},
+		Env:        map[string]string{"KUBECONFIG": p.kubeconfig},
 	})
 	require.NoError(p.t, err)
 	return s
@@ -187,9 +194,14 @@ func (p *project) writeFile(rel, content string) {
 	require.NoError(p.t, os.WriteFile(filepath.Join(p.dir, rel), []byte(content), 0o644))
 }
 
-// kubectl runs kubectl against the local cluster.
+// kubectl runs kubectl against the local cluster as its admin.
 func kubectl(args ...string) (string, error) {
-	cmd := exec.Command("kubectl", append([]string{"--kubeconfig", kubeconfig}, args...)...)
+	return kubectlAs(kubeconfig, args...)
+}
+
+// kubectlAs runs kubectl as the user of a kubeconfig.
+func kubectlAs(kubeconfigPath string, args ...string) (string, error) {
+	cmd := exec.Command("kubectl", append([]string{"--kubeconfig", kubeconfigPath}, args...)...)
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	out, err := cmd.Output()

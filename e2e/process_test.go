@@ -17,7 +17,7 @@ import (
 // execStack runs cmd/stack on the project as a process group of its own.
 func execStack(p *project, args ...string) *exec.Cmd {
 	cmd := exec.Command(stackBinary, append([]string{"-dir", p.dir, "-stack", "dev"}, args...)...)
-	cmd.Env = append(os.Environ(), "KUBECONFIG="+kubeconfig, "PULUMI_BACKEND_URL="+p.backend())
+	cmd.Env = append(os.Environ(), "KUBECONFIG="+p.kubeconfig, "PULUMI_BACKEND_URL="+p.backend())
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	return cmd
 }
