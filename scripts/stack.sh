@@ -11,14 +11,20 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 op=${1:?usage: scripts/stack.sh up|preview|refresh|destroy|down [stack]}
 stack=${2:-dev}
-export PATH="$("$root/scripts/tools.sh" --print-path):$PATH"
 export PULUMI_SKIP_UPDATE_CHECK=true
 cd "$root"
 
+# A cluster of the user's own, reached with the user's kubectl, needs no
+# local control plane, and none is built.
 local_cluster=false
-if [ -z "${BYTEWAX_LOCAL_CLUSTER:-}" ] && kubectl version --request-timeout=5s >/dev/null 2>&1; then
+if [ -z "${BYTEWAX_LOCAL_CLUSTER:-}" ] && command -v kubectl >/dev/null &&
+	kubectl version --request-timeout=5s >/dev/null 2>&1; then
 	echo "stack: using the cluster of kube context $(kubectl config current-context)"
+	tools=$("$root/scripts/tools.sh" --print-path --without-cluster)
+	export PATH="${tools:+$tools:}$PATH"
 else
+	tools=$("$root/scripts/tools.sh" --print-path)
+	export PATH="$tools:$PATH"
 	local_cluster=true
 	case "$op" in
 	up | preview) scripts/cluster.sh up ;;

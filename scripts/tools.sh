@@ -7,8 +7,12 @@
 # keyed by the pinned versions and the tools' go.sum, so a fresh clone on the
 # same machine reuses it. A cold build takes 20-40 minutes on 2 cores.
 #
-# Usage: scripts/tools.sh [--print-path]
-#   --print-path  print the bin directory to put on PATH (building first if needed)
+# A `pulumi` already on PATH is used when it is v3.274 or newer, and the
+# provider plugin is built only when that Pulumi's plugin cache lacks it.
+#
+# Usage: scripts/tools.sh [--print-path] [--without-cluster]
+#   --print-path       print the bin directories to put on PATH (building first if needed)
+#   --without-cluster  leave out the local control plane, for a cluster of one's own
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -32,16 +36,37 @@ provider_dir=$cache/pulumi-resource-kubernetes-$KUBERNETES_PROVIDER_VERSION
 
 log() { [ "${quiet:-}" = 1 ] || echo "tools: $*" >&2; }
 
-# build_into DIR CMD...: runs CMD to fill DIR/bin, and marks DIR complete only
-# when CMD succeeds, so an interrupted build is redone instead of trusted.
+# build_into DIR WHAT MINUTES CMD...: runs CMD to fill DIR/bin, saying what
+# it builds and about how long that takes first, since a cold build is long;
+# its output goes to DIR.log. DIR is marked complete only when CMD succeeds,
+# so an interrupted build is redone instead of trusted.
 build_into() {
-	local dir=$1; shift
+	local dir=$1 what=$2 minutes=$3 started=$SECONDS; shift 3
 	[ -f "$dir/.complete" ] && return 0
 	rm -rf "$dir.tmp" && mkdir -p "$dir.tmp/bin"
-	log "building into $dir (cached for later runs)"
-	"$@" "$dir.tmp/bin"
+	# Always said, even with --print-path: the wait is long.
+	echo "tools: building $what from the Go module proxy, once: about $minutes minutes on 2 cores (progress: $dir.log)" >&2
+	if ! "$@" "$dir.tmp/bin" >"$dir.log" 2>&1; then
+		echo "tools: building $what failed; the end of $dir.log:" >&2
+		tail -n 30 "$dir.log" >&2
+		return 1
+	fi
 	touch "$dir.tmp/.complete"
 	rm -rf "$dir" && mv "$dir.tmp" "$dir"
+	echo "tools: built $what in $(((SECONDS - started) / 60)) min $(((SECONDS - started) % 60)) s, cached in $dir" >&2
+}
+
+# usable_pulumi prints a pulumi on PATH that is v3.274 or newer, if any.
+usable_pulumi() {
+	local found version minor
+	found=$(command -v pulumi 2>/dev/null) || return 1
+	case "$found" in "$cache"/*) return 1 ;; esac
+	version=$("$found" version 2>/dev/null) || return 1
+	version=${version#v}
+	[ "${version%%.*}" = 3 ] || return 1
+	minor=${version#3.}; minor=${minor%%.*}
+	[[ "$minor" =~ ^[0-9]+$ ]] && [ "$minor" -ge 274 ] || return 1
+	echo "$found"
 }
 
 build_pulumi() {
@@ -86,18 +111,37 @@ build_provider() {
 		./cmd/pulumi-resource-kubernetes
 }
 
-[ "${1:-}" = --print-path ] && quiet=1
-build_into "$pulumi_dir" build_pulumi
-build_into "$provider_dir" build_provider
-build_into "$cluster_dir" build_cluster
+print_path=false with_cluster=true
+for arg in "$@"; do
+	case "$arg" in
+	--print-path) print_path=true quiet=1 ;;
+	--without-cluster) with_cluster=false ;;
+	*) echo "usage: scripts/tools.sh [--print-path] [--without-cluster]" >&2; exit 2 ;;
+	esac
+done
+
+path=()
+if pulumi=$(usable_pulumi); then
+	log "using $pulumi ($("$pulumi" version))"
+else
+	build_into "$pulumi_dir" "the Pulumi CLI $PULUMI_VERSION" 10 build_pulumi
+	pulumi=$pulumi_dir/bin/pulumi
+	path+=("$pulumi_dir/bin")
+fi
 
 # The engine takes the provider from Pulumi's plugin cache, as it would a
 # downloaded one; found on PATH instead, it warns on every run.
-if ! "$pulumi_dir/bin/pulumi" plugin ls 2>/dev/null | grep -Eq "^kubernetes +resource +$KUBERNETES_PROVIDER_VERSION "; then
+if ! "$pulumi" plugin ls 2>/dev/null | grep -Eq "^kubernetes +resource +$KUBERNETES_PROVIDER_VERSION "; then
+	build_into "$provider_dir" "the Kubernetes provider plugin $KUBERNETES_PROVIDER_VERSION" 8 build_provider
 	log "installing the kubernetes $KUBERNETES_PROVIDER_VERSION plugin into Pulumi's plugin cache"
-	"$pulumi_dir/bin/pulumi" plugin install resource kubernetes "v$KUBERNETES_PROVIDER_VERSION" \
+	"$pulumi" plugin install resource kubernetes "v$KUBERNETES_PROVIDER_VERSION" \
 		--file "$provider_dir/bin/pulumi-resource-kubernetes" >&2
 fi
 
-path="$pulumi_dir/bin:$cluster_dir/bin"
-if [ "${1:-}" = --print-path ]; then echo "$path"; else log "ready: PATH=$path:\$PATH"; fi
+if $with_cluster; then
+	build_into "$cluster_dir" "a local control plane (etcd, Kubernetes $KUBERNETES_VERSION, kwok)" 20 build_cluster
+	path+=("$cluster_dir/bin")
+fi
+
+joined=$(IFS=:; echo "${path[*]}")
+if $print_path; then echo "$joined"; else log "ready: PATH=${joined:+$joined:}\$PATH"; fi
