@@ -3,6 +3,7 @@ package components
 import (
 	"io/fs"
 
+	corev1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/core/v1"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
@@ -182,6 +183,10 @@ type BytewaxDataflowArgs struct {
 	NodeSelector pulumi.StringMapInput `pulumi:"nodeSelector,optional"`
 	// Tolerations let the pods run on nodes with matching taints.
 	Tolerations []TolerationArgs `pulumi:"tolerations,optional"`
+	// Affinity constrains the pods' nodes and their neighbours further
+	// (node affinity, pod affinity and anti-affinity), as Kubernetes spells
+	// it; it is passed through as it is.
+	Affinity corev1.AffinityPtrInput `pulumi:"affinity,optional"`
 	// TopologySpread spreads the processes of the dataflow over
 	// TopologyKey's domains: SpreadSoft (the default) prefers to, so a
 	// one-node cluster still schedules them; SpreadStrict requires it, and

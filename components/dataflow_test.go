@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	corev1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/core/v1"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -520,4 +521,18 @@ func TestPodLabelsAnnotationsAndTracing(t *testing.T) {
 	for _, e := range env {
 		assert.NotEqual(t, "BYTEWAX_OTLP_URL", pt.Get(t, e, "name"), "no tracing endpoint unless one is given")
 	}
+}
+
+func TestAffinityIsPassedThrough(t *testing.T) {
+	args := flatArgs()
+	args.Affinity = &corev1.AffinityArgs{NodeAffinity: &corev1.NodeAffinityArgs{
+		RequiredDuringSchedulingIgnoredDuringExecution: &corev1.NodeSelectorArgs{NodeSelectorTerms: corev1.NodeSelectorTermArray{
+			corev1.NodeSelectorTermArgs{MatchExpressions: corev1.NodeSelectorRequirementArray{corev1.NodeSelectorRequirementArgs{
+				Key: pulumi.String("topology.kubernetes.io/zone"), Operator: pulumi.String("In"), Values: pulumi.ToStringArray([]string{"eu-west-1a"}),
+			}}},
+		}},
+	}}
+	pod := pt.Get(t, deploy(t, "wc", args).ByType(t, typeStatefulSet).Object(t), "spec", "template", "spec")
+	assert.Equal(t, "eu-west-1a", pt.Get(t, pod, "affinity", "nodeAffinity", "requiredDuringSchedulingIgnoredDuringExecution", "nodeSelectorTerms", 0, "matchExpressions", 0, "values", 0))
+	assert.Nil(t, pt.Get(t, pt.Get(t, deploy(t, "wc", flatArgs()).ByType(t, typeStatefulSet).Object(t), "spec", "template", "spec"), "affinity"))
 }

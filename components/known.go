@@ -241,6 +241,12 @@ func fixInputs(p *problems, args *BytewaxDataflowArgs) *BytewaxDataflowArgs {
 	out.PodAnnotations = f.strMap("PodAnnotations", args.PodAnnotations)
 	out.OTLPEndpoint = f.str("OTLPEndpoint", args.OTLPEndpoint)
 	out.NodeSelector = f.strMap("NodeSelector", args.NodeSelector)
+	if nilPointer(args.Affinity) {
+		out.Affinity = nil
+	} else if zeroOutput(args.Affinity) {
+		p.add("Affinity", nil, "is an empty output (the zero value of an Output type), not one a resource or config returned")
+		out.Affinity = nil
+	}
 	out.PriorityClassName = f.str("PriorityClassName", args.PriorityClassName)
 	out.Annotations = f.strMap("Annotations", args.Annotations)
 	if sa := args.ServiceAccount; sa != nil {

@@ -71,6 +71,7 @@ func podSpec(s *dataflowSpec, in statefulSetInputs) *corev1.PodSpecArgs {
 		NodeSelector:                  optionalMap(s.nodeSelector),
 		Tolerations:                   tolerations(s.tolerations),
 		TopologySpreadConstraints:     topologySpread(s),
+		Affinity:                      s.affinity,
 		PriorityClassName:             s.priorityClassName,
 		InitContainers:                corev1.ContainerArray{initContainer(s, in)},
 		Containers:                    corev1.ContainerArray{processContainer(s, in)},

@@ -18,6 +18,7 @@ import (
 	"github.com/bmatcuk/doublestar/v4"
 	"github.com/distribution/reference"
 	"github.com/opencontainers/go-digest"
+	corev1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/core/v1"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"k8s.io/apimachinery/pkg/util/validation"
 )
@@ -52,6 +53,7 @@ type dataflowSpec struct {
 	topologySpread       string
 	topologyKey          string
 	priorityClassName    pulumi.StringInput
+	affinity             corev1.AffinityPtrInput
 	gracePeriod          int
 	networkPolicy        bool
 	apiFrom              []NetworkPeerArgs
@@ -245,6 +247,7 @@ func resolve(root, resourceName string, args *BytewaxDataflowArgs) (*dataflowSpe
 		topologySpread:       orDefault(args.TopologySpread, SpreadSoft),
 		topologyKey:          orDefault(args.TopologyKey, DefaultTopologyKey),
 		priorityClassName:    args.PriorityClassName,
+		affinity:             args.Affinity,
 		gracePeriod:          intOrDefault(args.TerminationGracePeriodSeconds, DefaultGracePeriod),
 		networkPolicy:        args.NetworkPolicy == nil || !args.NetworkPolicy.Disabled,
 		volumes:              args.Volumes,
