@@ -30,8 +30,8 @@ const (
 	// SpreadSoft prefers to put the processes on different nodes, and
 	// still schedules them where it cannot.
 	SpreadSoft = "soft"
-	// SpreadStrict leaves a process Pending rather than put it beside
-	// another of the same dataflow.
+	// SpreadStrict leaves a process Pending rather than spread the
+	// processes unevenly (one domain holding two more than another).
 	SpreadStrict = "strict"
 	// SpreadOff sets no constraint.
 	SpreadOff = "off"
@@ -185,12 +185,13 @@ type BytewaxDataflowArgs struct {
 	Tolerations []TolerationArgs `pulumi:"tolerations,optional"`
 	// Affinity constrains the pods' nodes and their neighbours further
 	// (node affinity, pod affinity and anti-affinity), as Kubernetes spells
-	// it; it is passed through as it is.
+	// it; it is passed through as it is, for the API server to check.
 	Affinity corev1.AffinityPtrInput `pulumi:"affinity,optional"`
-	// TopologySpread spreads the processes of the dataflow over
-	// TopologyKey's domains: SpreadSoft (the default) prefers to, so a
-	// one-node cluster still schedules them; SpreadStrict requires it, and
-	// leaves a process Pending where it cannot; SpreadOff sets nothing.
+	// TopologySpread spreads the processes of the dataflow evenly over
+	// TopologyKey's domains (nodes whose taints the pods do not tolerate
+	// left out): SpreadSoft (the default) prefers to, so a one-node cluster
+	// still schedules them; SpreadStrict requires it, and leaves a process
+	// Pending where it cannot; SpreadOff sets nothing.
 	// Losing one node then stops one process rather than several, though
 	// any lost process stops the whole dataflow.
 	TopologySpread string `pulumi:"topologySpread,optional"`
@@ -215,12 +216,15 @@ type BytewaxDataflowArgs struct {
 	NetworkPolicy *NetworkPolicyArgs `pulumi:"networkPolicy,optional"`
 	// DisruptionBudget, on unless Disabled, refuses voluntary evictions
 	// (node drains, cluster autoscaling) of a running process: losing one
-	// process stops every process, so none may go unnoticed.
+	// process stops every process, so none may go unnoticed. It needs the
+	// dataflow API's readiness: without it, no budget is made, since a
+	// crashed dataflow would stay Ready and block drains for good.
 	DisruptionBudget *DisruptionBudgetArgs `pulumi:"disruptionBudget,optional"`
 
 	// OTLPEndpoint, when set, is passed to the dataflow as
 	// BYTEWAX_OTLP_URL, for the dataflow's own tracing setup to read:
-	// Bytewax's runtime does not read it by itself.
+	// Bytewax's runtime does not read it by itself. An output goes through
+	// the env Secret, as it may hold a token.
 	OTLPEndpoint pulumi.StringInput `pulumi:"otlpEndpoint,optional"`
 
 	// PodLabels are added to the pods alone, for instance for a scraper
@@ -408,8 +412,8 @@ type VolumeArgs struct {
 	// (hostfile, python-files, working-directory, tmp).
 	Name string `pulumi:"name"`
 	// MountPath is where the volume appears, an absolute path that is not
-	// one of the component's mounts (/etc/bytewax, /var/bytewax, /tmp) or a
-	// folder holding one.
+	// one of the component's mounts (/etc/bytewax, /var/bytewax, /tmp), a
+	// folder holding one, or a path inside /etc/bytewax or /var/bytewax.
 	MountPath string `pulumi:"mountPath"`
 	// ReadOnly mounts it read-only; Secrets and ConfigMaps always are.
 	ReadOnly bool `pulumi:"readOnly,optional"`

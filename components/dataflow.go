@@ -187,7 +187,6 @@ func NewBytewaxDataflow(ctx *pulumi.Context, name string, args *BytewaxDataflowA
 	if d.Service, err = corev1.NewService(ctx, name, serviceArgs(s, namespace), child); err != nil {
 		return nil, err
 	}
-	// The policy and the budget are in place before the first pod starts.
 	if s.networkPolicy {
 		if d.networkPolicy, err = networkingv1.NewNetworkPolicy(ctx, name, networkPolicyArgs(s, namespace), child); err != nil {
 			return nil, err
@@ -208,6 +207,17 @@ func NewBytewaxDataflow(ctx *pulumi.Context, name string, args *BytewaxDataflowA
 	// A retained StatefulSet would survive its replacement, and the new one
 	// would adopt and roll its pods, so it is never retained.
 	allTogether := []pulumi.ResourceOption{child, pulumi.ReplaceOnChanges([]string{"spec"}), pulumi.DeleteBeforeReplace(true), pulumi.RetainOnDelete(false)}
+	// The policy and the budget are in place before the first pod starts.
+	var guards []pulumi.Resource
+	if d.networkPolicy != nil {
+		guards = append(guards, d.networkPolicy)
+	}
+	if d.disruptionBudget != nil {
+		guards = append(guards, d.disruptionBudget)
+	}
+	if len(guards) > 0 {
+		allTogether = append(allTogether, pulumi.DependsOn(guards))
+	}
 	d.StatefulSet, err = appsv1.NewStatefulSet(ctx, name, statefulSetArgs(s, statefulSetInputs{
 		namespace:        namespace,
 		configMap:        d.ConfigMapName,

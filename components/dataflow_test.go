@@ -351,7 +351,7 @@ func TestTheDataflowAPICanBeTurnedOffOrMoved(t *testing.T) {
 func TestSchedulingReachesThePods(t *testing.T) {
 	spread := func(when string) []any {
 		return []any{map[string]any{
-			"maxSkew": 1.0, "topologyKey": "kubernetes.io/hostname", "whenUnsatisfiable": when,
+			"maxSkew": 1.0, "topologyKey": "kubernetes.io/hostname", "whenUnsatisfiable": when, "nodeTaintsPolicy": "Honor",
 			"labelSelector": map[string]any{"matchLabels": map[string]any{"app.kubernetes.io/name": "bytewax", "app.kubernetes.io/instance": "wordcount"}},
 		}}
 	}
@@ -466,6 +466,30 @@ func TestTheDisruptionBudgetRefusesEvictionsOfReadyProcesses(t *testing.T) {
 	}, pdb["spec"])
 }
 
+func TestNoBudgetWithoutAnHonestReadiness(t *testing.T) {
+	args := flatArgs()
+	args.DataflowAPI = pulumi.BoolRef(false)
+	assert.Empty(t, deploy(t, "wc", args).OfType(typePDB), "a crashed dataflow would stay Ready and block drains for good")
+}
+
+func TestATracingEndpointOutputGoesThroughTheSecret(t *testing.T) {
+	args := flatArgs()
+	args.OTLPEndpoint = pulumi.ToSecret(pulumi.String("https://user:token@otel.example.com:4318")).(pulumi.StringOutput)
+	d := deploy(t, "wc", args)
+	sts := d.ByType(t, typeStatefulSet)
+	assert.False(t, sts.Inputs.ContainsSecrets())
+	assert.Contains(t, pt.Get(t, sts.Object(t), "spec", "template", "spec", "containers", 0, "env"), map[string]any{
+		"name": "BYTEWAX_OTLP_URL", "valueFrom": map[string]any{"secretKeyRef": map[string]any{"name": "wordcount-env", "key": "BYTEWAX_OTLP_URL"}}})
+	assert.Equal(t, "https://user:token@otel.example.com:4318", pt.Get(t, d.Named(t, typeSecret, "wc-env").Object(t), "stringData", "BYTEWAX_OTLP_URL"))
+
+	args = flatArgs()
+	args.OTLPEndpoint = pulumi.String("")
+	env := pt.Get(t, deploy(t, "wc", args).ByType(t, typeStatefulSet).Object(t), "spec", "template", "spec", "containers", 0, "env").([]any)
+	for _, e := range env {
+		assert.NotEqual(t, "BYTEWAX_OTLP_URL", pt.Get(t, e, "name"), "an empty endpoint is none")
+	}
+}
+
 func TestThePolicyAndTheBudgetCanBeTurnedOff(t *testing.T) {
 	args := flatArgs()
 	args.NetworkPolicy = &NetworkPolicyArgs{Disabled: true}
@@ -481,7 +505,7 @@ func TestVolumesReachTheDataflowContainer(t *testing.T) {
 		{Name: "kafka-certs", MountPath: "/etc/kafka", Secret: &SecretVolumeArgs{SecretName: pulumi.String("kafka-tls")}},
 		{Name: "settings", MountPath: "/etc/settings", ConfigMap: &ConfigMapVolumeArgs{Name: pulumi.String("settings"), Optional: true}},
 		{Name: "scratch", MountPath: "/scratch", EmptyDir: &EmptyDirVolumeArgs{SizeLimit: "1Gi"}},
-		{Name: "fast", MountPath: "/fast", ReadOnly: true, EmptyDir: &EmptyDirVolumeArgs{Medium: "Memory"}},
+		{Name: "fast", MountPath: "/fast", EmptyDir: &EmptyDirVolumeArgs{Medium: "Memory"}},
 	}
 	pod := pt.Get(t, deploy(t, "wc", args).ByType(t, typeStatefulSet).Object(t), "spec", "template", "spec")
 	assert.Equal(t, []any{
@@ -494,7 +518,7 @@ func TestVolumesReachTheDataflowContainer(t *testing.T) {
 		map[string]any{"name": "kafka-certs", "mountPath": "/etc/kafka", "readOnly": true},
 		map[string]any{"name": "settings", "mountPath": "/etc/settings", "readOnly": true},
 		map[string]any{"name": "scratch", "mountPath": "/scratch"},
-		map[string]any{"name": "fast", "mountPath": "/fast", "readOnly": true},
+		map[string]any{"name": "fast", "mountPath": "/fast"},
 	}, pt.Get(t, pod, "containers", 0, "volumeMounts").([]any)[3:], "in the dataflow container")
 	assert.Len(t, pt.Get(t, pod, "initContainers", 0, "volumeMounts"), 3, "the init-container keeps its own mounts")
 }

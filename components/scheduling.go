@@ -6,9 +6,10 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
-// topologySpread spreads the dataflow's processes over the topology key's
-// domains, one per domain as far as they go: preferred (ScheduleAnyway) or
-// required (DoNotSchedule). The selector picks this dataflow's pods alone.
+// topologySpread spreads the dataflow's processes evenly over the topology
+// key's domains, no domain holding two more than another: preferred
+// (ScheduleAnyway) or required (DoNotSchedule). The selector picks this
+// dataflow's pods alone.
 func topologySpread(s *dataflowSpec) corev1.TopologySpreadConstraintArrayInput {
 	if s.topologySpread == SpreadOff {
 		return nil
@@ -21,7 +22,10 @@ func topologySpread(s *dataflowSpec) corev1.TopologySpreadConstraintArrayInput {
 		MaxSkew:           pulumi.Int(1),
 		TopologyKey:       pulumi.String(s.topologyKey),
 		WhenUnsatisfiable: pulumi.String(when),
-		LabelSelector:     &metav1.LabelSelectorArgs{MatchLabels: pulumi.ToStringMap(selectorLabels(s))},
+		// Nodes whose taints the pods do not tolerate are no place to
+		// spread to.
+		NodeTaintsPolicy: pulumi.String("Honor"),
+		LabelSelector:    &metav1.LabelSelectorArgs{MatchLabels: pulumi.ToStringMap(selectorLabels(s))},
 	}}
 }
 

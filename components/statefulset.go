@@ -266,7 +266,13 @@ func processEnv(s *dataflowSpec, envSecret pulumi.StringInput) corev1.EnvVarArra
 	// prefix, so it must be the StatefulSet's real name.
 	literal("BYTEWAX_STATEFULSET_NAME", s.name)
 	if s.otlpEndpoint != nil {
-		env = append(env, corev1.EnvVarArgs{Name: pulumi.String("BYTEWAX_OTLP_URL"), Value: s.otlpEndpoint})
+		if endpoint, known := knownString(s.otlpEndpoint); known {
+			literal(otlpEnvName, endpoint)
+		} else {
+			env = append(env, corev1.EnvVarArgs{Name: pulumi.String(otlpEnvName), ValueFrom: &corev1.EnvVarSourceArgs{
+				SecretKeyRef: &corev1.SecretKeySelectorArgs{Name: envSecret, Key: pulumi.String(otlpEnvName)},
+			}})
+		}
 	}
 	if s.dataflowAPI {
 		// Bytewax reads only whether the variable is set.

@@ -229,32 +229,35 @@ func resolve(root, resourceName string, args *BytewaxDataflowArgs) (*dataflowSpe
 	v := &validator{}
 	args = fixInputs(&v.problems, args)
 	s := &dataflowSpec{
-		resource:             resourceName,
-		name:                 orDefault(args.Name, resourceName),
-		namespace:            stringOr(args.Namespace, DefaultNamespace),
-		createNamespace:      args.CreateNamespace,
-		processes:            intOrDefault(args.Processes, DefaultProcesses),
-		workersPerProcess:    intOrDefault(args.WorkersPerProcess, DefaultWorkersPerProcess),
-		image:                imageOrDefault(args.Image, DefaultImageRepository, DefaultImageTag),
-		initImage:            imageOrDefault(args.InitImage, DefaultInitImageRepo, DefaultInitImageTag),
-		pythonFile:           args.PythonFile,
-		keepAlive:            DefaultKeepAlive,
-		port:                 intOrDefault(args.Port, DefaultPort),
-		dataflowAPI:          args.DataflowAPI == nil || *args.DataflowAPI,
-		dataflowAPIPort:      intOrDefault(args.DataflowAPIPort, DefaultDataflowAPIPort),
-		nodeSelector:         args.NodeSelector,
-		tolerations:          args.Tolerations,
-		topologySpread:       orDefault(args.TopologySpread, SpreadSoft),
-		topologyKey:          orDefault(args.TopologyKey, DefaultTopologyKey),
-		priorityClassName:    args.PriorityClassName,
-		affinity:             args.Affinity,
-		gracePeriod:          intOrDefault(args.TerminationGracePeriodSeconds, DefaultGracePeriod),
-		networkPolicy:        args.NetworkPolicy == nil || !args.NetworkPolicy.Disabled,
-		volumes:              args.Volumes,
-		podLabels:            args.PodLabels,
-		podAnnotations:       args.PodAnnotations,
-		otlpEndpoint:         args.OTLPEndpoint,
-		disruptionBudget:     args.DisruptionBudget == nil || !args.DisruptionBudget.Disabled,
+		resource:          resourceName,
+		name:              orDefault(args.Name, resourceName),
+		namespace:         stringOr(args.Namespace, DefaultNamespace),
+		createNamespace:   args.CreateNamespace,
+		processes:         intOrDefault(args.Processes, DefaultProcesses),
+		workersPerProcess: intOrDefault(args.WorkersPerProcess, DefaultWorkersPerProcess),
+		image:             imageOrDefault(args.Image, DefaultImageRepository, DefaultImageTag),
+		initImage:         imageOrDefault(args.InitImage, DefaultInitImageRepo, DefaultInitImageTag),
+		pythonFile:        args.PythonFile,
+		keepAlive:         DefaultKeepAlive,
+		port:              intOrDefault(args.Port, DefaultPort),
+		dataflowAPI:       args.DataflowAPI == nil || *args.DataflowAPI,
+		dataflowAPIPort:   intOrDefault(args.DataflowAPIPort, DefaultDataflowAPIPort),
+		nodeSelector:      args.NodeSelector,
+		tolerations:       args.Tolerations,
+		topologySpread:    orDefault(args.TopologySpread, SpreadSoft),
+		topologyKey:       orDefault(args.TopologyKey, DefaultTopologyKey),
+		priorityClassName: args.PriorityClassName,
+		affinity:          args.Affinity,
+		gracePeriod:       intOrDefault(args.TerminationGracePeriodSeconds, DefaultGracePeriod),
+		networkPolicy:     args.NetworkPolicy == nil || !args.NetworkPolicy.Disabled,
+		volumes:           args.Volumes,
+		podLabels:         args.PodLabels,
+		podAnnotations:    args.PodAnnotations,
+		otlpEndpoint:      args.OTLPEndpoint,
+		// Without the dataflow API a crashed dataflow stays Ready, and a
+		// budget would then block drains for good.
+		disruptionBudget: (args.DisruptionBudget == nil || !args.DisruptionBudget.Disabled) &&
+			(args.DataflowAPI == nil || *args.DataflowAPI),
 		clusterDomain:        orDefault(args.ClusterDomain, DefaultClusterDomain),
 		imagePullSecrets:     args.ImagePullSecrets,
 		env:                  args.Env,
@@ -329,6 +332,13 @@ func resolve(root, resourceName string, args *BytewaxDataflowArgs) (*dataflowSpe
 			maps.Copy(both, asMap(vals[0]))
 			checkAnnotationsSize(p, "PodAnnotations", both)
 		}, s.podAnnotations, labelsOrEmpty(s.annotations))
+	}
+	if known, ok := knownString(s.otlpEndpoint); ok && known == "" {
+		s.otlpEndpoint = nil
+	} else if !ok {
+		// It may be a secret, such as a URL with a token: it goes through the
+		// env Secret like any variable whose value is an output.
+		s.secretEnv = append(s.secretEnv, EnvVarArgs{Name: otlpEnvName, Value: s.otlpEndpoint})
 	}
 	v.whenString("OTLPEndpoint", s.otlpEndpoint, func(p *problems, endpoint string) {
 		if u, err := url.Parse(endpoint); err != nil || (u.Scheme != "http" && u.Scheme != "https" && u.Scheme != "grpc") || u.Host == "" {
@@ -538,8 +548,11 @@ var reservedEnv = []string{
 	"BYTEWAX_POD_NAME", "BYTEWAX_REPLICAS", "BYTEWAX_KEEP_CONTAINER_ALIVE",
 	"BYTEWAX_HOSTFILE_PATH", "BYTEWAX_STATEFULSET_NAME",
 	"BYTEWAX_PROCESS_ID", "BYTEWAX_ADDRESSES",
-	"BYTEWAX_DATAFLOW_API_ENABLED", "BYTEWAX_DATAFLOW_API_PORT", "BYTEWAX_OTLP_URL",
+	"BYTEWAX_DATAFLOW_API_ENABLED", "BYTEWAX_DATAFLOW_API_PORT", otlpEnvName,
 }
+
+// otlpEnvName is the variable the tracing endpoint is passed in.
+const otlpEnvName = "BYTEWAX_OTLP_URL"
 
 // fieldPaths are the pod fields a variable may read (the downward API's
 // fieldRef); labels and annotations are selected by key.
@@ -987,8 +1000,8 @@ func checkVolumes(v *validator, volumes []VolumeArgs) {
 			v.add(field+".MountPath", vol.MountPath, "must be an absolute path, without ':'")
 		case slices.ContainsFunc(componentMounts, func(m string) bool {
 			return m == mountPath || strings.HasPrefix(m, strings.TrimSuffix(mountPath, "/")+"/")
-		}):
-			v.add(field+".MountPath", vol.MountPath, "would hide the component's own mounts (%s); mount it elsewhere, such as /etc/%s", strings.Join(componentMounts, ", "), vol.Name)
+		}), strings.HasPrefix(mountPath, hostfileDir+"/"), strings.HasPrefix(mountPath, workDir+"/"):
+			v.add(field+".MountPath", vol.MountPath, "would hide the component's own mounts (%s) or what is in them; mount it elsewhere, such as /mnt/%s", strings.Join(componentMounts, ", "), vol.Name)
 		case paths[mountPath]:
 			v.add(field+".MountPath", vol.MountPath, "is the mount path of another volume")
 		}
@@ -1015,6 +1028,9 @@ func checkVolumes(v *validator, volumes []VolumeArgs) {
 		}
 		if ed := vol.EmptyDir; ed != nil {
 			sources++
+			if vol.ReadOnly {
+				v.add(field+".ReadOnly", true, "would leave an emptyDir empty for good; mount it writable")
+			}
 			if ed.Medium != "" && ed.Medium != "Memory" {
 				v.add(field+".EmptyDir.Medium", ed.Medium, "must be empty (the node's disk) or Memory")
 			}

@@ -210,6 +210,15 @@ func TestInvalidArgsFailBeforeAnyResourceIsRegistered(t *testing.T) {
 		{"volume at a relative path", func(a *BytewaxDataflowArgs) {
 			a.Volumes = []VolumeArgs{{Name: "x", MountPath: "certs", EmptyDir: &EmptyDirVolumeArgs{}}}
 		}, "Volumes[0].MountPath", `Volumes[0].MountPath: must be an absolute path, without ':' (got "certs")`},
+		{"volume over the code", func(a *BytewaxDataflowArgs) {
+			a.Volumes = []VolumeArgs{{Name: "x", MountPath: "/var/bytewax/app.py", EmptyDir: &EmptyDirVolumeArgs{}}}
+		}, "Volumes[0].MountPath", `or what is in them; mount it elsewhere, such as /mnt/x`},
+		{"volume over the hostfile", func(a *BytewaxDataflowArgs) {
+			a.Volumes = []VolumeArgs{{Name: "x", MountPath: "/etc/bytewax/hostfile.txt", EmptyDir: &EmptyDirVolumeArgs{}}}
+		}, "Volumes[0].MountPath", `would hide the component's own mounts`},
+		{"read-only emptyDir", func(a *BytewaxDataflowArgs) {
+			a.Volumes = []VolumeArgs{{Name: "x", MountPath: "/x", ReadOnly: true, EmptyDir: &EmptyDirVolumeArgs{}}}
+		}, "Volumes[0].ReadOnly", `would leave an emptyDir empty for good`},
 		{"volume twice at one path", func(a *BytewaxDataflowArgs) {
 			a.Volumes = []VolumeArgs{{Name: "a", MountPath: "/x", EmptyDir: &EmptyDirVolumeArgs{}}, {Name: "b", MountPath: "/x/", EmptyDir: &EmptyDirVolumeArgs{}}}
 		}, "Volumes[1].MountPath", `Volumes[1].MountPath: is the mount path of another volume`},

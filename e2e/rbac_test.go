@@ -37,6 +37,12 @@ func TestADeployerWithOnlyTheRBACRules(t *testing.T) {
 	p.up()
 	requireRolledOut(t, ns, "my-dataflow", 3)
 	p.requireNoChanges()
+	// A change in place (labels) and a replacement (processes).
+	p.setConfig(map[string]string{"processes": "2"})
+	p.setPath("labels.team", "streams")
+	p.up()
+	requireRolledOut(t, ns, "my-dataflow", 2)
+	p.requireNoChanges()
 	p.destroy()
 	assert.False(t, exists(t, "-n", ns, "statefulset", "my-dataflow"))
 }

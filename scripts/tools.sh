@@ -7,7 +7,7 @@
 # keyed by the pinned versions and the tools' go.sum, so a fresh clone on the
 # same machine reuses it. A cold build takes 20-40 minutes on 2 cores.
 #
-# A `pulumi` already on PATH is used when it is v3.274 or newer, and the
+# A `pulumi` already on PATH is used when it is a v3 from v3.274 on, and the
 # provider plugin is built only when that Pulumi's plugin cache lacks it.
 #
 # Usage: scripts/tools.sh [--print-path] [--without-cluster]
@@ -56,7 +56,7 @@ build_into() {
 	echo "tools: built $what in $(((SECONDS - started) / 60)) min $(((SECONDS - started) % 60)) s, cached in $dir" >&2
 }
 
-# usable_pulumi prints a pulumi on PATH that is v3.274 or newer, if any.
+# usable_pulumi prints a pulumi on PATH that is a v3 from v3.274 on, if any.
 usable_pulumi() {
 	local found version minor
 	found=$(command -v pulumi 2>/dev/null) || return 1
@@ -131,7 +131,10 @@ fi
 
 # The engine takes the provider from Pulumi's plugin cache, as it would a
 # downloaded one; found on PATH instead, it warns on every run.
-if ! "$pulumi" plugin ls 2>/dev/null | grep -Eq "^kubernetes +resource +$KUBERNETES_PROVIDER_VERSION "; then
+# Read whole, then searched: grep -q on a pipe could end pulumi early, which
+# pipefail would count as the plugin missing.
+plugins=$("$pulumi" plugin ls 2>/dev/null || true)
+if ! grep -Eq "^kubernetes +resource +$KUBERNETES_PROVIDER_VERSION " <<<"$plugins"; then
 	build_into "$provider_dir" "the Kubernetes provider plugin $KUBERNETES_PROVIDER_VERSION" 8 build_provider
 	log "installing the kubernetes $KUBERNETES_PROVIDER_VERSION plugin into Pulumi's plugin cache"
 	"$pulumi" plugin install resource kubernetes "v$KUBERNETES_PROVIDER_VERSION" \
@@ -143,5 +146,5 @@ if $with_cluster; then
 	path+=("$cluster_dir/bin")
 fi
 
-joined=$(IFS=:; echo "${path[*]}")
+joined=$(IFS=:; echo "${path[@]+"${path[*]}"}")
 if $print_path; then echo "$joined"; else log "ready: PATH=${joined:+$joined:}\$PATH"; fi

@@ -149,7 +149,7 @@ func differences(t *testing.T) []difference {
 			"seccompProfile": map[string]any{"type": "RuntimeDefault"},
 		}, why: "the spec's context plus seccompProfile RuntimeDefault, " + restricted},
 		{kind: "StatefulSet", path: pod + "topologySpreadConstraints", ours: []any{map[string]any{
-			"maxSkew": 1.0, "topologyKey": "kubernetes.io/hostname", "whenUnsatisfiable": "ScheduleAnyway",
+			"maxSkew": 1.0, "topologyKey": "kubernetes.io/hostname", "whenUnsatisfiable": "ScheduleAnyway", "nodeTaintsPolicy": "Honor",
 			"labelSelector": map[string]any{"matchLabels": map[string]any{"app.kubernetes.io/name": "bytewax", "app.kubernetes.io/instance": "my-dataflow"}},
 		}}, why: "the processes are spread over nodes where they can be, so that one node's loss stops one process rather than several"},
 		{kind: "StatefulSet", path: pod + "automountServiceAccountToken", ours: false, why: "the dataflow never calls the Kubernetes API, so it gets no token"},
