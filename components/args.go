@@ -221,6 +221,13 @@ type BytewaxDataflowArgs struct {
 	// crashed dataflow would stay Ready and block drains for good.
 	DisruptionBudget *DisruptionBudgetArgs `pulumi:"disruptionBudget,optional"`
 
+	// PodMonitor, when set, creates a Prometheus Operator PodMonitor that
+	// scrapes the dataflow API's /metrics. It is a custom resource: the
+	// cluster must have the monitoring.coreos.com CRDs, or `up` fails on
+	// it after the dataflow's other objects are applied. The scraper must be
+	// allowed in with NetworkPolicy.APIFrom.
+	PodMonitor *PodMonitorArgs `pulumi:"podMonitor,optional"`
+
 	// OTLPEndpoint, when set, is passed to the dataflow as
 	// BYTEWAX_OTLP_URL, for the dataflow's own tracing setup to read:
 	// Bytewax's runtime does not read it by itself. An output goes through
@@ -448,4 +455,14 @@ type EmptyDirVolumeArgs struct {
 	Medium string `pulumi:"medium,optional"`
 	// SizeLimit, a quantity such as "1Gi", evicts the pod when exceeded.
 	SizeLimit string `pulumi:"sizeLimit,optional"`
+}
+
+// PodMonitorArgs shapes the Prometheus Operator PodMonitor.
+type PodMonitorArgs struct {
+	// Interval between scrapes, such as "30s"; the operator's default when
+	// empty.
+	Interval string `pulumi:"interval,optional"`
+	// Labels of the PodMonitor, such as the release label a Prometheus
+	// selects its monitors by.
+	Labels map[string]string `pulumi:"labels,optional"`
 }

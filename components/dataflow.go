@@ -1,6 +1,7 @@
 package components
 
 import (
+	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/apiextensions"
 	appsv1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/apps/v1"
 	corev1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/core/v1"
 	networkingv1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/networking/v1"
@@ -44,6 +45,7 @@ type BytewaxDataflow struct {
 	namespace        *corev1.Namespace
 	networkPolicy    *networkingv1.NetworkPolicy
 	disruptionBudget *policyv1.PodDisruptionBudget
+	podMonitor       *apiextensions.CustomResource
 	serviceAccount   *corev1.ServiceAccount
 	registrySecret   *corev1.Secret
 	envSecret        *corev1.Secret
@@ -65,6 +67,12 @@ func (d *BytewaxDataflow) NetworkPolicy() (*networkingv1.NetworkPolicy, bool) {
 // when it is disabled.
 func (d *BytewaxDataflow) DisruptionBudget() (*policyv1.PodDisruptionBudget, bool) {
 	return d.disruptionBudget, d.disruptionBudget != nil
+}
+
+// PodMonitor returns the Prometheus Operator PodMonitor, and false when
+// none was asked for.
+func (d *BytewaxDataflow) PodMonitor() (*apiextensions.CustomResource, bool) {
+	return d.podMonitor, d.podMonitor != nil
 }
 
 // ServiceAccount returns the account the component created, and false with
@@ -231,6 +239,14 @@ func NewBytewaxDataflow(ctx *pulumi.Context, name string, args *BytewaxDataflowA
 		return nil, err
 	}
 	d.StatefulSetName = d.StatefulSet.Metadata.Name().Elem()
+
+	// Last: without the Prometheus Operator's CRDs it fails, and the
+	// dataflow is deployed by then.
+	if s.podMonitor != nil {
+		if d.podMonitor, err = apiextensions.NewCustomResource(ctx, name, podMonitorArgs(s, namespace), child, pulumi.DependsOn([]pulumi.Resource{d.StatefulSet})); err != nil {
+			return nil, err
+		}
+	}
 
 	d.PeerAddresses = pulumi.All(d.StatefulSetName, d.ServiceName, d.NamespaceName).ApplyT(
 		func(names []any) []string {

@@ -23,6 +23,7 @@ const (
 	typeStatefulSet    = pt.StatefulSet
 	typeNetworkPolicy  = pt.NetworkPolicy
 	typePDB            = pt.PodDisruptionBudget
+	typePodMonitor     = "kubernetes:monitoring.coreos.com/v1:PodMonitor"
 )
 
 // packageDir plays the Pulumi project's root in these tests, so that
@@ -559,4 +560,23 @@ func TestAffinityIsPassedThrough(t *testing.T) {
 	pod := pt.Get(t, deploy(t, "wc", args).ByType(t, typeStatefulSet).Object(t), "spec", "template", "spec")
 	assert.Equal(t, "eu-west-1a", pt.Get(t, pod, "affinity", "nodeAffinity", "requiredDuringSchedulingIgnoredDuringExecution", "nodeSelectorTerms", 0, "matchExpressions", 0, "values", 0))
 	assert.Nil(t, pt.Get(t, pt.Get(t, deploy(t, "wc", flatArgs()).ByType(t, typeStatefulSet).Object(t), "spec", "template", "spec"), "affinity"))
+}
+
+func TestAPodMonitorOnlyWhenAsked(t *testing.T) {
+	assert.Empty(t, deploy(t, "wc", flatArgs()).OfType(typePodMonitor))
+
+	args := flatArgs()
+	args.PodMonitor = &PodMonitorArgs{Interval: "15s", Labels: map[string]string{"release": "prometheus"}}
+	d := deploy(t, "wc", args)
+	pm := d.ByType(t, typePodMonitor)
+	obj := pm.Object(t)
+	assert.Equal(t, "monitoring.coreos.com/v1", obj["apiVersion"])
+	assert.Equal(t, "PodMonitor", obj["kind"])
+	assert.Equal(t, "prometheus", pt.Get(t, obj, "metadata", "labels", "release"))
+	assert.Equal(t, "wordcount", pt.Get(t, obj, "metadata", "labels", "app.kubernetes.io/instance"))
+	assert.Equal(t, map[string]any{
+		"selector":            map[string]any{"matchLabels": map[string]any{"app.kubernetes.io/name": "bytewax", "app.kubernetes.io/instance": "wordcount"}},
+		"podMetricsEndpoints": []any{map[string]any{"port": "api", "path": "/metrics", "interval": "15s"}},
+	}, obj["spec"])
+	assert.Contains(t, pm.Dependencies, d.ByType(t, typeStatefulSet).URN, "created last: without the CRDs the dataflow is deployed all the same")
 }

@@ -47,6 +47,9 @@ func ownedObjects(s *dataflowSpec) []objectKey {
 	if s.disruptionBudget {
 		keys = append(keys, objectKey{"PodDisruptionBudget", ns, s.name})
 	}
+	if s.podMonitor != nil {
+		keys = append(keys, objectKey{"PodMonitor", ns, s.name})
+	}
 	if s.createNamespace {
 		keys = append(keys, objectKey{"Namespace", "", ns})
 	}

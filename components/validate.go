@@ -59,6 +59,7 @@ type dataflowSpec struct {
 	apiFrom              []NetworkPeerArgs
 	disruptionBudget     bool
 	volumes              []VolumeArgs
+	podMonitor           *PodMonitorArgs
 	podLabels            pulumi.StringMapInput
 	podAnnotations       pulumi.StringMapInput
 	otlpEndpoint         pulumi.StringInput
@@ -309,6 +310,7 @@ func resolve(root, resourceName string, args *BytewaxDataflowArgs) (*dataflowSpe
 	checkScheduling(v, s)
 	checkNetworkPolicy(v, s, args.NetworkPolicy)
 	checkVolumes(v, s.volumes)
+	checkPodMonitor(v, s, args.PodMonitor)
 	checkEnv(v, s)
 	checkEnvFrom(v, s.envFrom)
 	checkResources(v, s.resources)
@@ -1053,5 +1055,26 @@ func renameField(errs []*FieldError, from, to string) {
 		if rest, ok := strings.CutPrefix(fe.Field, from); ok {
 			fe.Field = to + rest
 		}
+	}
+}
+
+// prometheusDuration is the Prometheus Operator's duration grammar, as in
+// "30s" or "1m30s".
+var prometheusDuration = regexp.MustCompile(`^(0|(([0-9]+)y)?(([0-9]+)w)?(([0-9]+)d)?(([0-9]+)h)?(([0-9]+)m)?(([0-9]+)s)?(([0-9]+)ms)?)$`)
+
+func checkPodMonitor(v *validator, s *dataflowSpec, pm *PodMonitorArgs) {
+	if pm == nil {
+		return
+	}
+	s.podMonitor = pm
+	if !s.dataflowAPI {
+		v.add("PodMonitor", "set", "needs the dataflow API, which serves /metrics; turn DataflowAPI on")
+	}
+	if pm.Interval != "" && (pm.Interval == "0" || !prometheusDuration.MatchString(pm.Interval)) {
+		v.add("PodMonitor.Interval", pm.Interval, "must be a duration such as \"30s\" or \"1m30s\"")
+	}
+	for _, key := range sortedKeys(pm.Labels) {
+		v.addAll("PodMonitor.Labels", key, validation.IsQualifiedName(key))
+		v.addAll("PodMonitor.Labels."+key, pm.Labels[key], validation.IsValidLabelValue(pm.Labels[key]))
 	}
 }

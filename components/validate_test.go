@@ -241,6 +241,12 @@ func TestInvalidArgsFailBeforeAnyResourceIsRegistered(t *testing.T) {
 			"PodAnnotations", `PodAnnotations: name part must consist of alphanumeric characters`},
 		{"OTLP endpoint", func(a *BytewaxDataflowArgs) { a.OTLPEndpoint = pulumi.String("otel-collector:4317") },
 			"OTLPEndpoint", `OTLPEndpoint: must be a URL such as "http://otel-collector.monitoring:4317"`},
+		{"pod monitor without the API", func(a *BytewaxDataflowArgs) {
+			a.PodMonitor = &PodMonitorArgs{}
+			a.DataflowAPI = pulumi.BoolRef(false)
+		}, "PodMonitor", `PodMonitor: needs the dataflow API, which serves /metrics`},
+		{"pod monitor interval", func(a *BytewaxDataflowArgs) { a.PodMonitor = &PodMonitorArgs{Interval: "30 seconds"} },
+			"PodMonitor.Interval", `PodMonitor.Interval: must be a duration such as "30s" or "1m30s" (got "30 seconds")`},
 		{"provider annotation", func(a *BytewaxDataflowArgs) {
 			a.Annotations = pulumi.StringMap{"pulumi.com/deletionPropagationPolicy": pulumi.String("orphan")}
 		}, "Annotations", `Annotations: is in pulumi.com/, which steers the Kubernetes provider`},

@@ -369,3 +369,29 @@ func TestInterruptedChangeConverges(t *testing.T) {
 	assert.NotEqual(t, before.revision, after.revision)
 	p.requireNoChanges()
 }
+
+// TestAPodMonitorWhenTheOperatorIsThere deploys a dataflow with a
+// PodMonitor into a cluster that has the PodMonitor CRD.
+func TestAPodMonitorWhenTheOperatorIsThere(t *testing.T) {
+	const ns = "e2e-podmonitor"
+	requireE2E(t)
+	_, err := kubectl("apply", "--server-side", "-f", filepath.Join(repoRoot, "e2e", "testdata", "podmonitor-crd.yaml"))
+	require.NoError(t, err)
+	t.Cleanup(func() { _, _ = kubectl("delete", "crd", "podmonitors.monitoring.coreos.com", "--wait=false") })
+	_, err = kubectl("wait", "--for=condition=Established", "crd/podmonitors.monitoring.coreos.com", "--timeout=60s")
+	require.NoError(t, err)
+
+	p := newProject(t, ns, map[string]string{"processes": "2", "podMonitor": "true", "podMonitorInterval": "15s"})
+	p.destroyOnCleanup()
+	p.setPath(`apiFrom[0].namespaceLabels["kubernetes.io/metadata.name"]`, "monitoring")
+	p.up()
+	requireRolledOut(t, ns, "my-dataflow", 2)
+	pm := get(t, "-n", ns, "podmonitor", "my-dataflow")
+	assert.Equal(t, "api", field(pm, "spec", "podMetricsEndpoints", 0, "port"))
+	assert.Equal(t, "15s", field(pm, "spec", "podMetricsEndpoints", 0, "interval"))
+	np := get(t, "-n", ns, "networkpolicy", "my-dataflow")
+	assert.Equal(t, "monitoring", field(np, "spec", "ingress", 1, "from", 0, "namespaceSelector", "matchLabels", "kubernetes.io/metadata.name"), "the scraper is let in")
+	p.requireNoChanges()
+	p.destroy()
+	assert.False(t, exists(t, "-n", ns, "podmonitor", "my-dataflow"))
+}

@@ -180,7 +180,7 @@ func RenderList(root, stackName string, overrides map[string]any) ([]byte, error
 }
 
 // applyOrder puts objects before those that refer to them.
-var applyOrder = []string{"Namespace", "Secret", "ServiceAccount", "ConfigMap", "Service", "NetworkPolicy", "PodDisruptionBudget", "StatefulSet"}
+var applyOrder = []string{"Namespace", "Secret", "ServiceAccount", "ConfigMap", "Service", "NetworkPolicy", "PodDisruptionBudget", "StatefulSet", "PodMonitor"}
 
 func kindOrder(obj map[string]any) int {
 	return slices.Index(applyOrder, fmt.Sprint(obj["kind"]))

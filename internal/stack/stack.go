@@ -290,6 +290,12 @@ func readDataflow(r *reader) *dataflowConfig {
 		args.DisruptionBudget = &components.DisruptionBudgetArgs{Disabled: !*on}
 	}
 
+	if on := r.bool("podMonitor"); on != nil && *on {
+		pm := &components.PodMonitorArgs{Interval: r.string("podMonitorInterval")}
+		r.decode("podMonitorLabels", "an object of strings", &pm.Labels)
+		args.PodMonitor = pm
+	}
+
 	var res resourcesEntry
 	if r.decode("resources", "an object with requests and limits maps of quantities", &res) {
 		args.Resources = &components.ResourcesArgs{Requests: scalarMap(res.Requests), Limits: scalarMap(res.Limits)}
@@ -435,6 +441,9 @@ var configKeys = map[string]string{
 	"NetworkPolicy.APIFrom":                "apiFrom",
 	"Volumes":                              "volumes",
 	"NetworkPolicy":                        "networkPolicy",
+	"PodMonitor.Interval":                  "podMonitorInterval",
+	"PodMonitor.Labels":                    "podMonitorLabels",
+	"PodMonitor":                           "podMonitor",
 	"DisruptionBudget":                     "disruptionBudget",
 	"NodeSelector":                         "nodeSelector",
 	"Tolerations":                          "tolerations",

@@ -145,6 +145,17 @@ func TestIsolationFromConfig(t *testing.T) {
 	assert.Contains(t, err.Error(), "bytewax:apiFrom[0] (not set in Pulumi.dev.yaml): must select namespaces or pods by labels")
 }
 
+func TestAPodMonitorFromConfig(t *testing.T) {
+	d := deployStack(t, "dev", map[string]any{"podMonitor": true, "podMonitorInterval": "30s", "podMonitorLabels": map[string]any{"release": "kube-prometheus"}})
+	pm := d.ByType(t, "kubernetes:monitoring.coreos.com/v1:PodMonitor").Object(t)
+	assert.Equal(t, "30s", pt.Get(t, pm, "spec", "podMetricsEndpoints", 0, "interval"))
+	assert.Equal(t, "kube-prometheus", pt.Get(t, pm, "metadata", "labels", "release"))
+
+	_, err := runStack(t, "dev", stackConfig(t, "dev", map[string]any{"podMonitor": true, "podMonitorInterval": "often"}))
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), `bytewax:podMonitorInterval (not set in Pulumi.dev.yaml): must be a duration such as "30s" or "1m30s" (got "often")`)
+}
+
 func TestIntegersAreDecimal(t *testing.T) {
 	d := deployStack(t, "dev", map[string]any{"processes": "010"})
 	assert.EqualValues(t, 10, pt.Get(t, d.ByType(t, pt.StatefulSet).Object(t), "spec", "replicas"), "010 is ten, not eight")
