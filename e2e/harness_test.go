@@ -172,7 +172,7 @@ func (p *project) refresh() {
 func (p *project) requireNoChanges() {
 	p.t.Helper()
 	var out bytes.Buffer
-	_, err := p.stack.Preview(context.Background(), optpreview.ExpectNoChanges(), optpreview.ProgressStreams(&out))
+	_, err := p.stack.Preview(context.Background(), optpreview.ExpectNoChanges(), optpreview.Diff(), optpreview.ProgressStreams(&out))
 	require.NoError(p.t, err, "%s", out.String())
 }
 
