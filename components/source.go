@@ -33,11 +33,11 @@ const (
 // machine, confined to itself, or an fs.FS. Paths are slash-separated and
 // relative to its root ("." is the root).
 type source interface {
-	stat(rel string) (kind, error)
+	// stat describes what a path names, links followed; its size and mode
+	// serve for the file's content too.
+	stat(rel string) (fs.FileInfo, error)
 	readDir(rel string) ([]string, error)
-	readFile(rel string) ([]byte, fs.FileMode, error)
-	// size is a file's size, read before its content.
-	size(rel string) (int64, error)
+	readFile(rel string) ([]byte, error)
 	// real identifies a folder, to detect links that loop.
 	real(rel string) string
 	// show names a path in an error.
@@ -100,16 +100,12 @@ func (d *dirSource) resolve(rel string) (string, error) {
 	return real, nil
 }
 
-func (d *dirSource) stat(rel string) (kind, error) {
+func (d *dirSource) stat(rel string) (fs.FileInfo, error) {
 	real, err := d.resolve(rel)
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
-	info, err := os.Stat(real)
-	if err != nil {
-		return 0, err
-	}
-	return kindOf(info.Mode()), nil
+	return os.Stat(real)
 }
 
 func (d *dirSource) readDir(rel string) ([]string, error) {
@@ -128,29 +124,12 @@ func (d *dirSource) readDir(rel string) ([]string, error) {
 	return names, nil
 }
 
-func (d *dirSource) readFile(rel string) ([]byte, fs.FileMode, error) {
+func (d *dirSource) readFile(rel string) ([]byte, error) {
 	real, err := d.resolve(rel)
 	if err != nil {
-		return nil, 0, err
+		return nil, err
 	}
-	info, err := os.Stat(real)
-	if err != nil {
-		return nil, 0, err
-	}
-	content, err := os.ReadFile(real)
-	return content, info.Mode(), err
-}
-
-func (d *dirSource) size(rel string) (int64, error) {
-	real, err := d.resolve(rel)
-	if err != nil {
-		return 0, err
-	}
-	info, err := os.Stat(real)
-	if err != nil {
-		return 0, err
-	}
-	return info.Size(), nil
+	return os.ReadFile(real)
 }
 
 func (d *dirSource) real(rel string) string {
@@ -168,12 +147,8 @@ type fsSource struct {
 	prefix string // the folder's path in the FS, for errors
 }
 
-func (f fsSource) stat(rel string) (kind, error) {
-	info, err := fs.Stat(f.fsys, rel)
-	if err != nil {
-		return 0, err
-	}
-	return kindOf(info.Mode()), nil
+func (f fsSource) stat(rel string) (fs.FileInfo, error) {
+	return fs.Stat(f.fsys, rel)
 }
 
 func (f fsSource) readDir(rel string) ([]string, error) {
@@ -188,21 +163,8 @@ func (f fsSource) readDir(rel string) ([]string, error) {
 	return names, nil
 }
 
-func (f fsSource) readFile(rel string) ([]byte, fs.FileMode, error) {
-	info, err := fs.Stat(f.fsys, rel)
-	if err != nil {
-		return nil, 0, err
-	}
-	content, err := fs.ReadFile(f.fsys, rel)
-	return content, info.Mode(), err
-}
-
-func (f fsSource) size(rel string) (int64, error) {
-	info, err := fs.Stat(f.fsys, rel)
-	if err != nil {
-		return 0, err
-	}
-	return info.Size(), nil
+func (f fsSource) readFile(rel string) ([]byte, error) {
+	return fs.ReadFile(f.fsys, rel)
 }
 
 func (f fsSource) real(rel string) string { return rel }
@@ -262,15 +224,15 @@ func (c *collector) excluded(rel string) bool {
 // outright is shipped even if an exclude pattern matches it.
 func (c *collector) add(entry string) error {
 	rel := path.Clean(entry)
-	k, err := c.src.stat(rel)
+	info, err := c.src.stat(rel)
 	if err != nil {
 		return err
 	}
-	switch k {
+	switch kindOf(info.Mode()) {
 	case folder:
 		return c.walk(rel, []string{c.src.real(rel)})
 	case regularFile:
-		return c.read(rel)
+		return c.read(rel, info)
 	}
 	return fmt.Errorf("%s is neither a file nor a folder", c.src.show(rel))
 }
@@ -295,11 +257,11 @@ func (c *collector) walk(dir string, chain []string) error {
 		if c.excluded(rel) {
 			continue
 		}
-		k, err := c.src.stat(rel)
+		info, err := c.src.stat(rel)
 		if err != nil {
 			return err
 		}
-		switch k {
+		switch kindOf(info.Mode()) {
 		case folder:
 			real := c.src.real(rel)
 			for _, r := range chain {
@@ -311,7 +273,7 @@ func (c *collector) walk(dir string, chain []string) error {
 				return err
 			}
 		case regularFile:
-			if err := c.read(rel); err != nil {
+			if err := c.read(rel, info); err != nil {
 				return err
 			}
 		}
@@ -319,23 +281,20 @@ func (c *collector) walk(dir string, chain []string) error {
 	return nil
 }
 
-func (c *collector) read(rel string) error {
+// read reads a file that stat described.
+func (c *collector) read(rel string, info fs.FileInfo) error {
 	if c.seen[rel] {
 		return nil
 	}
-	size, err := c.src.size(rel)
-	if err != nil {
-		return err
-	}
-	if c.bytes += size; c.bytes > maxReadBytes {
+	if c.bytes += info.Size(); c.bytes > maxReadBytes {
 		return fmt.Errorf("the files add up to more than %d MiB, far more than a ConfigMap's 1 MiB can hold; ship the code alone, or exclude the rest", maxReadBytes>>20)
 	}
-	content, mode, err := c.src.readFile(rel)
+	content, err := c.src.readFile(rel)
 	if err != nil {
 		return err
 	}
 	c.seen[rel] = true
-	c.files = append(c.files, sourceFile{path: rel, content: content, mode: mode})
+	c.files = append(c.files, sourceFile{path: rel, content: content, mode: info.Mode()})
 	return nil
 }
 

@@ -784,10 +784,10 @@ func checkFiles(p *problems, root string, args *BytewaxDataflowArgs) *dataflowFi
 		return nil
 	}
 
-	if k, err := src.stat(file); err != nil {
+	if info, err := src.stat(file); err != nil {
 		p.add("PythonFile", args.PythonFile, "must name a file in Directory: %s", describeFileError(src, file, err))
 		return nil
-	} else if k != regularFile {
+	} else if kindOf(info.Mode()) != regularFile {
 		p.add("PythonFile", args.PythonFile, "must name a file, but %s is not one", src.show(file))
 		return nil
 	}
