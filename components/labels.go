@@ -37,12 +37,8 @@ func selectorLabels(s *dataflowSpec) map[string]string {
 // selector, and the recommended labels, with the image tag as the version
 // when it is a valid label value.
 func objectLabels(s *dataflowSpec) pulumi.StringMapInput {
-	return pulumi.All(labelsOrEmpty(s.labels), stringOr(s.image.tag, "")).ApplyT(func(v []any) map[string]string {
-		out := maps.Clone(asMap(v[0]))
-		if out == nil {
-			out = map[string]string{}
-		}
-		maps.Copy(out, selectorLabels(s))
+	return pulumi.All(mapOrEmpty(s.labels), stringOr(s.image.tag, "")).ApplyT(func(v []any) map[string]string {
+		out := merged(asMap(v[0]), selectorLabels(s))
 		out[labelComponent] = "dataflow"
 		out[labelManagedBy] = "pulumi"
 		if tag := v[1].(string); tag != "" && len(validation.IsValidLabelValue(tag)) == 0 {
@@ -55,26 +51,16 @@ func objectLabels(s *dataflowSpec) pulumi.StringMapInput {
 // podLabels go on the pods: the user's labels, those for pods alone, and
 // the selector.
 func podLabels(s *dataflowSpec) pulumi.StringMapInput {
-	return pulumi.All(labelsOrEmpty(s.labels), labelsOrEmpty(s.podLabels)).ApplyT(func(v []any) map[string]string {
-		out := maps.Clone(asMap(v[0]))
-		if out == nil {
-			out = map[string]string{}
-		}
-		maps.Copy(out, asMap(v[1]))
-		maps.Copy(out, selectorLabels(s))
-		return out
+	return pulumi.All(mapOrEmpty(s.labels), mapOrEmpty(s.podLabels)).ApplyT(func(v []any) map[string]string {
+		return merged(asMap(v[0]), asMap(v[1]), selectorLabels(s))
 	}).(pulumi.StringMapOutput)
 }
 
 // podAnnotations go on the pods: the user's, those for pods alone, the
 // files' checksum, and the env Secret's version when there is one.
 func podAnnotations(s *dataflowSpec, envSecretVersion pulumi.StringInput) pulumi.StringMapInput {
-	return pulumi.All(labelsOrEmpty(s.annotations), stringOr(envSecretVersion, ""), labelsOrEmpty(s.podAnnotations)).ApplyT(func(v []any) map[string]string {
-		out := maps.Clone(asMap(v[0]))
-		if out == nil {
-			out = map[string]string{}
-		}
-		maps.Copy(out, asMap(v[2]))
+	return pulumi.All(mapOrEmpty(s.annotations), stringOr(envSecretVersion, ""), mapOrEmpty(s.podAnnotations)).ApplyT(func(v []any) map[string]string {
+		out := merged(asMap(v[0]), asMap(v[2]))
 		out[filesChecksumAnnotation] = s.files.checksum()
 		if version := v[1].(string); envSecretVersion != nil {
 			out[envSecretVersionAnnotation] = version
@@ -83,7 +69,17 @@ func podAnnotations(s *dataflowSpec, envSecretVersion pulumi.StringInput) pulumi
 	}).(pulumi.StringMapOutput)
 }
 
-func labelsOrEmpty(m pulumi.StringMapInput) pulumi.StringMapInput {
+// merged is a new map of the given maps' entries, a later map's winning.
+func merged(ms ...map[string]string) map[string]string {
+	out := map[string]string{}
+	for _, m := range ms {
+		maps.Copy(out, m)
+	}
+	return out
+}
+
+// mapOrEmpty is an empty literal map in place of a missing one.
+func mapOrEmpty(m pulumi.StringMapInput) pulumi.StringMapInput {
 	if isNil(m) {
 		return pulumi.StringMap{}
 	}

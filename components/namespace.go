@@ -27,9 +27,7 @@ func RestrictedPodSecurityLabels() map[string]string {
 // namespaceArgs builds the Namespace the component creates when asked to.
 func namespaceArgs(s *dataflowSpec, name pulumi.StringInput) *corev1.NamespaceArgs {
 	labels := objectLabels(s).ToStringMapOutput().ApplyT(func(l map[string]string) map[string]string {
-		out := maps.Clone(l)
-		maps.Copy(out, podSecurityLabels)
-		return out
+		return merged(l, podSecurityLabels)
 	}).(pulumi.StringMapOutput)
 	return &corev1.NamespaceArgs{
 		Metadata: &metav1.ObjectMetaArgs{

@@ -1,8 +1,6 @@
 package components
 
 import (
-	"maps"
-
 	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes"
 	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/apiextensions"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -15,9 +13,7 @@ func podMonitorArgs(s *dataflowSpec, namespace pulumi.StringInput) *apiextension
 	if len(s.podMonitor.Labels) > 0 {
 		extra := s.podMonitor.Labels
 		meta.Labels = meta.Labels.ToStringMapOutput().ApplyT(func(l map[string]string) map[string]string {
-			out := maps.Clone(l)
-			maps.Copy(out, extra)
-			return out
+			return merged(l, extra)
 		}).(pulumi.StringMapOutput)
 	}
 	endpoint := map[string]any{"port": apiPortName, "path": "/metrics"}

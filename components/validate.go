@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"maps"
 	"net/url"
 	"os"
 	"path"
@@ -327,13 +326,8 @@ func resolve(root, resourceName string, args *BytewaxDataflowArgs) (*dataflowSpe
 			checkAnnotationKeys(p, asMap(vals[0]))
 			renameField(p.errs[before:], "Annotations", "PodAnnotations")
 			// The pods carry both the objects' annotations and their own.
-			both := maps.Clone(asMap(vals[1]))
-			if both == nil {
-				both = map[string]string{}
-			}
-			maps.Copy(both, asMap(vals[0]))
-			checkAnnotationsSize(p, "PodAnnotations", both)
-		}, s.podAnnotations, labelsOrEmpty(s.annotations))
+			checkAnnotationsSize(p, "PodAnnotations", merged(asMap(vals[1]), asMap(vals[0])))
+		}, s.podAnnotations, mapOrEmpty(s.annotations))
 	}
 	if known, ok := knownString(s.otlpEndpoint); ok && known == "" {
 		s.otlpEndpoint = nil
