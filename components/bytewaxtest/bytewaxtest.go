@@ -133,12 +133,7 @@ func (r Registered) IsSecret(key string) bool {
 // ByType returns the only resource of a type, failing the test otherwise.
 func (d Deployment) ByType(t testing.TB, typ string) Registered {
 	t.Helper()
-	var found []Registered
-	for _, r := range d.Resources {
-		if r.Type == typ {
-			found = append(found, r)
-		}
-	}
+	found := d.OfType(typ)
 	require.Len(t, found, 1, "resources of type %s", typ)
 	return found[0]
 }

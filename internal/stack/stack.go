@@ -481,6 +481,12 @@ var nestedFields = strings.NewReplacer(
 	".EmptyDir", ".emptyDir", ".Medium", ".medium", ".SizeLimit", ".sizeLimit", ".Secret", ".secret",
 )
 
+// nestedObjects are the fields whose config values are lists or objects of
+// fields, spelled as nestedFields says.
+var nestedObjects = map[string]bool{
+	"EnvFrom": true, "Resources": true, "Tolerations": true, "NetworkPolicy.APIFrom": true, "Volumes": true,
+}
+
 // ConfigKey names the config key behind a field of the component's args,
 // such as "Processes" → "bytewax:processes", for a program whose env comes
 // from the env list alone.
@@ -510,7 +516,7 @@ func (df *dataflowConfig) configKey(field string) string {
 		if !ok || (rest != "" && rest[0] != '.' && rest[0] != '[') {
 			continue
 		}
-		if p == "EnvFrom" || p == "Resources" || p == "Tolerations" || p == "NetworkPolicy.APIFrom" || p == "Volumes" {
+		if nestedObjects[p] {
 			rest = nestedFields.Replace(rest)
 		}
 		return df.src.fullKey(configKeys[p]) + rest
