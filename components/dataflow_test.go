@@ -180,8 +180,8 @@ func TestStatefulSetRunsTheProcesses(t *testing.T) {
 
 	pod := tmpl["spec"].(map[string]any)
 	assert.Equal(t, map[string]any{
-		"runAsNonRoot": true, "runAsUser": 65532.0, "runAsGroup": 3000.0, "fsGroup": 2000.0,
-		"seccompProfile": map[string]any{"type": "RuntimeDefault"},
+		"runAsNonRoot": true, "runAsUser": 10001.0, "runAsGroup": 10001.0, "fsGroup": 10001.0,
+		"fsGroupChangePolicy": "OnRootMismatch", "seccompProfile": map[string]any{"type": "RuntimeDefault"},
 	}, pod["securityContext"])
 	assert.Equal(t, "wordcount-bytewax", pod["serviceAccountName"])
 	assert.Equal(t, false, pod["automountServiceAccountToken"])
@@ -227,6 +227,10 @@ func TestStatefulSetRunsTheProcesses(t *testing.T) {
 	assert.Contains(t, script, `wordcount-$i.wordcount.streams.svc.cluster.local:9999`)
 	assert.Contains(t, script, "cp /tmp/bytewax/app.py /var/bytewax/app.py\n")
 	assert.Contains(t, script, "cp /tmp/bytewax/helper.py /var/bytewax/helper.py\n")
+	assert.Equal(t, map[string]any{
+		"requests": map[string]any{"cpu": "10m", "memory": "16Mi", "ephemeral-storage": "16Mi"},
+		"limits":   map[string]any{"memory": "64Mi", "ephemeral-storage": "64Mi"},
+	}, init["resources"], "quotas and LimitRanges count the init-container too")
 
 	for _, c := range []map[string]any{process, init} {
 		assert.Equal(t, map[string]any{

@@ -14,12 +14,31 @@ import (
 
 // The pod's security settings: a fixed non-root user (the Bytewax image has
 // no USER), and the settings of the Pod Security Standards' "restricted"
-// profile.
+// profile. The ids are at or above 10000, clear of the users and groups a
+// node defines, and fixed for good: recovery volumes keep files owned by
+// them, and changing them would re-own every file on every claim.
 const (
-	runAsUser  = 65532
-	runAsGroup = 3000
-	fsGroup    = 2000
+	runAsUser  = 10001
+	runAsGroup = 10001
+	fsGroup    = 10001
 )
+
+// initResources are the init-container's requests and limits. It runs a
+// few shell commands and copies at most a ConfigMap's worth of files (1 MiB,
+// which a tarball may expand several times over), so small fixed amounts
+// suffice; being set, they count towards ResourceQuotas and LimitRanges as
+// the namespace's owner expects. No CPU limit: it would only slow the start.
+var initResources = &corev1.ResourceRequirementsArgs{
+	Requests: pulumi.StringMap{
+		"cpu":               pulumi.String("10m"),
+		"memory":            pulumi.String("16Mi"),
+		"ephemeral-storage": pulumi.String("16Mi"),
+	},
+	Limits: pulumi.StringMap{
+		"memory":            pulumi.String("64Mi"),
+		"ephemeral-storage": pulumi.String("64Mi"),
+	},
+}
 
 // statefulSetInputs are the names of the objects the StatefulSet refers to,
 // taken from their resources so that Pulumi creates them first.
@@ -58,11 +77,14 @@ func statefulSetArgs(s *dataflowSpec, in statefulSetInputs) *appsv1.StatefulSetA
 func podSpec(s *dataflowSpec, in statefulSetInputs) *corev1.PodSpecArgs {
 	return &corev1.PodSpecArgs{
 		SecurityContext: &corev1.PodSecurityContextArgs{
-			RunAsNonRoot:   pulumi.Bool(true),
-			RunAsUser:      pulumi.Int(runAsUser),
-			RunAsGroup:     pulumi.Int(runAsGroup),
-			FsGroup:        pulumi.Int(fsGroup),
-			SeccompProfile: &corev1.SeccompProfileArgs{Type: pulumi.String("RuntimeDefault")},
+			RunAsNonRoot: pulumi.Bool(true),
+			RunAsUser:    pulumi.Int(runAsUser),
+			RunAsGroup:   pulumi.Int(runAsGroup),
+			FsGroup:      pulumi.Int(fsGroup),
+			// Volumes already owned by the group are not walked on every
+			// start; a large recovery claim would otherwise delay it.
+			FsGroupChangePolicy: pulumi.String("OnRootMismatch"),
+			SeccompProfile:      &corev1.SeccompProfileArgs{Type: pulumi.String("RuntimeDefault")},
 		},
 		ServiceAccountName:            in.serviceAccount,
 		AutomountServiceAccountToken:  pulumi.Bool(false),
@@ -158,6 +180,7 @@ func initContainer(s *dataflowSpec, in statefulSetInputs) corev1.ContainerArgs {
 		Env: corev1.EnvVarArray{
 			corev1.EnvVarArgs{Name: pulumi.String(replicasEnvName), Value: pulumi.String(strconv.Itoa(s.processes))},
 		},
+		Resources:       initResources,
 		SecurityContext: containerSecurityContext(),
 		VolumeMounts: corev1.VolumeMountArray{
 			mount("hostfile", hostfileDir),

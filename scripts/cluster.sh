@@ -37,16 +37,24 @@ stageFiles() {
 	echo "$root/scripts/kwok/pod-delete.yaml"
 }
 
+# nodeAllocatable is what each kwok node offers: the size of a modest real
+# node, ephemeral storage included, so that pods requesting it schedule as
+# they would on a real cluster (kwok's own nodes offer no ephemeral storage).
+nodeAllocatable='{"cpu": "4", "memory": "16Gi", "ephemeral-storage": "100Gi", "pods": "110"}'
+
 sha256() {
 	if command -v sha256sum >/dev/null; then sha256sum; else shasum -a 256; fi
 }
 
-# stagesDigest identifies the stage configuration a cluster was made with,
-# so that a change of it recreates the cluster.
+# stagesDigest identifies the stages and nodes a cluster was made with,
+# so that a change of either recreates the cluster.
 stagesDigest() {
 	local files file
 	files=$(stageFiles) || return 1
-	while IFS= read -r file; do cat "$file" || return 1; done <<<"$files" | sha256 | cut -c1-16
+	{
+		while IFS= read -r file; do cat "$file" || return 1; done <<<"$files"
+		echo "$nodes $nodeAllocatable"
+	} | sha256 | cut -c1-16
 }
 
 create() {
@@ -64,7 +72,8 @@ create() {
 		--kube-scheduler-binary "$bin/kube-scheduler" \
 		--kwok-controller-binary "$bin/kwok" \
 		--wait 5m >"$log" 2>&1 ||
-		! kwokctl scale node --name "$name" --replicas "$nodes" >>"$log" 2>&1; then
+		! kwokctl scale node --name "$name" --replicas "$nodes" \
+			--param ".allocatable = $nodeAllocatable" >>"$log" 2>&1; then
 		echo "cluster: $name did not start; the last lines of $log:" >&2
 		tail -n 20 "$log" >&2
 		return 1
@@ -86,11 +95,11 @@ create() {
 case "${1:-}" in
 up)
 	mkdir -p "$dir"
-	# A cluster made with other stages is replaced: kwok reads them only
+	# A cluster made with other stages or nodes is replaced: kwok reads them only
 	# when the cluster is created.
 	digest=$(stagesDigest)
 	if [ -d "$KWOK_WORKDIR/clusters/$name" ] && [ "$(cat "$dir/stages.digest" 2>/dev/null)" != "$digest" ]; then
-		echo "cluster: the pod stages changed; recreating $name"
+		echo "cluster: its stages or nodes changed; recreating $name"
 		kwokctl delete cluster --name "$name" --kubeconfig "$kubeconfig" >/dev/null 2>&1 || true
 	fi
 	if ready; then

@@ -17,7 +17,27 @@ go vet ./...
 # The example platform program is a module of its own, with its own tests.
 (cd examples/platform && go vet ./... && go test -count=1 ./...)
 
-export PATH="$(scripts/tools.sh --print-path):$PATH"
+export PATH="$(scripts/tools.sh --print-path --with-kube-score):$PATH"
+
+# kube-score on the objects of every stack file, as a reviewer's tool would
+# see them. Skipped, for reasons the README gives: Always pulls (a pinned
+# tag or digest need not be pulled again), CPU limits (throttling one peer
+# stalls them all), and host anti-affinity (a soft topology spread does its
+# job and still schedules on one node).
+go build -o bin/stack ./cmd/stack
+rendered=$(mktemp -d)
+for file in Pulumi.*.yaml; do
+	stack=${file#Pulumi.}; stack=${stack%.yaml}
+	bin/stack -stack "$stack" render >"$rendered/$stack.json"
+	echo "test: kube-score on the $stack stack's objects"
+	kube-score score --kubernetes-version v1.27 --output-format ci \
+		--ignore-test container-image-pull-policy \
+		--ignore-container-cpu-limit \
+		--ignore-test statefulset-has-host-podantiaffinity \
+		--enable-optional-test container-seccomp-profile \
+		"$rendered/$stack.json" | { grep -Ev '^\[(OK|SKIPPED)\]' || true; }
+done
+rm -rf "$rendered"
 # Stop the cluster afterwards only if this run started it.
 if ! scripts/cluster.sh status; then
 	trap 'scripts/cluster.sh down' EXIT

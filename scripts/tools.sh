@@ -10,9 +10,10 @@
 # A `pulumi` already on PATH is used when it is a v3 from v3.274 on, and the
 # provider plugin is built only when that Pulumi's plugin cache lacks it.
 #
-# Usage: scripts/tools.sh [--print-path] [--without-cluster]
+# Usage: scripts/tools.sh [--print-path] [--without-cluster] [--with-kube-score]
 #   --print-path       print the bin directories to put on PATH (building first if needed)
 #   --without-cluster  leave out the local control plane, for a cluster of one's own
+#   --with-kube-score  add kube-score, which the tests run on every stack's objects
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -26,6 +27,8 @@ KUBERNETES_PROVIDER_VERSION=4.25.0
 # The proxy serves the provider module only as the pseudo-version of the
 # commit the v4.25.0 release was cut from.
 KUBERNETES_PROVIDER_MODULE_VERSION=v4.0.0-20260115033456-f47bc2d6f199
+# kube-score, which the tests run on every stack's objects (tools/kube-score/go.mod).
+KUBE_SCORE_VERSION=v1.20.0
 
 cache=${PULUMI_BYTEWAX_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/pulumi-bytewax}
 sum() { sha256sum "$@" | sha256sum | cut -c1-12; }
@@ -33,6 +36,7 @@ sum() { sha256sum "$@" | sha256sum | cut -c1-12; }
 pulumi_dir=$cache/pulumi-$PULUMI_VERSION-$(sum "$root/tools/pulumi/go.sum")
 cluster_dir=$cache/cluster-$KUBERNETES_VERSION-$(sum "$root/tools/cluster/go.sum")
 provider_dir=$cache/pulumi-resource-kubernetes-$KUBERNETES_PROVIDER_VERSION
+kube_score_dir=$cache/kube-score-$KUBE_SCORE_VERSION-$(sum "$root/tools/kube-score/go.sum")
 
 log() { [ "${quiet:-}" = 1 ] || echo "tools: $*" >&2; }
 
@@ -91,6 +95,12 @@ build_cluster() {
 	done
 }
 
+build_kube_score() {
+	cd "$root/tools/kube-score"
+	go build -trimpath -o "$1/kube-score" -ldflags "-s -w -X main.version=$KUBE_SCORE_VERSION" \
+		github.com/zegl/kube-score/cmd/kube-score
+}
+
 build_provider() {
 	# The module zip lacks schema-embed.json, which the plugin embeds and the
 	# module's own generate.go makes from schema.json, so build from a copy.
@@ -111,12 +121,13 @@ build_provider() {
 		./cmd/pulumi-resource-kubernetes
 }
 
-print_path=false with_cluster=true
+print_path=false with_cluster=true with_kube_score=false
 for arg in "$@"; do
 	case "$arg" in
 	--print-path) print_path=true quiet=1 ;;
 	--without-cluster) with_cluster=false ;;
-	*) echo "usage: scripts/tools.sh [--print-path] [--without-cluster]" >&2; exit 2 ;;
+	--with-kube-score) with_kube_score=true ;;
+	*) echo "usage: scripts/tools.sh [--print-path] [--without-cluster] [--with-kube-score]" >&2; exit 2 ;;
 	esac
 done
 
@@ -144,6 +155,11 @@ fi
 if $with_cluster; then
 	build_into "$cluster_dir" "a local control plane (etcd, Kubernetes $KUBERNETES_VERSION, kwok)" 20 build_cluster
 	path+=("$cluster_dir/bin")
+fi
+
+if $with_kube_score; then
+	build_into "$kube_score_dir" "kube-score $KUBE_SCORE_VERSION" 1 build_kube_score
+	path+=("$kube_score_dir/bin")
 fi
 
 joined=$(IFS=:; echo "${path[@]+"${path[*]}"}")

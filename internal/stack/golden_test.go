@@ -145,9 +145,18 @@ func differences(t *testing.T) []difference {
 		{kind: "StatefulSet", path: pod + "schedulerName", serverSide: true, why: "defaulted by the API server"},
 		{kind: "StatefulSet", path: pod + "serviceAccount", serverSide: true, why: "a deprecated alias the API server copies from serviceAccountName"},
 		{kind: "StatefulSet", path: pod + "securityContext", ours: map[string]any{
-			"fsGroup": 2000.0, "runAsGroup": 3000.0, "runAsNonRoot": true, "runAsUser": 65532.0,
-			"seccompProfile": map[string]any{"type": "RuntimeDefault"},
-		}, why: "the spec's context plus seccompProfile RuntimeDefault, " + restricted},
+			"fsGroup": 10001.0, "runAsGroup": 10001.0, "runAsNonRoot": true, "runAsUser": 10001.0,
+			"fsGroupChangePolicy": "OnRootMismatch", "seccompProfile": map[string]any{"type": "RuntimeDefault"},
+		}, why: "ids at or above 10000, clear of the node's own users and groups, chosen before any recovery volume holds files owned by them; " +
+			"volumes already owned by the group are not re-owned on every start; and seccompProfile RuntimeDefault, " + restricted},
+		{kind: "StatefulSet", path: process + "resources", ours: map[string]any{
+			"requests": map[string]any{"cpu": "250m", "memory": "512Mi", "ephemeral-storage": "1Gi"},
+			"limits":   map[string]any{"memory": "2Gi", "ephemeral-storage": "2Gi"},
+		}, why: "Pulumi.yaml's default requests and limits, ephemeral storage included, so that a process is neither the first evicted nor able to fill its node"},
+		{kind: "StatefulSet", path: init + "resources", ours: map[string]any{
+			"requests": map[string]any{"cpu": "10m", "memory": "16Mi", "ephemeral-storage": "16Mi"},
+			"limits":   map[string]any{"memory": "64Mi", "ephemeral-storage": "64Mi"},
+		}, why: "the init-container's small fixed requests and limits, which quotas and LimitRanges count"},
 		{kind: "StatefulSet", path: pod + "topologySpreadConstraints", ours: []any{map[string]any{
 			"maxSkew": 1.0, "topologyKey": "kubernetes.io/hostname", "whenUnsatisfiable": "ScheduleAnyway", "nodeTaintsPolicy": "Honor",
 			"labelSelector": map[string]any{"matchLabels": map[string]any{"app.kubernetes.io/name": "bytewax", "app.kubernetes.io/instance": "my-dataflow"}},
@@ -171,7 +180,6 @@ func differences(t *testing.T) []difference {
 func containerDefaults(container string) []difference {
 	return []difference{
 		{kind: "StatefulSet", path: container + "imagePullPolicy", ours: "IfNotPresent", why: "a pinned tag need not be pulled again on every start"},
-		{kind: "StatefulSet", path: container + "resources", serverSide: true, why: "an empty object the API server fills in"},
 		{kind: "StatefulSet", path: container + "terminationMessagePath", serverSide: true, why: "defaulted by the API server"},
 		{kind: "StatefulSet", path: container + "terminationMessagePolicy", serverSide: true, why: "defaulted by the API server"},
 	}

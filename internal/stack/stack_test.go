@@ -279,7 +279,8 @@ func TestEveryStackFileDeploys(t *testing.T) {
 	d := deployStack(t, "prod", nil)
 	process := pt.Get(t, d.ByType(t, pt.StatefulSet).Object(t), "spec", "template", "spec", "containers", 0)
 	assert.Equal(t, map[string]any{
-		"requests": map[string]any{"cpu": "1", "memory": "1Gi"}, "limits": map[string]any{"memory": "2Gi"},
+		"requests": map[string]any{"cpu": "1", "memory": "1Gi", "ephemeral-storage": "2Gi"},
+		"limits":   map[string]any{"memory": "2Gi", "ephemeral-storage": "4Gi"},
 	}, pt.Get(t, process, "resources"))
 	assert.Equal(t, "Always", pt.Get(t, process, "imagePullPolicy"))
 }
