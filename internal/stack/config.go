@@ -39,6 +39,19 @@ func (r *report) add(key, format string, a ...any) {
 	r.lines = append(r.lines, key+": "+fmt.Sprintf(format, a...))
 }
 
+// dedupe drops repeated problems, keeping the first of each.
+func (r *report) dedupe() {
+	seen := map[string]bool{}
+	lines := r.lines[:0]
+	for _, line := range r.lines {
+		if !seen[line] {
+			seen[line] = true
+			lines = append(lines, line)
+		}
+	}
+	r.lines = lines
+}
+
 func (r *report) err(stackName string) error {
 	if len(r.lines) == 0 {
 		return nil

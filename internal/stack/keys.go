@@ -39,6 +39,9 @@ type stackFile struct {
 	keys map[string]bool
 	// others are its keys of other namespaces.
 	others []string
+	// entrySecrets are, for each entry of dataflows, its keys whose values
+	// are encrypted.
+	entrySecrets map[string]map[string]bool
 }
 
 // readStackFile reads Pulumi.<stack>.yaml; nil when there is none.
@@ -64,6 +67,17 @@ func readStackFile(rep *report, root, stackName string) *stackFile {
 		}
 		if ns == Namespace {
 			f.keys[key] = true
+			if entries, ok := content.Config[full].(map[string]any); ok && key == dataflowsKey {
+				f.entrySecrets = map[string]map[string]bool{}
+				for name, entry := range entries {
+					f.entrySecrets[name] = map[string]bool{}
+					if fields, ok := entry.(map[string]any); ok {
+						for k, v := range fields {
+							f.entrySecrets[name][k] = containsSecure(v)
+						}
+					}
+				}
+			}
 		} else {
 			f.others = append(f.others, full)
 		}

@@ -34,6 +34,7 @@ const maskedSecret = "[secret]"
 // a whole would render a different object than up deploys.
 var structuredKeys = map[string]bool{
 	Namespace + ":secretEnv": true, Namespace + ":env": true, Namespace + ":envFrom": true,
+	Namespace + ":" + dataflowsKey: true,
 }
 
 var secretPlaceholders = map[string]string{
@@ -82,6 +83,9 @@ func ProjectConfig(root, stackName string, overrides map[string]any) (*Config, e
 				if placeholder, ok := secretPlaceholders[key]; ok {
 					masked = placeholder
 				}
+				if entries, ok := masked.(map[string]any); ok && key == Namespace+":"+dataflowsKey {
+					maskEntries(entries)
+				}
 			}
 			cfg.Values[key] = configText(masked)
 		}
@@ -95,6 +99,22 @@ func ProjectConfig(root, stackName string, overrides map[string]any) (*Config, e
 	}
 	sort.Strings(cfg.Secrets)
 	return cfg, nil
+}
+
+// maskEntries gives each dataflow entry's masked keys the placeholder of
+// the top-level key, so that a rendered entry passes the same checks.
+func maskEntries(entries map[string]any) {
+	for _, entry := range entries {
+		fields, ok := entry.(map[string]any)
+		if !ok {
+			continue
+		}
+		for k, v := range fields {
+			if placeholder, ok := secretPlaceholders[Namespace+":"+k]; ok && v == maskedSecret {
+				fields[k] = placeholder
+			}
+		}
+	}
 }
 
 // maskSecrets replaces every encrypted value ({secure: ...}) with

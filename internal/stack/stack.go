@@ -7,6 +7,7 @@ package stack
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"sort"
 	"strings"
@@ -39,49 +40,91 @@ func ProgramIn(root string) pulumi.RunFunc {
 
 func deployDataflow(ctx *pulumi.Context, root string) error {
 	rep := &report{}
-	r := &reader{src: contextSource{ctx}, report: rep}
+	top := &reader{src: contextSource{ctx}, report: rep}
 	file := readStackFile(rep, root, ctx.Stack())
 	checkUnknownKeys(rep, root, file)
-	if declared, err := declaredKeys(root); err == nil {
-		refuseSecrets(r, sortedKeys(declared))
-	}
-	df := readDataflow(r)
-	df.args.BaseDirectory = root
-	warnUnencrypted(ctx, r.src, df)
+	declared, _ := declaredKeys(root)
+	refuseSecrets(top, sortedKeys(declared))
 
-	// The component checks literal values up front; the stack's secrets are
-	// outputs, so it is shown their plain values too, to report every
-	// problem of the config at once.
-	if err := components.ValidateArgs(ctx, df.name, df.plainArgs()); err != nil {
-		var invalid *components.ValidationError
-		if !errors.As(err, &invalid) {
-			return err
-		}
-		for _, fe := range invalid.Errors {
-			fe.Field = df.configKey(fe.Field)
-			rep.lines = append(rep.lines, fe.Error())
+	// A stack lists its dataflows, or its top-level keys are its one
+	// dataflow.
+	entries := readEntries(top, file, declared)
+	var dfs []*dataflowConfig
+	if entries == nil {
+		dfs = append(dfs, readDataflow(top))
+	}
+	for _, e := range entries {
+		r := &reader{src: e, report: rep}
+		refuseSecrets(r, slices.Sorted(maps.Keys(e.values)))
+		dfs = append(dfs, readDataflow(r))
+	}
+
+	for _, df := range dfs {
+		df.args.BaseDirectory = root
+		warnUnencrypted(ctx, df.src, df)
+		// The component checks literal values up front; the stack's
+		// secrets are outputs, so it is shown their plain values too, to
+		// report every problem of the config at once.
+		if err := components.ValidateArgs(ctx, df.name, df.plainArgs()); err != nil {
+			var invalid *components.ValidationError
+			if !errors.As(err, &invalid) {
+				return err
+			}
+			for _, fe := range invalid.Errors {
+				fe.Field = df.configKey(fe.Field)
+				rep.lines = append(rep.lines, fe.Error())
+			}
 		}
 	}
+	// A stack-wide value shared by several dataflows is reported once.
+	rep.dedupe()
 	noteSources(rep, file)
 	if err := rep.err(ctx.Stack()); err != nil {
 		return err
 	}
 
-	dataflow, err := components.NewBytewaxDataflow(ctx, df.name, df.args)
+	if entries == nil {
+		dataflow, err := newDataflow(ctx, dfs[0])
+		if err != nil {
+			return err
+		}
+		for name, out := range dataflowOutputs(dataflow) {
+			ctx.Export(name, out)
+		}
+		return nil
+	}
+
+	// A listed dataflow never owns its namespace: the stack does.
+	namespaces, err := stackNamespaces(ctx, top, dfs)
+	if err != nil {
+		return err
+	}
+	deployed := map[string]*components.BytewaxDataflow{}
+	for _, df := range dfs {
+		var opts []pulumi.ResourceOption
+		if ns, ok := namespaces[df.namespace]; ok {
+			df.args.CreateNamespace = false
+			opts = append(opts, pulumi.DependsOn([]pulumi.Resource{ns}))
+		}
+		if deployed[df.name], err = newDataflow(ctx, df, opts...); err != nil {
+			return err
+		}
+	}
+	exportDataflows(ctx, deployed)
+	return nil
+}
+
+// newDataflow registers one dataflow, its errors naming config keys.
+func newDataflow(ctx *pulumi.Context, df *dataflowConfig, opts ...pulumi.ResourceOption) (*components.BytewaxDataflow, error) {
+	dataflow, err := components.NewBytewaxDataflow(ctx, df.name, df.args, opts...)
 	if err != nil {
 		var invalid *components.ValidationError
 		if errors.As(err, &invalid) {
 			invalid.RenameFields(df.configKey)
 		}
-		return err
+		return nil, err
 	}
-	ctx.Export("namespace", dataflow.NamespaceName)
-	ctx.Export("statefulSet", dataflow.StatefulSetName)
-	ctx.Export("service", dataflow.ServiceName)
-	ctx.Export("configMap", dataflow.ConfigMapName)
-	ctx.Export("serviceAccount", dataflow.ServiceAccountName)
-	ctx.Export("peerAddresses", dataflow.PeerAddresses)
-	return nil
+	return dataflow, nil
 }
 
 // dataflowConfig is one dataflow read from config: the component's args,
@@ -89,7 +132,9 @@ func deployDataflow(ctx *pulumi.Context, root string) error {
 type dataflowConfig struct {
 	src  configSource
 	name string
-	args *components.BytewaxDataflowArgs
+	// namespace is the namespace it is deployed into.
+	namespace string
+	args      *components.BytewaxDataflowArgs
 	// envKeys name the config key of each of args.Env, in order.
 	envKeys []string
 	// plainRegistry is the registry config.json as text.
@@ -168,7 +213,7 @@ type resourcesEntry struct {
 // secretKeys are the keys whose values may be secrets: they reach the
 // cluster through Secrets. Any other value is written into the objects in
 // plain text, so a secret there is refused rather than revealed.
-var secretKeys = []string{"secretEnv", "registryDockerConfigJson", "env"}
+var secretKeys = []string{"secretEnv", "registryDockerConfigJson", "env", dataflowsKey}
 
 // refuseSecrets reports keys that hold a secret but cannot keep it.
 func refuseSecrets(r *reader, declared []string) {
@@ -224,7 +269,10 @@ func readDataflow(r *reader) *dataflowConfig {
 	if r.decode("imagePullSecrets", "a list of secret names", &pullSecrets) && len(pullSecrets) > 0 {
 		args.ImagePullSecrets = pulumi.ToStringArray(pullSecrets)
 	}
-	df := &dataflowConfig{src: r.src, name: name, args: args}
+	df := &dataflowConfig{src: r.src, name: name, args: args, namespace: r.string("namespace")}
+	if df.namespace == "" {
+		df.namespace = components.DefaultNamespace
+	}
 	if _, ok := r.value("registrySecretName"); ok {
 		if _, hasConfig := r.value("registryDockerConfigJson"); !hasConfig {
 			r.fail("registrySecretName", "names the pull secret made from registryDockerConfigJson, which is not set; set it, or list an existing secret in imagePullSecrets")

@@ -262,8 +262,12 @@ func TestProjectDefaultsAreTheComponentDefaults(t *testing.T) {
 	for key, decl := range project.Config {
 		assert.NotEmpty(t, decl.Type, "%s must declare its type", key)
 	}
-	src, err := os.ReadFile("stack.go")
-	require.NoError(t, err)
+	var src []byte
+	for _, file := range []string{"stack.go", "dataflows.go"} {
+		raw, err := os.ReadFile(file)
+		require.NoError(t, err)
+		src = append(src, raw...)
+	}
 	for key := range project.Config {
 		assert.Contains(t, string(src), `"`+key+`"`, "the program must read %s", key)
 	}
