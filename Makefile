@@ -2,7 +2,7 @@
 # first use (cached outside the clone; a cold build takes 20-40 minutes).
 STACK ?= dev
 
-.PHONY: up preview refresh destroy down test unit e2e bench tools cluster-up cluster-down
+.PHONY: up preview refresh destroy down status logs test unit e2e bench tools cluster-up cluster-down
 
 ## up: deploy $(STACK); starts the local cluster when no cluster is reachable
 up:
@@ -18,6 +18,14 @@ refresh:
 ## destroy: delete the stack's resources
 destroy:
 	scripts/stack.sh destroy $(STACK)
+
+## status: each dataflow's processes, revision, rollout, claims and warnings
+status:
+	scripts/stack.sh status $(STACK)
+
+## logs: the logs of every process of DATAFLOW (FOLLOW=1 follows them)
+logs:
+	FOLLOW=$(FOLLOW) scripts/stack.sh logs $(STACK) $(DATAFLOW)
 
 ## down: destroy the stack and stop the local cluster
 down:

@@ -3,8 +3,10 @@ package e2e
 import (
 	"context"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -95,4 +97,50 @@ func TestManyDataflowsInOneStack(t *testing.T) {
 		assert.Equal(t, uids, uidsOf(t, nsA, name), "%s is untouched", name)
 	}
 	p.requireNoChanges()
+
+	// status shows the real state, a rollout in progress included: a
+	// change made behind the stack's back that no node can take.
+	_, err = kubectl("-n", nsA, "patch", "statefulset", "clicks", "--type", "merge",
+		"-p", `{"spec":{"template":{"spec":{"nodeSelector":{"e2e.bytewax.io/pool":"none"}}}}}`)
+	require.NoError(t, err)
+	eventually(t, 30*time.Second, "a process of clicks to be stuck Pending", func() bool {
+		for _, pod := range items(get(t, "-n", nsA, "pods", "-l", "app.kubernetes.io/instance=clicks")) {
+			if field(pod, "status", "phase") == "Pending" {
+				return true
+			}
+		}
+		return false
+	})
+	status := p.command("status")
+	assert.Regexp(t, `(?m)^orders\s+`+nsA+`\s+2/2\s+orders-\w+\s+complete\s+none$`, status)
+	assert.Regexp(t, `(?m)^clicks\s+`+nsA+`\s+2/3\s+clicks-\w+\s+in progress \(1/3 on the new revision\)`, status)
+	assert.Regexp(t, `warning \d+s ago, Pod/clicks-\d: FailedScheduling: 0/3 nodes are available`, status)
+	assert.NotContains(t, status, "audit", "a removed dataflow is not shown")
+
+	// logs prints every process's lines, each with its pod (the local
+	// cluster serves scripts/kwok/process.log as every process's log).
+	logs := p.command("logs", "orders")
+	for _, pod := range []string{"orders-0", "orders-1"} {
+		assert.Contains(t, logs, "[pod/"+pod+"/process] 2026-01-01T00:00:00.000000000Z <dance>1</dance>")
+	}
+	assert.NotContains(t, logs, "clicks")
+}
+
+// command runs the project's stack command on the stack, as a user would
+// in the project's folder, and returns what it printed.
+func (p *project) command(args ...string) string {
+	p.t.Helper()
+	bin := filepath.Join(p.dir, "bin", "stack")
+	if _, err := os.Stat(bin); err != nil {
+		build := exec.Command("go", "build", "-o", bin, "./cmd/stack")
+		build.Dir = repoRoot
+		out, err := build.CombinedOutput()
+		require.NoError(p.t, err, "%s", out)
+	}
+	cmd := exec.Command(bin, append([]string{"-stack", "dev"}, args...)...)
+	cmd.Dir = p.dir
+	cmd.Env = append(os.Environ(), "KUBECONFIG="+p.kubeconfig, "PULUMI_BACKEND_URL="+p.backend(), "PULUMI_CONFIG_PASSPHRASE=", "PULUMI_SKIP_UPDATE_CHECK=true")
+	out, err := cmd.CombinedOutput()
+	require.NoError(p.t, err, "stack %v: %s", args, out)
+	return string(out)
 }

@@ -22,9 +22,10 @@ ready() {
 	[ -f "$kubeconfig" ] && kubectl --kubeconfig "$kubeconfig" get --raw /readyz >/dev/null 2>&1
 }
 
-# stageFiles are kwok's stages: its own for nodes and for pods becoming
-# Ready or completing, from the kwok module the tools are built from, and
-# ours for pods being deleted, which can take a while as real ones do.
+# stageFiles are kwok's configuration files: its own stages for nodes and
+# for pods becoming Ready or completing, from the kwok module the tools are
+# built from; ours for pods being deleted, which can take a while as real
+# ones do; and the logs the pods serve.
 stageFiles() {
 	local kwok
 	kwok=$(cd "$root/tools/cluster" && go mod download sigs.k8s.io/kwok && go list -m -f '{{.Dir}}' sigs.k8s.io/kwok)
@@ -35,6 +36,26 @@ stageFiles() {
 	echo "$stage/pod/fast/pod-ready.yaml"
 	echo "$stage/pod/fast/pod-complete.yaml"
 	echo "$root/scripts/kwok/pod-delete.yaml"
+	logsConfig
+}
+
+# logsConfig writes, and names, kwok's logs configuration: every dataflow
+# container serves scripts/kwok/process.log (in the CRI log format a kubelet
+# reads) as its log, so that `kubectl logs` has something to show.
+logsConfig() {
+	mkdir -p "$dir"
+	cat >"$dir/kwok-logs.yaml" <<-YAML
+		kind: ClusterLogs
+		apiVersion: kwok.x-k8s.io/v1alpha1
+		metadata:
+		  name: dataflow-process-logs
+		spec:
+		  logs:
+		  - containers: [process]
+		    logsFile: $root/scripts/kwok/process.log
+		    follow: true
+	YAML
+	echo "$dir/kwok-logs.yaml"
 }
 
 # nodeAllocatable is what each kwok node offers: the size of a modest real

@@ -1,15 +1,20 @@
 #!/usr/bin/env bash
-# Runs a Pulumi operation on a stack: up, preview, refresh, destroy or down.
+# Runs an operation on a stack: up, preview, refresh, destroy, down, status
+# or logs.
 #
 # With a reachable cluster in the current kube context it deploys there;
 # with none, it starts the project's local cluster (scripts/cluster.sh) and
 # deploys to it. `down` destroys the stack, then stops the local cluster.
 #
-# Usage: scripts/stack.sh OPERATION [STACK]
+# status shows each dataflow's processes, revision, rollout, claims and
+# warnings; logs prints the logs of all processes of one dataflow (FOLLOW=1
+# follows them).
+#
+# Usage: scripts/stack.sh OPERATION [STACK] [DATAFLOW]
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
-op=${1:?usage: scripts/stack.sh up|preview|refresh|destroy|down [stack]}
+op=${1:?usage: scripts/stack.sh up|preview|refresh|destroy|down|status|logs [stack] [dataflow]}
 stack=${2:-dev}
 export PULUMI_SKIP_UPDATE_CHECK=true
 cd "$root"
@@ -39,22 +44,23 @@ run() { "$root/bin/stack" -stack "$stack" "$@"; }
 
 case "$op" in
 up)
-	# up prints the stack's outputs; the pods are shown from two of them.
+	# up waits until every process runs; status then shows them.
 	run up
-	namespace=$(run output namespace)
-	statefulset=$(run output statefulSet)
-	kubectl -n "$namespace" rollout status "statefulset/$statefulset" --timeout=5m
-	kubectl -n "$namespace" get pods -l "app.kubernetes.io/instance=$statefulset" -o wide
+	echo
+	run status
 	;;
-preview | refresh | destroy)
+preview | refresh | destroy | status)
 	run "$op"
+	;;
+logs)
+	run logs ${FOLLOW:+-f} "${3:?usage: scripts/stack.sh logs STACK DATAFLOW}"
 	;;
 down)
 	run destroy
 	if $local_cluster; then scripts/cluster.sh down; fi
 	;;
 *)
-	echo "usage: scripts/stack.sh up|preview|refresh|destroy|down [stack]" >&2
+	echo "usage: scripts/stack.sh up|preview|refresh|destroy|down|status|logs [stack] [dataflow]" >&2
 	exit 2
 	;;
 esac

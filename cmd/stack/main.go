@@ -1,8 +1,15 @@
 // Command stack runs the project's Pulumi program through the Automation
 // API, for machines with the pulumi CLI but no Go language host:
 //
-//	go run ./cmd/stack [-stack dev] up|preview|refresh|destroy|outputs|render
+//	go run ./cmd/stack [-stack dev] up|preview|refresh|destroy|outputs|render|status
 //	go run ./cmd/stack [-stack dev] output NAME
+//	go run ./cmd/stack [-stack dev] logs [-f] DATAFLOW
+//
+// status shows each dataflow of the stack on the cluster: processes ready
+// and desired, the revision they run, whether a rollout is in progress, its
+// claims and its latest warnings. logs prints the logs of every process of
+// one dataflow, each line prefixed with its pod; -f follows them. Both read
+// the cluster with kubectl, in the current kube context.
 //
 // render prints the Kubernetes objects the stack would deploy, as a v1 List
 // for kubectl, without the pulumi CLI or a cluster (secret config is left
@@ -39,23 +46,33 @@ func main() {
 	expectNoChanges := flag.Bool("expect-no-changes", false, "preview and up: fail if anything would change")
 	remove := flag.Bool("remove", false, "destroy: remove the stack and its config as well")
 	flag.Usage = func() {
-		fmt.Fprintf(flag.CommandLine.Output(), "usage: stack [flags] up|preview|refresh|destroy|outputs|render\n       stack [flags] output NAME\n")
+		fmt.Fprintf(flag.CommandLine.Output(), "usage: stack [flags] up|preview|refresh|destroy|outputs|render|status\n       stack [flags] output NAME\n       stack [flags] logs [-f] DATAFLOW\n")
 		flag.PrintDefaults()
 	}
 	flag.Parse()
-	if (flag.Arg(0) == "output") != (flag.NArg() == 2) || flag.NArg() < 1 || flag.NArg() > 2 {
+	args := flag.Args()
+	// logs takes its own flag after the operation: logs [-f] DATAFLOW.
+	logsFlags := flag.NewFlagSet("logs", flag.ExitOnError)
+	follow := logsFlags.Bool("f", false, "follow the logs")
+	if len(args) > 0 && args[0] == "logs" {
+		_ = logsFlags.Parse(args[1:])
+		args = append([]string{"logs"}, logsFlags.Args()...)
+	}
+	named := len(args) > 0 && (args[0] == "output" || args[0] == "logs")
+	if named != (len(args) == 2) || len(args) < 1 || len(args) > 2 {
 		flag.Usage()
 		os.Exit(2)
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if err := run(ctx, flag.Arg(0), *stackName, *dir, *expectNoChanges, *remove); err != nil {
-		fmt.Fprintf(os.Stderr, "stack %s: %v\n", flag.Arg(0), err)
+	if err := run(ctx, args, *stackName, *dir, *expectNoChanges, *remove, *follow); err != nil {
+		fmt.Fprintf(os.Stderr, "stack %s: %v\n", args[0], err)
 		os.Exit(1)
 	}
 }
 
-func run(ctx context.Context, op, stackName, dir string, expectNoChanges, remove bool) error {
+func run(ctx context.Context, args []string, stackName, dir string, expectNoChanges, remove, follow bool) error {
+	op := args[0]
 	if op == "render" {
 		return render(dir, stackName)
 	}
@@ -93,9 +110,13 @@ func run(ctx context.Context, op, stackName, dir string, expectNoChanges, remove
 	case "outputs":
 		return printOutputs(ctx, s)
 	case "output":
-		return printOutput(ctx, s, flag.Arg(1))
+		return printOutput(ctx, s, args[1])
+	case "status":
+		return showStatus(ctx, s)
+	case "logs":
+		return showLogs(ctx, s, args[1], follow)
 	default:
-		return fmt.Errorf("unknown operation %q; use up, preview, refresh, destroy, outputs or render", op)
+		return fmt.Errorf("unknown operation %q; use up, preview, refresh, destroy, outputs, output, render, status or logs", op)
 	}
 }
 
