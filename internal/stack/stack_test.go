@@ -274,12 +274,20 @@ func TestProjectDefaultsAreTheComponentDefaults(t *testing.T) {
 }
 
 func TestEveryStackFileDeploys(t *testing.T) {
-	for _, stack := range []string{"dev", "prod"} {
+	files, err := filepath.Glob(filepath.Join(projectRoot, "Pulumi.*.yaml"))
+	require.NoError(t, err)
+	dataflows := map[string]int{"dev": 1, "prod": 1, "staging": 3}
+	require.Len(t, files, len(dataflows), "every stack file is listed here")
+	for stack, n := range dataflows {
 		t.Run(stack, func(t *testing.T) {
 			d := deployStack(t, stack, nil)
-			assert.Len(t, d.OfType(components.BytewaxDataflowType), 1)
+			assert.Len(t, d.OfType(components.BytewaxDataflowType), n)
 		})
 	}
+	staging := deployStack(t, "staging", nil)
+	assert.Len(t, staging.OfType(pt.Namespace), 2, "bytewax-staging and bytewax-audit, each created once")
+	audit := pt.Get(t, staging.Named(t, pt.StatefulSet, "audit").Object(t), "spec", "template", "spec", "containers", 0, "env")
+	assert.Contains(t, audit, map[string]any{"name": "RUST_LOG", "value": "warn"}, "the entry's env wins")
 	d := deployStack(t, "prod", nil)
 	process := pt.Get(t, d.ByType(t, pt.StatefulSet).Object(t), "spec", "template", "spec", "containers", 0)
 	assert.Equal(t, map[string]any{
