@@ -15,6 +15,8 @@ import (
 	"strings"
 	"time"
 
+	corev1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/core/v1"
+	metav1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/meta/v1"
 	"github.com/pulumi/pulumi/sdk/v3/go/auto"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
@@ -64,15 +66,23 @@ func run() error {
 		return err
 	}
 
+	cmNoop := measurement{name: "floor: pulumi up of a program of one ConfigMap, nothing changed"}
 	upFloor := measurement{name: "floor: kubectl apply --server-side + rollout status, dev stack's objects"}
 	upFresh := measurement{name: "pulumi up of the dev stack, fresh, to all pods Ready", baseline: upFloor.name}
-	noop := measurement{name: "pulumi up, nothing changed", baseline: upFresh.name}
+	noop := measurement{name: "pulumi up of the dev stack, nothing changed", baseline: cmNoop.name}
 	edit := measurement{name: "edit the Python file, up to all pods on the new revision", baseline: upFresh.name}
 	one := measurement{name: "pulumi up of 1 dataflow (own program), fresh, to all Ready"}
 	twenty := measurement{name: "pulumi up of 20 dataflows in one stack, fresh, to all Ready", baseline: one.name}
 
-	dev, err := openStack(work, "dev", nil, map[string]string{"namespace": "bench-dev"})
+	dev, err := openStack(work, "dev", traced(stack.ProgramIn(work)), map[string]string{"namespace": "bench-dev"})
 	if err != nil {
+		return err
+	}
+	floorProgram, err := openStack(work, "configmap", traced(configMapProgram), nil)
+	if err != nil {
+		return err
+	}
+	if _, err := floorProgram.Up(ctx); err != nil {
 		return err
 	}
 	floorFile := filepath.Join(work, "floor.json")
@@ -102,24 +112,59 @@ func run() error {
 	}
 	for i := range *runs {
 		log("no-op up and edit, run %d", i+1)
-		d, err := timed(func() error { return up(dev, "bench-dev", "my-dataflow") })
+		d, err := timed(func() error { _, err := floorProgram.Up(ctx); return err })
+		if err != nil {
+			return err
+		}
+		cmNoop.samples = append(cmNoop.samples, d)
+		d, err = timed(func() error { return up(dev, "bench-dev", "my-dataflow") })
 		if err != nil {
 			return err
 		}
 		noop.samples = append(noop.samples, d)
-		f, err := os.OpenFile(filepath.Join(work, "dataflows", "basic", "basic.py"), os.O_APPEND|os.O_WRONLY, 0)
-		if err != nil {
+		if err := appendLine(work, fmt.Sprintf("# edit %d", i)); err != nil {
 			return err
 		}
-		fmt.Fprintf(f, "# edit %d\n", i)
-		f.Close()
 		d, err = timed(func() error { return up(dev, "bench-dev", "my-dataflow") })
 		if err != nil {
 			return err
 		}
 		edit.samples = append(edit.samples, d)
 	}
+
+	// Where the time of each kind of `up` goes, from one traced run each.
+	log("traced runs")
+	var breakdowns []breakdown
+	for _, b := range []struct {
+		what  string
+		s     auto.Stack
+		setUp func() error
+	}{
+		{"a no-op `up` of the program of one ConfigMap", floorProgram, nil},
+		{"a no-op `up` of the dev stack", dev, nil},
+		{"an `up` of the dev stack after an edit of the Python file", dev, func() error { return appendLine(work, "# traced edit") }},
+		{"a fresh `up` of the dev stack", dev, func() error { _, err := dev.Destroy(ctx); return err }},
+	} {
+		if b.setUp != nil {
+			if err := b.setUp(); err != nil {
+				return err
+			}
+		}
+		tr := newTrace()
+		active = tr
+		tr.started = time.Now()
+		_, err := b.s.Up(ctx, tr.options()...)
+		tr.done = time.Now()
+		active = nil
+		if err != nil {
+			return err
+		}
+		breakdowns = append(breakdowns, breakdown{b.what, tr.report()})
+	}
 	if _, err := dev.Destroy(ctx); err != nil {
+		return err
+	}
+	if _, err := floorProgram.Destroy(ctx); err != nil {
 		return err
 	}
 
@@ -156,8 +201,48 @@ func run() error {
 	if err != nil {
 		return fmt.Errorf("go test -bench: %v\n%s", err, benchOut)
 	}
-	return writeReport(filepath.Join(root, *out), []measurement{upFloor, upFresh, noop, edit, one, twenty}, string(benchOut))
+	file := *out
+	if !filepath.IsAbs(file) {
+		file = filepath.Join(root, file)
+	}
+	return writeReport(file, []measurement{upFloor, upFresh, edit, cmNoop, noop, one, twenty}, breakdowns, string(benchOut))
 }
+
+// appendLine edits the dev stack's Python file.
+func appendLine(work, line string) error {
+	f, err := os.OpenFile(filepath.Join(work, "dataflows", "basic", "basic.py"), os.O_APPEND|os.O_WRONLY, 0)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	_, err = fmt.Fprintln(f, line)
+	return err
+}
+
+// active is the trace of the `up` under way, if it is traced.
+var active *trace
+
+// traced runs a program under the active trace, if any.
+func traced(p pulumi.RunFunc) pulumi.RunFunc {
+	return func(ctx *pulumi.Context) error {
+		if tr := active; tr != nil {
+			return tr.program(p)(ctx)
+		}
+		return p(ctx)
+	}
+}
+
+// configMapProgram declares a single ConfigMap: the floor any Kubernetes
+// program pays for an `up`, with the same engine and provider.
+func configMapProgram(ctx *pulumi.Context) error {
+	_, err := corev1.NewConfigMap(ctx, "floor", &corev1.ConfigMapArgs{
+		Metadata: &metav1.ObjectMetaArgs{Name: pulumi.String("bench-floor"), Namespace: pulumi.String("default")},
+		Data:     pulumi.StringMap{"key": pulumi.String("value")},
+	})
+	return err
+}
+
+type breakdown struct{ what, table string }
 
 func log(format string, a ...any) { fmt.Fprintf(os.Stderr, "bench: "+format+"\n", a...) }
 
@@ -239,7 +324,12 @@ func manyDataflows(dir string, n int) pulumi.RunFunc {
 	}
 }
 
-func writeReport(file string, rows []measurement, goBench string) error {
+// Bytewax's Helm chart on this machine: `helm install --wait` and `helm
+// upgrade --wait` of the chart (0.8.x) with the dev stack's values. The
+// chart cannot be fetched here, so these are not rerun.
+const helmInstall, helmUpgrade = 2.6, 2.9
+
+func writeReport(file string, rows []measurement, breakdowns []breakdown, goBench string) error {
 	byName := map[string]measurement{}
 	for _, r := range rows {
 		byName[r.name] = r
@@ -261,6 +351,20 @@ func writeReport(file string, rows []measurement, goBench string) error {
 			ratio = fmt.Sprintf("%.2f× %s", r.median().Seconds()/byName[r.baseline].median().Seconds(), shortName(r.baseline))
 		}
 		fmt.Fprintf(&b, "| %s | %.1f s | %s | %s |\n", r.name, r.median().Seconds(), strings.Join(samples, ", "), ratio)
+	}
+	fmt.Fprintf(&b, "\n## Against Bytewax's Helm chart\n\n")
+	fmt.Fprintf(&b, "Bytewax's Helm chart took %.1f s for `helm install --wait` and %.1f s for `helm upgrade --wait` on\n", helmInstall, helmUpgrade)
+	fmt.Fprintf(&b, "this machine (the chart cannot be fetched here, so those are not rerun). A fresh `up` of the\n")
+	fmt.Fprintf(&b, "dev stack to all pods Ready took %.2f× `helm install --wait`; a code edit rolled to every pod, all\n",
+		byName["pulumi up of the dev stack, fresh, to all pods Ready"].median().Seconds()/helmInstall)
+	fmt.Fprintf(&b, "processes restarted together, %.2f× `helm upgrade --wait` (after which the chart's pods still run the old code).\n",
+		byName["edit the Python file, up to all pods on the new revision"].median().Seconds()/helmUpgrade)
+	fmt.Fprintf(&b, "\n## Where the time goes\n\n")
+	fmt.Fprintf(&b, "One traced run of each kind, in the same session: seconds from the call to `up`, from the program's own\n")
+	fmt.Fprintf(&b, "clock and the engine's event stream (a step runs from its pre event to its outputs event; steps not on a\n")
+	fmt.Fprintf(&b, "row's critical path overlap).\n")
+	for _, bd := range breakdowns {
+		fmt.Fprintf(&b, "\n### %s\n\n%s", bd.what, bd.table)
 	}
 	fmt.Fprintf(&b, "\n## The component under Pulumi mocks\n\n")
 	fmt.Fprintf(&b, "`go test -run '^$' -bench BenchmarkNewBytewaxDataflow -benchmem -count %d ./components/`: one\n", *runs)
