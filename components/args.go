@@ -228,6 +228,11 @@ type BytewaxDataflowArgs struct {
 	// allowed in with NetworkPolicy.APIFrom.
 	PodMonitor *PodMonitorArgs `pulumi:"podMonitor,optional"`
 
+	// Recovery keeps the dataflow's state in Bytewax's recovery
+	// partitions on persistent volumes, so that a restart resumes from the
+	// latest snapshot instead of starting over. Off when nil.
+	Recovery *RecoveryArgs `pulumi:"recovery,optional"`
+
 	// OTLPEndpoint, when set, is passed to the dataflow as
 	// BYTEWAX_OTLP_URL, for the dataflow's own tracing setup to read:
 	// Bytewax's runtime does not read it by itself. An output goes through
@@ -465,4 +470,74 @@ type PodMonitorArgs struct {
 	// Labels of the PodMonitor, such as the release label a Prometheus
 	// selects its monitors by.
 	Labels map[string]string `pulumi:"labels,optional"`
+}
+
+// Layouts of RecoveryArgs.Layout.
+const (
+	// RecoveryClaimPerProcess gives each process a claim of its own (the
+	// StatefulSet's volumeClaimTemplates), holding its share of the
+	// partitions.
+	RecoveryClaimPerProcess = "perProcess"
+	// RecoverySharedClaim mounts one ReadWriteMany claim, holding every
+	// partition, into every process.
+	RecoverySharedClaim = "shared"
+)
+
+// Defaults of RecoveryArgs.
+const (
+	DefaultSnapshotIntervalSeconds = 30
+	DefaultBackupIntervalSeconds   = 0
+	DefaultRecoverySize            = "1Gi"
+	// RecoveryDirectory is where the dataflow container mounts the
+	// recovery volume (BYTEWAX_RECOVERY_DIRECTORY).
+	RecoveryDirectory = "/var/bytewax-recovery"
+)
+
+// RecoveryArgs turn on Bytewax's recovery. Every field is plain: each
+// decides the claims or their layout, which cannot change once they hold
+// data.
+type RecoveryArgs struct {
+	// Partitions is the number of recovery partitions, created once
+	// before the first run and fixed from then on (Bytewax refuses another
+	// count). Required. Bytewax advises the most workers the dataflow will
+	// ever run (processes × workers per process).
+	Partitions int `pulumi:"partitions"`
+	// SnapshotIntervalSeconds is how often the state is snapshotted,
+	// BYTEWAX_SNAPSHOT_INTERVAL. Defaults to 30.
+	SnapshotIntervalSeconds *int `pulumi:"snapshotIntervalSeconds,optional"`
+	// BackupIntervalSeconds is how long older snapshots are kept, for
+	// stores that back the partitions up with a delay,
+	// BYTEWAX_RECOVERY_BACKUP_INTERVAL. Defaults to 0.
+	BackupIntervalSeconds *int `pulumi:"backupIntervalSeconds,optional"`
+	// Layout is RecoveryClaimPerProcess (the default) or
+	// RecoverySharedClaim.
+	Layout string `pulumi:"layout,optional"`
+	// StorageClassName of the claims; the cluster's default class when
+	// nil.
+	StorageClassName pulumi.StringInput `pulumi:"storageClassName,optional"`
+	// Size of each claim, a quantity. Defaults to 1Gi.
+	Size string `pulumi:"size,optional"`
+	// AccessMode of the claims: ReadWriteOnce (the default per process),
+	// ReadWriteOncePod or ReadWriteMany; a shared claim must be
+	// ReadWriteMany, since processes on different nodes mount it.
+	AccessMode string `pulumi:"accessMode,optional"`
+	// Existing is what the recovery volumes already hold, as the last
+	// deployment left them (its RecoveryState); nil before the first. With
+	// it, a change that Bytewax could not resume from is refused before
+	// anything is applied. The project's stack program reads it from the
+	// stack's own last outputs.
+	Existing *RecoveryState `pulumi:"existing,optional"`
+}
+
+// RecoveryState is what a dataflow's recovery volumes hold: the partition
+// count, the processes holding them, and the layout.
+type RecoveryState struct {
+	// Partitions is the number of partitions.
+	Partitions int `pulumi:"partitions"`
+	// Holders is the number of processes whose volumes hold partitions:
+	// with a claim per process, partition j is on the volume of process
+	// j mod Holders; with a shared claim, 1.
+	Holders int `pulumi:"holders"`
+	// Layout is the layout of the claims.
+	Layout string `pulumi:"layout"`
 }

@@ -49,6 +49,15 @@ type BytewaxDataflow struct {
 	serviceAccount   *corev1.ServiceAccount
 	registrySecret   *corev1.Secret
 	envSecret        *corev1.Secret
+	recoveryClaim    *corev1.PersistentVolumeClaim
+	recoveryMarker   *corev1.ConfigMap
+	recoveryState    *RecoveryState
+}
+
+// RecoveryClaim returns the shared recovery claim, and false without one
+// (recovery off, or a claim per process, which the StatefulSet creates).
+func (d *BytewaxDataflow) RecoveryClaim() (*corev1.PersistentVolumeClaim, bool) {
+	return d.recoveryClaim, d.recoveryClaim != nil
 }
 
 // Namespace returns the Namespace the component created, and false when it
@@ -148,7 +157,10 @@ func NewBytewaxDataflow(ctx *pulumi.Context, name string, args *BytewaxDataflowA
 	// before the outputs among the args are checked.
 	namespace := v.gate(name, s.namespace)
 	if s.createNamespace {
-		if d.namespace, err = corev1.NewNamespace(ctx, name, namespaceArgs(s, namespace), child); err != nil {
+		// Deleting a namespace deletes its claims whatever their policy, so
+		// one holding recovery claims is left in place by destroy.
+		keepWithClaims := pulumi.RetainOnDelete(s.recovery != nil)
+		if d.namespace, err = corev1.NewNamespace(ctx, name, namespaceArgs(s, namespace), child, keepWithClaims); err != nil {
 			return nil, err
 		}
 		namespace = d.namespace.Metadata.Name().Elem()
@@ -214,6 +226,15 @@ func NewBytewaxDataflow(ctx *pulumi.Context, name string, args *BytewaxDataflowA
 	// code versions, which a rolling update would.
 	// A retained StatefulSet would survive its replacement, and the new one
 	// would adopt and roll its pods, so it is never retained.
+	var sharedClaim pulumi.StringInput
+	if s.recovery != nil && s.recovery.layout == RecoverySharedClaim {
+		// Retained: destroy and replacements leave the state in place.
+		if d.recoveryClaim, err = corev1.NewPersistentVolumeClaim(ctx, name+"-recovery", sharedClaimArgs(s, namespace), child, pulumi.RetainOnDelete(true)); err != nil {
+			return nil, err
+		}
+		sharedClaim = d.recoveryClaim.Metadata.Name().Elem()
+	}
+
 	allTogether := []pulumi.ResourceOption{child, pulumi.ReplaceOnChanges([]string{"spec"}), pulumi.DeleteBeforeReplace(true), pulumi.RetainOnDelete(false)}
 	// The policy and the budget are in place before the first pod starts.
 	var guards []pulumi.Resource
@@ -234,11 +255,23 @@ func NewBytewaxDataflow(ctx *pulumi.Context, name string, args *BytewaxDataflowA
 		pullSecrets:      pullSecrets,
 		envSecret:        envSecret,
 		envSecretVersion: envSecretVersion,
+		sharedClaim:      sharedClaim,
 	}), allTogether...)
 	if err != nil {
 		return nil, err
 	}
 	d.StatefulSetName = d.StatefulSet.Metadata.Name().Elem()
+
+	if s.recovery != nil {
+		// Created once the processes have run and made their partitions:
+		// from then on, a process finding its volume empty knows it was
+		// lost. Its data never changes, so it restarts nothing.
+		if d.recoveryMarker, err = corev1.NewConfigMap(ctx, name+"-recovery", recoveryStateArgs(s, namespace), child, pulumi.DependsOn([]pulumi.Resource{d.StatefulSet})); err != nil {
+			return nil, err
+		}
+		st := s.recovery.state
+		d.recoveryState = &st
+	}
 
 	// Last: without the Prometheus Operator's CRDs it fails, and the
 	// dataflow is deployed by then.

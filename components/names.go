@@ -53,6 +53,12 @@ func ownedObjects(s *dataflowSpec) []objectKey {
 	if s.createNamespace {
 		keys = append(keys, objectKey{"Namespace", "", ns})
 	}
+	if s.recovery != nil {
+		keys = append(keys, objectKey{"ConfigMap", ns, s.recoveryName()})
+		if s.recovery.layout == RecoverySharedClaim {
+			keys = append(keys, objectKey{"PersistentVolumeClaim", ns, s.recoveryName()})
+		}
+	}
 	if name, ok := knownString(s.serviceAccountName); ok && s.createServiceAccount {
 		keys = append(keys, objectKey{"ServiceAccount", ns, name})
 	}
@@ -104,6 +110,10 @@ func checkObjectsInUse(ctx *pulumi.Context, p *problems, s *dataflowSpec, claim 
 			p.add("ServiceAccount.Name", k.name, "account %q is created by dataflow %q already; share it with Existing, or name another", k.name, other)
 		case "Secret":
 			p.add("RegistryCredentials.SecretName", k.name, "secret %q is created by dataflow %q already; name another", k.name, other)
+		default:
+			// The recovery objects, <name>-recovery, may be another
+			// dataflow's own objects.
+			p.add("Name", s.name, "%s %q in namespace %q is dataflow %q's already; give one of them another Name or Namespace", k.kind, k.name, k.namespace, other)
 		}
 	}
 	if clashed {

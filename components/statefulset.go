@@ -51,6 +51,8 @@ type statefulSetInputs struct {
 	// envSecret and its UID, when some variables are stored in
 	// the component's Secret.
 	envSecret, envSecretVersion pulumi.StringInput
+	// sharedClaim is the shared recovery claim's name.
+	sharedClaim pulumi.StringInput
 }
 
 // statefulSetArgs builds the StatefulSet that runs the processes.
@@ -63,6 +65,10 @@ func statefulSetArgs(s *dataflowSpec, in statefulSetInputs) *appsv1.StatefulSetA
 			Replicas:            pulumi.Int(s.processes),
 			Selector:            &metav1.LabelSelectorArgs{MatchLabels: pulumi.ToStringMap(selectorLabels(s))},
 			ServiceName:         in.service,
+			// The recovery claims outlive the StatefulSet, which every
+			// change replaces, and a scale-down: they hold the state.
+			VolumeClaimTemplates:                 recoveryClaimTemplates(s),
+			PersistentVolumeClaimRetentionPolicy: claimRetention(s),
 			Template: &corev1.PodTemplateSpecArgs{
 				Metadata: &metav1.ObjectMetaArgs{
 					Labels:      podLabels(s),
@@ -95,7 +101,7 @@ func podSpec(s *dataflowSpec, in statefulSetInputs) *corev1.PodSpecArgs {
 		TopologySpreadConstraints:     topologySpread(s),
 		Affinity:                      s.affinity,
 		PriorityClassName:             s.priorityClassName,
-		InitContainers:                corev1.ContainerArray{initContainer(s, in)},
+		InitContainers:                initContainers(s, in),
 		Containers:                    corev1.ContainerArray{processContainer(s, in)},
 		Volumes: append(corev1.VolumeArray{
 			corev1.VolumeArgs{Name: pulumi.String("hostfile"), EmptyDir: &corev1.EmptyDirVolumeSourceArgs{}},
@@ -104,8 +110,43 @@ func podSpec(s *dataflowSpec, in statefulSetInputs) *corev1.PodSpecArgs {
 			// Python and the Bytewax runtime may write temporary files, and
 			// the root filesystem is read-only.
 			corev1.VolumeArgs{Name: pulumi.String("tmp"), EmptyDir: &corev1.EmptyDirVolumeSourceArgs{}},
-		}, userVolumes(s.volumes)...),
+		}, append(recoveryVolumes(s, in.sharedClaim), userVolumes(s.volumes)...)...),
 	}
+}
+
+// initContainers write the hostfile and put the files in place, then,
+// with recovery, prepare the partitions.
+func initContainers(s *dataflowSpec, in statefulSetInputs) corev1.ContainerArray {
+	out := corev1.ContainerArray{initContainer(s, in)}
+	if s.recovery != nil {
+		out = append(out, recoveryInitContainer(s))
+	}
+	return out
+}
+
+// claimRetention keeps the per-process claims when the StatefulSet is
+// deleted or scaled down; nil without them.
+func claimRetention(s *dataflowSpec) *appsv1.StatefulSetPersistentVolumeClaimRetentionPolicyArgs {
+	if s.recovery == nil || s.recovery.layout != RecoveryClaimPerProcess {
+		return nil
+	}
+	return &appsv1.StatefulSetPersistentVolumeClaimRetentionPolicyArgs{
+		WhenDeleted: pulumi.String("Retain"),
+		WhenScaled:  pulumi.String("Retain"),
+	}
+}
+
+// processMounts are the dataflow container's mounts.
+func processMounts(s *dataflowSpec) corev1.VolumeMountArray {
+	mounts := corev1.VolumeMountArray{
+		mount("hostfile", hostfileDir),
+		mount("working-directory", workDir+"/"),
+		mount("tmp", "/tmp"),
+	}
+	if s.recovery != nil {
+		mounts = append(mounts, mount(recoveryVolume, RecoveryDirectory))
+	}
+	return append(mounts, userMounts(s.volumes)...)
 }
 
 // userVolumes are the user's volumes, after the component's own.
@@ -202,11 +243,7 @@ func processContainer(s *dataflowSpec, in statefulSetInputs) corev1.ContainerArg
 		ReadinessProbe:  readinessProbe(s),
 		Resources:       resourceRequirements(s.resources),
 		SecurityContext: containerSecurityContext(),
-		VolumeMounts: append(corev1.VolumeMountArray{
-			mount("hostfile", hostfileDir),
-			mount("working-directory", workDir+"/"),
-			mount("tmp", "/tmp"),
-		}, userMounts(s.volumes)...),
+		VolumeMounts:    processMounts(s),
 	}
 }
 
@@ -305,6 +342,9 @@ func processEnv(s *dataflowSpec, envSecret pulumi.StringInput) corev1.EnvVarArra
 	// Logs arrive as they are written, unless env says otherwise.
 	if !slices.ContainsFunc(s.env, func(e EnvVarArgs) bool { return e.Name == "PYTHONUNBUFFERED" }) {
 		literal("PYTHONUNBUFFERED", "1")
+	}
+	if s.recovery != nil {
+		env = append(env, recoveryEnv(s.recovery)...)
 	}
 	return env
 }

@@ -73,6 +73,7 @@ type dataflowSpec struct {
 	annotations          pulumi.StringMapInput
 	serviceAccountName   pulumi.StringInput
 	createServiceAccount bool
+	recovery             *recoverySpec
 }
 
 // imageSpec is an image with its defaults applied.
@@ -308,7 +309,8 @@ func resolve(root, resourceName string, args *BytewaxDataflowArgs) (*dataflowSpe
 
 	checkScheduling(v, s)
 	checkNetworkPolicy(v, s, args.NetworkPolicy)
-	checkVolumes(v, s.volumes)
+	checkRecovery(v, s, args.Recovery)
+	checkVolumes(v, s)
 	checkPodMonitor(v, s, args.PodMonitor)
 	checkEnv(v, s)
 	checkEnvFrom(v, s.envFrom)
@@ -545,6 +547,7 @@ var reservedEnv = []string{
 	"BYTEWAX_HOSTFILE_PATH", "BYTEWAX_STATEFULSET_NAME",
 	"BYTEWAX_PROCESS_ID", "BYTEWAX_ADDRESSES",
 	"BYTEWAX_DATAFLOW_API_ENABLED", "BYTEWAX_DATAFLOW_API_PORT", otlpEnvName,
+	"BYTEWAX_RECOVERY_DIRECTORY", "BYTEWAX_SNAPSHOT_INTERVAL", "BYTEWAX_RECOVERY_BACKUP_INTERVAL",
 }
 
 // otlpEnvName is the variable the tracing endpoint is passed in.
@@ -973,11 +976,15 @@ func checkNetworkPolicy(v *validator, s *dataflowSpec, np *NetworkPolicyArgs) {
 // componentVolumes and componentMounts are the pod's own volumes and where
 // the dataflow container mounts them.
 var (
-	componentVolumes = []string{"hostfile", "python-files", "working-directory", "tmp"}
+	componentVolumes = []string{"hostfile", "python-files", "working-directory", "tmp", recoveryVolume, "recovery-state"}
 	componentMounts  = []string{hostfileDir, workDir, "/tmp"}
 )
 
-func checkVolumes(v *validator, volumes []VolumeArgs) {
+func checkVolumes(v *validator, s *dataflowSpec) {
+	volumes, componentMounts := s.volumes, componentMounts
+	if s.recovery != nil {
+		componentMounts = append(slices.Clip(componentMounts), RecoveryDirectory)
+	}
 	names, paths := map[string]bool{}, map[string]bool{}
 	for i, vol := range volumes {
 		field := fmt.Sprintf("Volumes[%d]", i)

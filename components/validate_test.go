@@ -203,7 +203,7 @@ func TestInvalidArgsFailBeforeAnyResourceIsRegistered(t *testing.T) {
 		}, "NetworkPolicy.APIFrom", `NetworkPolicy.APIFrom: has no effect without the NetworkPolicy`},
 		{"volume with the component's name", func(a *BytewaxDataflowArgs) {
 			a.Volumes = []VolumeArgs{{Name: "tmp", MountPath: "/scratch", EmptyDir: &EmptyDirVolumeArgs{}}}
-		}, "Volumes[0].Name", `Volumes[0].Name: is one of the component's own volumes: hostfile, python-files, working-directory, tmp (got "tmp")`},
+		}, "Volumes[0].Name", `Volumes[0].Name: is one of the component's own volumes: hostfile, python-files, working-directory, tmp, recovery, recovery-state (got "tmp")`},
 		{"volume hiding the code", func(a *BytewaxDataflowArgs) {
 			a.Volumes = []VolumeArgs{{Name: "x", MountPath: "/var", EmptyDir: &EmptyDirVolumeArgs{}}}
 		}, "Volumes[0].MountPath", `Volumes[0].MountPath: would hide the component's own mounts (/etc/bytewax, /var/bytewax, /tmp)`},

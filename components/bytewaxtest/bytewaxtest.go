@@ -52,7 +52,10 @@ type Registered struct {
 	Protect                           bool
 	// DeleteBeforeReplace and ReplaceOnChanges are the resource's options.
 	DeleteBeforeReplace bool
-	ReplaceOnChanges    []string
+	// RetainOnDelete leaves the object in the cluster when the resource is
+	// deleted.
+	RetainOnDelete   bool
+	ReplaceOnChanges []string
 	// Dependencies are the URNs the resource waits for.
 	Dependencies []string
 	Inputs       resource.PropertyMap
@@ -221,6 +224,7 @@ func Record(program pulumi.RunFunc, opts ...Option) (Deployment, error) {
 			reg.Protect = r.RegisterRPC.GetProtect()
 			reg.Dependencies = r.RegisterRPC.GetDependencies()
 			reg.DeleteBeforeReplace = r.RegisterRPC.GetDeleteBeforeReplace()
+			reg.RetainOnDelete = r.RegisterRPC.GetRetainOnDelete()
 			reg.ReplaceOnChanges = r.RegisterRPC.GetReplaceOnChanges()
 		}
 		var parentType tokens.Type

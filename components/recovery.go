@@ -1,0 +1,253 @@
+package components
+
+import (
+	"fmt"
+	"strconv"
+
+	corev1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/core/v1"
+	metav1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/meta/v1"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"k8s.io/apimachinery/pkg/api/resource"
+)
+
+// recoverySpec is RecoveryArgs with its defaults applied.
+type recoverySpec struct {
+	partitions, snapshotInterval, backupInterval int
+	layout, size, accessMode                     string
+	storageClassName                             pulumi.StringInput
+	// state is what the volumes hold once this deployment is done.
+	state RecoveryState
+}
+
+const (
+	// recoveryVolume names the recovery volume in the pod, and the
+	// per-process claims (recovery-<name>-<i>).
+	recoveryVolume = "recovery"
+	// recoveryStateDir is where the init-container finds the recovery
+	// ConfigMap, which exists once the dataflow has run with recovery.
+	recoveryStateDir = "/etc/bytewax-recovery"
+	// maxPartitions bounds the partition count: each is a file, opened by
+	// one worker.
+	maxPartitions = 10000
+	// maxInterval bounds the intervals, a week in seconds.
+	maxInterval = 7 * 24 * 3600
+)
+
+// recoveryClaimName is the shared claim's name, and the recovery
+// ConfigMap's.
+func (s *dataflowSpec) recoveryName() string { return s.name + "-recovery" }
+
+// checkRecovery applies RecoveryArgs' defaults and checks them, and checks
+// that a change leaves Bytewax able to resume from what the volumes hold.
+func checkRecovery(v *validator, s *dataflowSpec, args *RecoveryArgs) {
+	if args == nil {
+		return
+	}
+	r := &recoverySpec{
+		partitions:       args.Partitions,
+		snapshotInterval: intOrDefault(args.SnapshotIntervalSeconds, DefaultSnapshotIntervalSeconds),
+		backupInterval:   intOrDefault(args.BackupIntervalSeconds, DefaultBackupIntervalSeconds),
+		layout:           orDefault(args.Layout, RecoveryClaimPerProcess),
+		size:             orDefault(args.Size, DefaultRecoverySize),
+		accessMode:       args.AccessMode,
+		storageClassName: args.StorageClassName,
+	}
+	s.recovery = r
+	switch {
+	case r.partitions < 1:
+		v.add("Recovery.Partitions", r.partitions, "must be set, to at least 1: the number of recovery partitions, fixed once created; Bytewax advises the most workers the dataflow will ever run (now %d processes × %d workers)", s.processes, s.workersPerProcess)
+	case r.partitions > maxPartitions:
+		v.add("Recovery.Partitions", r.partitions, "must be at most %d", maxPartitions)
+	}
+	if r.snapshotInterval < 1 || r.snapshotInterval > maxInterval {
+		v.add("Recovery.SnapshotIntervalSeconds", r.snapshotInterval, "must be a whole number of seconds from 1 to %d", maxInterval)
+	}
+	if r.backupInterval < 0 || r.backupInterval > maxInterval {
+		v.add("Recovery.BackupIntervalSeconds", r.backupInterval, "must be a whole number of seconds from 0 to %d", maxInterval)
+	}
+	if q, err := resource.ParseQuantity(r.size); err != nil || q.Sign() <= 0 {
+		v.add("Recovery.Size", r.size, "must be a positive Kubernetes quantity, such as \"1Gi\"")
+	}
+	switch r.layout {
+	case RecoveryClaimPerProcess:
+		r.accessMode = orDefault(r.accessMode, "ReadWriteOnce")
+		if r.accessMode != "ReadWriteOnce" && r.accessMode != "ReadWriteOncePod" && r.accessMode != "ReadWriteMany" {
+			v.add("Recovery.AccessMode", r.accessMode, "must be ReadWriteOnce, ReadWriteOncePod or ReadWriteMany")
+		}
+	case RecoverySharedClaim:
+		r.accessMode = orDefault(r.accessMode, "ReadWriteMany")
+		if r.accessMode != "ReadWriteMany" {
+			v.add("Recovery.AccessMode", r.accessMode, "must be ReadWriteMany with a shared claim: every process mounts it, from any node (a ReadWriteOnce claim in every pod is the Helm chart's defect: pods on other nodes cannot start)")
+		}
+	default:
+		v.add("Recovery.Layout", r.layout, "must be %s or %s", RecoveryClaimPerProcess, RecoverySharedClaim)
+	}
+
+	r.state = RecoveryState{Partitions: r.partitions, Holders: s.processes, Layout: r.layout}
+	if r.layout == RecoverySharedClaim {
+		r.state.Holders = 1
+	}
+	if old := args.Existing; old != nil {
+		checkRecoveryChange(v, s, r, *old)
+		// The volumes keep holding what they hold: processes added
+		// since hold none.
+		r.state.Holders = old.Holders
+	}
+}
+
+// startOver says how to begin recovery anew, losing the saved state.
+const startOver = "to start over, losing the saved state, turn recovery off with one up, delete the claims (kubectl delete pvc -l app.kubernetes.io/instance=%s), then turn it on again"
+
+// checkRecoveryChange refuses what Bytewax could not resume from: another
+// partition count ("Inconsistent partition counts"), another layout, or
+// fewer processes than hold partitions (MissingPartitionsError).
+func checkRecoveryChange(v *validator, s *dataflowSpec, r *recoverySpec, old RecoveryState) {
+	if old.Partitions != r.partitions {
+		v.add("Recovery.Partitions", r.partitions, "must stay %d, the count the recovery partitions were created with: Bytewax cannot resume from another count; "+startOver, old.Partitions, s.name)
+	}
+	if old.Layout != r.layout {
+		v.add("Recovery.Layout", r.layout, "must stay %s, the layout the recovery volumes were created with: their data would not move; "+startOver, old.Layout, s.name)
+	}
+	if old.Layout == RecoveryClaimPerProcess && r.layout == RecoveryClaimPerProcess && s.processes < old.Holders {
+		v.add("Processes", s.processes, "must be at least %d while recovery keeps partitions on the volumes of processes 0 to %d: with fewer, partitions no process mounts would be missing and the dataflow could not resume; "+startOver, old.Holders, old.Holders-1, s.name)
+	}
+}
+
+// recoveryEnv are the variables bytewax.run reads to recover; all three,
+// since the directory without both intervals is an argument error.
+func recoveryEnv(r *recoverySpec) corev1.EnvVarArray {
+	return corev1.EnvVarArray{
+		corev1.EnvVarArgs{Name: pulumi.String("BYTEWAX_RECOVERY_DIRECTORY"), Value: pulumi.String(RecoveryDirectory)},
+		corev1.EnvVarArgs{Name: pulumi.String("BYTEWAX_SNAPSHOT_INTERVAL"), Value: pulumi.String(strconv.Itoa(r.snapshotInterval))},
+		corev1.EnvVarArgs{Name: pulumi.String("BYTEWAX_RECOVERY_BACKUP_INTERVAL"), Value: pulumi.String(strconv.Itoa(r.backupInterval))},
+	}
+}
+
+// recoveryClaimSpec is the claim of one process, or the shared claim.
+func recoveryClaimSpec(r *recoverySpec) *corev1.PersistentVolumeClaimSpecArgs {
+	return &corev1.PersistentVolumeClaimSpecArgs{
+		AccessModes:      pulumi.StringArray{pulumi.String(r.accessMode)},
+		StorageClassName: r.storageClassName,
+		Resources: &corev1.VolumeResourceRequirementsArgs{
+			Requests: pulumi.StringMap{"storage": pulumi.String(r.size)},
+		},
+	}
+}
+
+// recoveryClaimTemplates give each process its claim, recovery-<name>-<i>,
+// labelled with the selector so that status finds them.
+func recoveryClaimTemplates(s *dataflowSpec) corev1.PersistentVolumeClaimTypeArray {
+	if s.recovery == nil || s.recovery.layout != RecoveryClaimPerProcess {
+		return nil
+	}
+	return corev1.PersistentVolumeClaimTypeArray{corev1.PersistentVolumeClaimTypeArgs{
+		Metadata: &metav1.ObjectMetaArgs{Name: pulumi.String(recoveryVolume), Labels: pulumi.ToStringMap(selectorLabels(s))},
+		Spec:     recoveryClaimSpec(s.recovery),
+	}}
+}
+
+// sharedClaimArgs is the one claim every process mounts.
+func sharedClaimArgs(s *dataflowSpec, namespace pulumi.StringInput) *corev1.PersistentVolumeClaimArgs {
+	return &corev1.PersistentVolumeClaimArgs{
+		Metadata: objectMeta(s, pulumi.String(s.recoveryName()), namespace),
+		Spec:     recoveryClaimSpec(s.recovery),
+	}
+}
+
+// recoveryStateArgs is the ConfigMap that tells a process, once the
+// dataflow has run with recovery, that an empty volume was lost rather
+// than new. It is created after the processes first ran, and its data
+// never changes, so it restarts nothing.
+func recoveryStateArgs(s *dataflowSpec, namespace pulumi.StringInput) *corev1.ConfigMapArgs {
+	st := s.recovery.state
+	return &corev1.ConfigMapArgs{
+		Metadata: objectMeta(s, pulumi.String(s.recoveryName()), namespace),
+		Data: pulumi.StringMap{
+			"partitions": pulumi.String(strconv.Itoa(st.Partitions)),
+			"holders":    pulumi.String(strconv.Itoa(st.Holders)),
+			"layout":     pulumi.String(st.Layout),
+		},
+	}
+}
+
+// recoveryVolumes are the pod's volumes for recovery: the shared claim (a
+// claim per process comes from the templates) and the recovery ConfigMap,
+// optional since it appears only after the first run.
+func recoveryVolumes(s *dataflowSpec, sharedClaim pulumi.StringInput) corev1.VolumeArray {
+	if s.recovery == nil {
+		return nil
+	}
+	var out corev1.VolumeArray
+	if s.recovery.layout == RecoverySharedClaim {
+		out = append(out, corev1.VolumeArgs{
+			Name:                  pulumi.String(recoveryVolume),
+			PersistentVolumeClaim: &corev1.PersistentVolumeClaimVolumeSourceArgs{ClaimName: sharedClaim},
+		})
+	}
+	return append(out, corev1.VolumeArgs{
+		Name: pulumi.String("recovery-state"),
+		ConfigMap: &corev1.ConfigMapVolumeSourceArgs{
+			Name:     pulumi.String(s.recoveryName()),
+			Optional: pulumi.Bool(true),
+		},
+	})
+}
+
+// recoveryInitResources: the init-container starts Python and Bytewax once
+// to create the partitions.
+var recoveryInitResources = &corev1.ResourceRequirementsArgs{
+	Requests: pulumi.StringMap{
+		"cpu":               pulumi.String("50m"),
+		"memory":            pulumi.String("64Mi"),
+		"ephemeral-storage": pulumi.String("16Mi"),
+	},
+	Limits: pulumi.StringMap{
+		"memory":            pulumi.String("256Mi"),
+		"ephemeral-storage": pulumi.String("64Mi"),
+	},
+}
+
+// recoveryInitContainer creates this process's partitions before its first
+// run, and refuses to start a process whose partitions are gone. It runs
+// the dataflow's image, which has Python and Bytewax.
+func recoveryInitContainer(s *dataflowSpec) corev1.ContainerArgs {
+	r := s.recovery
+	return corev1.ContainerArgs{
+		Name:            pulumi.String("init-recovery"),
+		Image:           imageRef(s.image),
+		ImagePullPolicy: s.image.pullPolicy,
+		Command:         pulumi.StringArray{pulumi.String("sh"), pulumi.String("-c"), pulumi.String(recoveryScript)},
+		Env: corev1.EnvVarArray{
+			corev1.EnvVarArgs{Name: pulumi.String("BYTEWAX_RECOVERY_DIRECTORY"), Value: pulumi.String(RecoveryDirectory)},
+			corev1.EnvVarArgs{Name: pulumi.String("BYTEWAX_RECOVERY_PARTITIONS"), Value: pulumi.String(strconv.Itoa(r.state.Partitions))},
+			corev1.EnvVarArgs{Name: pulumi.String("BYTEWAX_RECOVERY_HOLDERS"), Value: pulumi.String(strconv.Itoa(r.state.Holders))},
+			corev1.EnvVarArgs{Name: pulumi.String("BYTEWAX_RECOVERY_LAYOUT"), Value: pulumi.String(r.layout)},
+			corev1.EnvVarArgs{Name: pulumi.String("BYTEWAX_RECOVERY_STATE"), Value: pulumi.String(recoveryStateDir)},
+			corev1.EnvVarArgs{Name: pulumi.String("BYTEWAX_POD_NAME"), ValueFrom: &corev1.EnvVarSourceArgs{
+				FieldRef: &corev1.ObjectFieldSelectorArgs{ApiVersion: pulumi.String("v1"), FieldPath: pulumi.String("metadata.name")},
+			}},
+		},
+		Resources:       recoveryInitResources,
+		SecurityContext: containerSecurityContext(),
+		VolumeMounts: corev1.VolumeMountArray{
+			mount(recoveryVolume, RecoveryDirectory),
+			corev1.VolumeMountArgs{Name: pulumi.String("recovery-state"), MountPath: pulumi.String(recoveryStateDir), ReadOnly: pulumi.Bool(true)},
+			mount("tmp", "/tmp"),
+		},
+	}
+}
+
+// RecoveryStateOf is what a dataflow's recovery volumes hold after this
+// deployment, for the next deployment's RecoveryArgs.Existing; nil when
+// recovery is off. The project's stack program exports it.
+func (d *BytewaxDataflow) RecoveryStateOf() *RecoveryState {
+	if d.recoveryState == nil {
+		return nil
+	}
+	st := *d.recoveryState
+	return &st
+}
+
+func (st RecoveryState) String() string {
+	return fmt.Sprintf("%d partitions held by %d processes (%s)", st.Partitions, st.Holders, st.Layout)
+}
