@@ -102,7 +102,8 @@ const startOver = "to start over, losing the saved state, turn recovery off with
 // partition count ("Inconsistent partition counts"), another layout, or
 // fewer processes than hold partitions (MissingPartitionsError).
 func checkRecoveryChange(v *validator, s *dataflowSpec, r *recoverySpec, old RecoveryState) {
-	if old.Partitions != r.partitions {
+	// A count already refused is not refused twice.
+	if old.Partitions != r.partitions && r.partitions >= 1 && r.partitions <= maxPartitions {
 		v.add("Recovery.Partitions", r.partitions, "must stay %d, the count the recovery partitions were created with: Bytewax cannot resume from another count; "+startOver, old.Partitions, s.name)
 	}
 	if old.Layout != r.layout {

@@ -170,10 +170,13 @@ func containsSecure(v any) bool {
 // use. A namespace a dataflow created when the stack had one dataflow is
 // taken over without being replaced, through an alias.
 func stackNamespaces(ctx *pulumi.Context, top *reader, dfs []*dataflowConfig) (map[string]*corev1.Namespace, error) {
-	askedBy := map[string][]string{}
+	askedBy, holdsClaims := map[string][]string{}, map[string]bool{}
 	for _, df := range dfs {
 		if df.args.CreateNamespace {
 			askedBy[df.namespace] = append(askedBy[df.namespace], df.name)
+		}
+		if df.args.Recovery != nil {
+			holdsClaims[df.namespace] = true
 		}
 	}
 	var labels map[string]string
@@ -193,7 +196,10 @@ func stackNamespaces(ctx *pulumi.Context, top *reader, dfs []*dataflowConfig) (m
 		maps.Copy(nsLabels, components.RestrictedPodSecurityLabels())
 		res, err := corev1.NewNamespace(ctx, ns, &corev1.NamespaceArgs{
 			Metadata: &metav1.ObjectMetaArgs{Name: pulumi.String(ns), Labels: pulumi.ToStringMap(nsLabels)},
-		}, pulumi.Aliases(aliases))
+		}, pulumi.Aliases(aliases),
+			// Deleting a namespace deletes its claims whatever their
+			// policy, so one holding recovery claims is left by destroy.
+			pulumi.RetainOnDelete(holdsClaims[ns]))
 		if err != nil {
 			return nil, err
 		}
@@ -219,7 +225,7 @@ func exportDataflows(ctx *pulumi.Context, deployed map[string]*components.Bytewa
 // dataflowOutputs are the outputs of one dataflow, under the names a stack
 // of one dataflow exports them.
 func dataflowOutputs(d *components.BytewaxDataflow) pulumi.Map {
-	return pulumi.Map{
+	out := pulumi.Map{
 		"namespace":      d.NamespaceName,
 		"statefulSet":    d.StatefulSetName,
 		"service":        d.ServiceName,
@@ -227,4 +233,8 @@ func dataflowOutputs(d *components.BytewaxDataflow) pulumi.Map {
 		"serviceAccount": d.ServiceAccountName,
 		"peerAddresses":  d.PeerAddresses,
 	}
+	if rec := recoveryExport(d); rec != nil {
+		out[recoveryOutput] = rec
+	}
+	return out
 }

@@ -59,6 +59,11 @@ func deployDataflow(ctx *pulumi.Context, root string) error {
 		dfs = append(dfs, readDataflow(r))
 	}
 
+	if rep.err(ctx.Stack()) == nil {
+		if err := previousRecovery(ctx, dfs, entries != nil); err != nil {
+			return err
+		}
+	}
 	for _, df := range dfs {
 		df.args.BaseDirectory = root
 		warnUnencrypted(ctx, df.src, df)
@@ -349,6 +354,8 @@ func readDataflow(r *reader) *dataflowConfig {
 		args.Resources = &components.ResourcesArgs{Requests: scalarMap(res.Requests), Limits: scalarMap(res.Limits)}
 	}
 
+	args.Recovery = readRecovery(r)
+
 	sa := &components.ServiceAccountArgs{Name: r.stringInput("serviceAccountName")}
 	if existing := r.bool("existingServiceAccount"); existing != nil {
 		sa.Existing = *existing
@@ -501,6 +508,14 @@ var configKeys = map[string]string{
 	"TerminationGracePeriodSeconds":        "terminationGracePeriodSeconds",
 	"Annotations":                          "annotations",
 	"ServiceAccount.Name":                  "serviceAccountName",
+	"Recovery.Partitions":                  "recoveryPartitions",
+	"Recovery.SnapshotIntervalSeconds":     "recoverySnapshotInterval",
+	"Recovery.BackupIntervalSeconds":       "recoveryBackupInterval",
+	"Recovery.Layout":                      "recoveryLayout",
+	"Recovery.StorageClassName":            "recoveryStorageClass",
+	"Recovery.Size":                        "recoverySize",
+	"Recovery.AccessMode":                  "recoveryAccessMode",
+	"Recovery":                             "recovery",
 }
 
 // fieldPrefixes are configKeys' fields, longest first, so that "Image.Tag"

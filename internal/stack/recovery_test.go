@@ -1,0 +1,105 @@
+package stack
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	pt "github.com/pulumi-bytewax/pulumi-bytewax/components/bytewaxtest"
+)
+
+// withLastOutputs makes the stack's last outputs those given, for one
+// test.
+func withLastOutputs(t *testing.T, outputs map[string]any) {
+	t.Helper()
+	saved := lastOutput
+	t.Cleanup(func() { lastOutput = saved })
+	lastOutput = func(_ *pulumi.Context, key string) (any, error) { return outputs[key], nil }
+}
+
+var recoveryOn = map[string]any{"recovery": true, "recoveryPartitions": 6}
+
+func TestRecoveryFromConfig(t *testing.T) {
+	withLastOutputs(t, nil)
+	d := deployStack(t, "dev", merged(recoveryOn, map[string]any{
+		"recoveryStorageClass": "fast", "recoverySize": "10Gi", "recoverySnapshotInterval": 60, "recoveryBackupInterval": 300,
+	}))
+	sts := d.ByType(t, pt.StatefulSet).Object(t)
+	claim := pt.Get(t, sts, "spec", "volumeClaimTemplates", 0, "spec")
+	assert.Equal(t, "fast", pt.Get(t, claim, "storageClassName"))
+	assert.Equal(t, "10Gi", pt.Get(t, claim, "resources", "requests", "storage"))
+	env := pt.Get(t, sts, "spec", "template", "spec", "containers", 0, "env")
+	assert.Contains(t, env, map[string]any{"name": "BYTEWAX_SNAPSHOT_INTERVAL", "value": "60"})
+	assert.Contains(t, env, map[string]any{"name": "BYTEWAX_RECOVERY_BACKUP_INTERVAL", "value": "300"})
+	assert.True(t, d.ByType(t, pt.Namespace).RetainOnDelete, "the dev stack creates its namespace, which now holds claims")
+}
+
+func TestRecoveryChangesAreCheckedAgainstTheLastOutputs(t *testing.T) {
+	last := map[string]any{"partitions": 6.0, "holders": 3.0, "layout": "perProcess"}
+	tests := []struct {
+		name      string
+		overrides map[string]any
+		want      string
+	}{
+		{"another partition count", map[string]any{"recoveryPartitions": 8},
+			"bytewax:recoveryPartitions: must stay 6, the count the recovery partitions were created with"},
+		{"fewer processes", map[string]any{"processes": 2},
+			"bytewax:processes: must be at least 3 while recovery keeps partitions on the volumes of processes 0 to 2"},
+		{"another layout", map[string]any{"recoveryLayout": "shared"},
+			"bytewax:recoveryLayout: must stay perProcess"},
+		{"no partitions", map[string]any{"recoveryPartitions": 0},
+			"bytewax:recoveryPartitions: must be set, to at least 1"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			withLastOutputs(t, map[string]any{"recovery": last})
+			d, err := runStack(t, "dev", stackConfig(t, "dev", merged(recoveryOn, tt.overrides)))
+			require.Error(t, err)
+			msg := strings.ReplaceAll(err.Error(), " (not set in Pulumi.dev.yaml)", "")
+			assert.Contains(t, msg, tt.want)
+			assert.Equal(t, 1, strings.Count(msg, "\n  bytewax:"), "one problem: %s", msg)
+			assert.Empty(t, d.Resources, "nothing is registered")
+		})
+	}
+
+	withLastOutputs(t, map[string]any{"recovery": last})
+	d := deployStack(t, "dev", merged(recoveryOn, map[string]any{"processes": 5}))
+	data := d.Named(t, pt.ConfigMap, "my-dataflow-recovery").Object(t)["data"]
+	assert.Equal(t, "3", pt.Get(t, data, "holders"), "processes added since hold no partitions")
+}
+
+func TestListedDataflowsRecordTheirRecoveryApart(t *testing.T) {
+	withLastOutputs(t, map[string]any{"dataflows": map[string]any{
+		"orders": map[string]any{"recovery": map[string]any{"partitions": 4.0, "holders": 2.0, "layout": "perProcess"}},
+	}})
+	stackFile := `config:
+  bytewax:recovery: true
+  bytewax:recoveryPartitions: 4
+  bytewax:dataflows:
+    orders:
+      processes: 2
+    clicks:
+      processes: 1
+`
+	d, err := runStackFile(t, "env", stackFile, nil)
+	require.NoError(t, err, "clicks has no recovery yet, and orders keeps its count")
+
+	_, err = runStackFile(t, "env", strings.Replace(stackFile, "processes: 2", "processes: 1", 1), nil)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "bytewax:dataflows.orders.processes: must be at least 2")
+	assert.NotContains(t, err.Error(), "clicks")
+	_ = d
+}
+
+func merged(maps ...map[string]any) map[string]any {
+	out := map[string]any{}
+	for _, m := range maps {
+		for k, v := range m {
+			out[k] = v
+		}
+	}
+	return out
+}
