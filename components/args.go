@@ -233,6 +233,11 @@ type BytewaxDataflowArgs struct {
 	// latest snapshot instead of starting over. Off when nil.
 	Recovery *RecoveryArgs `pulumi:"recovery,optional"`
 
+	// Batch runs a dataflow that ends as an Indexed Job instead of a
+	// StatefulSet: one completion per process, each process's id its
+	// completion index. Off when nil.
+	Batch *BatchArgs `pulumi:"batch,optional"`
+
 	// OTLPEndpoint, when set, is passed to the dataflow as
 	// BYTEWAX_OTLP_URL, for the dataflow's own tracing setup to read:
 	// Bytewax's runtime does not read it by itself. An output goes through
@@ -540,4 +545,39 @@ type RecoveryState struct {
 	Holders int `pulumi:"holders"`
 	// Layout is the layout of the claims.
 	Layout string `pulumi:"layout"`
+	// Size, StorageClassName and AccessMode are the claims' settings,
+	// which the claims keep whatever the StatefulSet later says; empty
+	// when not known.
+	Size             string `pulumi:"size,optional"`
+	StorageClassName string `pulumi:"storageClassName,optional"`
+	AccessMode       string `pulumi:"accessMode,optional"`
+}
+
+// BatchArgs run the dataflow once, to its end, as an Indexed Job named
+// <Name>-<Run>. Every field is plain: each shapes the Job, which
+// Kubernetes cannot change once created.
+type BatchArgs struct {
+	// Run names this run of the batch, a DNS label such as "1" or
+	// "2024-06-01". A new Run runs the batch again; nothing else does, not
+	// even a Job deleted after its TTL. Required.
+	Run string `pulumi:"run"`
+	// Retries is how many times the whole cluster is started again after a
+	// failure. One crashed process fails every peer, so each process
+	// (completion index) counts its own failures (backoffLimitPerIndex) and
+	// the Job fails when any index has used them all. Defaults to 0.
+	Retries *int `pulumi:"retries,optional"`
+	// TTLSecondsAfterFinished deletes the Job and its pods that long after
+	// it ends. The up that submits a run then hands the Job over to
+	// Kubernetes: later ups and refreshes leave it, and never run it again.
+	// Kept until the next run or destroy when nil.
+	TTLSecondsAfterFinished *int `pulumi:"ttlSecondsAfterFinished,optional"`
+	// ActiveDeadlineSeconds fails the Job when it runs longer.
+	ActiveDeadlineSeconds *int `pulumi:"activeDeadlineSeconds,optional"`
+	// Wait makes up wait until the Job completes, and fail when it fails.
+	// Without it, up returns once the Job is created.
+	Wait bool `pulumi:"wait,optional"`
+	// LastRun is the Run the last deployment submitted (the project's
+	// stack program reads it from the stack's own last outputs), so that a
+	// Job handed over to Kubernetes is not submitted again.
+	LastRun string `pulumi:"lastRun,optional"`
 }

@@ -3,6 +3,7 @@ package components
 import (
 	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/apiextensions"
 	appsv1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/apps/v1"
+	batchv1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/batch/v1"
 	corev1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/core/v1"
 	networkingv1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/networking/v1"
 	policyv1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/policy/v1"
@@ -34,12 +35,15 @@ type BytewaxDataflow struct {
 	ServiceAccountName pulumi.StringOutput `pulumi:"serviceAccountName"`
 	// PeerAddresses are the processes' addresses, the hostfile's lines.
 	PeerAddresses pulumi.StringArrayOutput `pulumi:"peerAddresses"`
+	// JobName is the batch Job's name, <Name>-<Run>; empty without Batch.
+	// StatefulSetName is empty with it.
+	JobName pulumi.StringOutput `pulumi:"jobName"`
 
 	// ConfigMap holds the dataflow's files.
 	ConfigMap *corev1.ConfigMap
 	// Service is the headless Service.
 	Service *corev1.Service
-	// StatefulSet runs the processes.
+	// StatefulSet runs the processes; nil with Batch (see Job).
 	StatefulSet *appsv1.StatefulSet
 
 	namespace        *corev1.Namespace
@@ -52,6 +56,14 @@ type BytewaxDataflow struct {
 	recoveryClaim    *corev1.PersistentVolumeClaim
 	recoveryMarker   *corev1.ConfigMap
 	recoveryState    *RecoveryState
+	job              *batchv1.Job
+}
+
+// Job returns the Indexed Job of a batch, and false without Batch, or when
+// the Job of this run was handed over to Kubernetes by an earlier up (see
+// BatchArgs.TTLSecondsAfterFinished).
+func (d *BytewaxDataflow) Job() (*batchv1.Job, bool) {
+	return d.job, d.job != nil
 }
 
 // RecoveryClaim returns the shared recovery claim, and false without one
@@ -247,7 +259,7 @@ func NewBytewaxDataflow(ctx *pulumi.Context, name string, args *BytewaxDataflowA
 	if len(guards) > 0 {
 		allTogether = append(allTogether, pulumi.DependsOn(guards))
 	}
-	d.StatefulSet, err = appsv1.NewStatefulSet(ctx, name, statefulSetArgs(s, statefulSetInputs{
+	inputs := statefulSetInputs{
 		namespace:        namespace,
 		configMap:        d.ConfigMapName,
 		service:          d.ServiceName,
@@ -256,17 +268,42 @@ func NewBytewaxDataflow(ctx *pulumi.Context, name string, args *BytewaxDataflowA
 		envSecret:        envSecret,
 		envSecretVersion: envSecretVersion,
 		sharedClaim:      sharedClaim,
-	}), allTogether...)
-	if err != nil {
-		return nil, err
 	}
-	d.StatefulSetName = d.StatefulSet.Metadata.Name().Elem()
+	// What runs the processes, which the PodMonitor waits for.
+	var processes []pulumi.Resource
+	// A waited-for batch's end, which fails when the batch failed.
+	outcome := pulumi.String("").ToStringOutput()
+	if s.batch == nil {
+		d.JobName = pulumi.String("").ToStringOutput()
+		if d.StatefulSet, err = appsv1.NewStatefulSet(ctx, name, statefulSetArgs(s, inputs), allTogether...); err != nil {
+			return nil, err
+		}
+		d.StatefulSetName = d.StatefulSet.Metadata.Name().Elem()
+		processes = append(processes, d.StatefulSet)
+	} else {
+		d.StatefulSetName = pulumi.String("").ToStringOutput()
+		d.JobName = pulumi.String(s.podPrefix()).ToStringOutput()
+		// A Job handed over to Kubernetes with its TTL is not declared
+		// again, so that its deletion never submits it again.
+		if !s.batch.handedOver {
+			if d.job, err = batchv1.NewJob(ctx, name, jobArgs(s, inputs), append(allTogether, batchOptions(s.batch)...)...); err != nil {
+				return nil, err
+			}
+			d.JobName = d.job.Metadata.Name().Elem()
+			processes = append(processes, d.job)
+			if s.batch.wait {
+				outcome = jobOutcome(d.job, s.podPrefix())
+			}
+		}
+	}
 
 	if s.recovery != nil {
 		// Created once the processes have run and made their partitions:
 		// from then on, a process finding its volume empty knows it was
 		// lost. Its data never changes, so it restarts nothing.
-		if d.recoveryMarker, err = corev1.NewConfigMap(ctx, name+"-recovery", recoveryStateArgs(s, namespace), child, pulumi.DependsOn([]pulumi.Resource{d.StatefulSet})); err != nil {
+		// Retained by destroy with the claims, so that after destroy and
+		// up a lost volume is still known as lost.
+		if d.recoveryMarker, err = corev1.NewConfigMap(ctx, name+"-recovery", recoveryStateArgs(s, namespace), child, pulumi.DependsOn(processes), pulumi.RetainOnDelete(true)); err != nil {
 			return nil, err
 		}
 		st := s.recovery.state
@@ -276,12 +313,16 @@ func NewBytewaxDataflow(ctx *pulumi.Context, name string, args *BytewaxDataflowA
 	// Last: without the Prometheus Operator's CRDs it fails, and the
 	// dataflow is deployed by then.
 	if s.podMonitor != nil {
-		if d.podMonitor, err = apiextensions.NewCustomResource(ctx, name, podMonitorArgs(s, namespace), child, pulumi.DependsOn([]pulumi.Resource{d.StatefulSet})); err != nil {
+		if d.podMonitor, err = apiextensions.NewCustomResource(ctx, name, podMonitorArgs(s, namespace), child, pulumi.DependsOn(processes)); err != nil {
 			return nil, err
 		}
 	}
 
-	d.PeerAddresses = pulumi.All(d.StatefulSetName, d.ServiceName, d.NamespaceName).ApplyT(
+	prefix := d.StatefulSetName
+	if s.batch != nil {
+		prefix = d.JobName
+	}
+	d.PeerAddresses = pulumi.All(prefix, d.ServiceName, d.NamespaceName).ApplyT(
 		func(names []any) []string {
 			return peerAddresses(names[0].(string), names[1].(string), names[2].(string), s.clusterDomain, s.port, s.processes)
 		}).(pulumi.StringArrayOutput)
@@ -293,6 +334,8 @@ func NewBytewaxDataflow(ctx *pulumi.Context, name string, args *BytewaxDataflowA
 		"configMapName":      d.ConfigMapName,
 		"serviceAccountName": d.ServiceAccountName,
 		"peerAddresses":      d.PeerAddresses,
+		"jobName":            d.JobName,
+		"batchOutcome":       outcome,
 	}); err != nil {
 		return nil, err
 	}

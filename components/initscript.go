@@ -52,7 +52,7 @@ func hostfileScript(s *dataflowSpec, namespace string, paths scriptPaths) string
 	fmt.Fprintf(&b, ": > %s\n", paths.hostfile)
 	fmt.Fprintf(&b, "i=0\n")
 	fmt.Fprintf(&b, "while [ \"$i\" -lt \"$%s\" ]; do\n", replicasEnvName)
-	fmt.Fprintf(&b, "  echo \"%s\" >> %s\n", peerAddress(s.name, s.name, namespace, s.clusterDomain, s.port, "$i"), paths.hostfile)
+	fmt.Fprintf(&b, "  echo \"%s\" >> %s\n", peerAddress(s.podPrefix(), s.name, namespace, s.clusterDomain, s.port, "$i"), paths.hostfile)
 	fmt.Fprintf(&b, "  i=$((i + 1))\n")
 	fmt.Fprintf(&b, "done\n")
 	fmt.Fprintf(&b, "# The dataflow's files, into the writable working directory.\n")

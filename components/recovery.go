@@ -83,7 +83,8 @@ func checkRecovery(v *validator, s *dataflowSpec, args *RecoveryArgs) {
 		v.add("Recovery.Layout", r.layout, "must be %s or %s", RecoveryClaimPerProcess, RecoverySharedClaim)
 	}
 
-	r.state = RecoveryState{Partitions: r.partitions, Holders: s.processes, Layout: r.layout}
+	class, _ := knownString(r.storageClassName)
+	r.state = RecoveryState{Partitions: r.partitions, Holders: s.processes, Layout: r.layout, Size: r.size, StorageClassName: class, AccessMode: r.accessMode}
 	if r.layout == RecoverySharedClaim {
 		r.state.Holders = 1
 	}
@@ -109,9 +110,21 @@ func checkRecoveryChange(v *validator, s *dataflowSpec, r *recoverySpec, old Rec
 	if old.Layout != r.layout {
 		v.add("Recovery.Layout", r.layout, "must stay %s, the layout the recovery volumes were created with: their data would not move; "+startOver, old.Layout, s.name)
 	}
-	if old.Layout == RecoveryClaimPerProcess && r.layout == RecoveryClaimPerProcess && s.processes < old.Holders {
-		v.add("Processes", s.processes, "must be at least %d while recovery keeps partitions on the volumes of processes 0 to %d: with fewer, partitions no process mounts would be missing and the dataflow could not resume; "+startOver, old.Holders, old.Holders-1, s.name)
+	// Processes from the partition count on hold none.
+	if needed := min(old.Holders, old.Partitions); old.Layout == RecoveryClaimPerProcess && r.layout == RecoveryClaimPerProcess && s.processes < needed {
+		v.add("Processes", s.processes, "must be at least %d while recovery keeps partitions on the volumes of processes 0 to %d: with fewer, partitions no process mounts would be missing and the dataflow could not resume; "+startOver, needed, needed-1, s.name)
 	}
+	// The claims keep what they were made with: a StatefulSet never
+	// changes the claims it made, and a claim's class and mode are fixed.
+	kept := func(field, was, now, how string) {
+		if was != "" && now != "" && was != now {
+			v.add(field, now, "must stay %q, which the recovery claims were made with: %s", was, how)
+		}
+	}
+	class, _ := knownString(r.storageClassName)
+	kept("Recovery.Size", old.Size, r.size, "they keep their size; to grow them, patch each claim where its storage class allows expansion, and keep this value")
+	kept("Recovery.StorageClassName", old.StorageClassName, class, "a claim's class cannot change; "+fmt.Sprintf(startOver, s.name))
+	kept("Recovery.AccessMode", old.AccessMode, r.accessMode, "a claim's access mode cannot change; "+fmt.Sprintf(startOver, s.name))
 }
 
 // recoveryEnv are the variables bytewax.run reads to recover; all three,

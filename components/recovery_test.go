@@ -59,6 +59,7 @@ func TestRecoveryWithAClaimPerProcess(t *testing.T) {
 	marker := d.Named(t, typeConfigMap, "wc-recovery")
 	assert.Equal(t, map[string]any{"partitions": "6", "holders": "3", "layout": "perProcess"}, marker.Object(t)["data"])
 	assert.True(t, marker.DependsOn(sts.URN), "made after the processes first ran")
+	assert.True(t, marker.RetainOnDelete, "kept by destroy with the claims, so that a volume lost later is still known as lost")
 	assert.Empty(t, d.OfType("kubernetes:core/v1:PersistentVolumeClaim"), "the StatefulSet makes the claims")
 	assert.True(t, d.ByType(t, typeNamespace).RetainOnDelete, "a namespace holding claims is left by destroy, which would delete them")
 }
@@ -116,6 +117,9 @@ func TestRecoveryChecks(t *testing.T) {
 		{"another partition count", 3, RecoveryArgs{Partitions: 8, Existing: old}, "Recovery.Partitions: must stay 6, the count the recovery partitions were created with: Bytewax cannot resume from another count; to start over, losing the saved state, turn recovery off with one up, delete the claims (kubectl delete pvc -l app.kubernetes.io/instance=wordcount), then turn it on again (got 8)"},
 		{"another layout", 3, RecoveryArgs{Partitions: 6, Layout: RecoverySharedClaim, Existing: old}, "Recovery.Layout: must stay perProcess, the layout the recovery volumes were created with"},
 		{"fewer processes than hold partitions", 2, RecoveryArgs{Partitions: 6, Existing: old}, "Processes: must be at least 3 while recovery keeps partitions on the volumes of processes 0 to 2: with fewer, partitions no process mounts would be missing and the dataflow could not resume"},
+		{"another size", 3, RecoveryArgs{Partitions: 6, Size: "2Gi", Existing: &RecoveryState{Partitions: 6, Holders: 3, Layout: RecoveryClaimPerProcess, Size: "1Gi"}}, `Recovery.Size: must stay "1Gi", which the recovery claims were made with: they keep their size`},
+		{"another class", 3, RecoveryArgs{Partitions: 6, StorageClassName: pulumi.String("b"), Existing: &RecoveryState{Partitions: 6, Holders: 3, Layout: RecoveryClaimPerProcess, StorageClassName: "a"}}, `Recovery.StorageClassName: must stay "a"`},
+		{"another access mode", 3, RecoveryArgs{Partitions: 6, AccessMode: "ReadWriteOncePod", Existing: &RecoveryState{Partitions: 6, Holders: 3, Layout: RecoveryClaimPerProcess, AccessMode: "ReadWriteOnce"}}, `Recovery.AccessMode: must stay "ReadWriteOnce"`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -139,9 +143,14 @@ func TestRecoveryStateCarriesOver(t *testing.T) {
 		recovery  RecoveryArgs
 		want      RecoveryState
 	}{
-		{"a first run", 3, RecoveryArgs{Partitions: 6}, RecoveryState{6, 3, RecoveryClaimPerProcess}},
-		{"more processes than hold partitions", 5, RecoveryArgs{Partitions: 6, Existing: &RecoveryState{6, 3, RecoveryClaimPerProcess}}, RecoveryState{6, 3, RecoveryClaimPerProcess}},
-		{"a shared claim, fewer processes", 1, RecoveryArgs{Partitions: 6, Layout: RecoverySharedClaim, Existing: &RecoveryState{6, 1, RecoverySharedClaim}}, RecoveryState{6, 1, RecoverySharedClaim}},
+		{"a first run", 3, RecoveryArgs{Partitions: 6},
+			RecoveryState{Partitions: 6, Holders: 3, Layout: RecoveryClaimPerProcess, Size: "1Gi", AccessMode: "ReadWriteOnce"}},
+		{"more processes than hold partitions", 5, RecoveryArgs{Partitions: 6, StorageClassName: pulumi.String("fast"), Existing: &RecoveryState{Partitions: 6, Holders: 3, Layout: RecoveryClaimPerProcess}},
+			RecoveryState{Partitions: 6, Holders: 3, Layout: RecoveryClaimPerProcess, Size: "1Gi", StorageClassName: "fast", AccessMode: "ReadWriteOnce"}},
+		{"a shared claim, fewer processes", 1, RecoveryArgs{Partitions: 6, Layout: RecoverySharedClaim, Existing: &RecoveryState{Partitions: 6, Holders: 1, Layout: RecoverySharedClaim}},
+			RecoveryState{Partitions: 6, Holders: 1, Layout: RecoverySharedClaim, Size: "1Gi", AccessMode: "ReadWriteMany"}},
+		{"fewer processes than hold partitions, where the rest hold none", 2, RecoveryArgs{Partitions: 2, Existing: &RecoveryState{Partitions: 2, Holders: 4, Layout: RecoveryClaimPerProcess}},
+			RecoveryState{Partitions: 2, Holders: 4, Layout: RecoveryClaimPerProcess, Size: "1Gi", AccessMode: "ReadWriteOnce"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -184,7 +193,8 @@ func newVolume(t *testing.T, layout string, partitions, holders int) *volume {
 	stub := `#!/bin/sh
 [ "$1 $2" = "-m bytewax.recovery" ] || { echo "unexpected python $*" >&2; exit 2; }
 echo "$3 $4" >>"` + v.calls + `"
-mkdir -p "$3"
+# As Bytewax, which makes the files but not their folder.
+[ -d "$3" ] || { echo "unable to open database file" >&2; exit 1; }
 i=0
 while [ "$i" -lt "$4" ]; do echo fresh >"$3/part-$i.sqlite3"; i=$((i + 1)); done
 `
@@ -290,6 +300,24 @@ func TestRecoveryScriptRefusesWhatItCannotResumeFrom(t *testing.T) {
 		code, out = v.start(0, "BYTEWAX_RECOVERY_PARTITIONS=8")
 		assert.Equal(t, 1, code)
 		assert.Contains(t, out, "was set up with partitions=6 holders=3 layout=perProcess, not partitions=8 holders=3 layout=perProcess")
+	})
+	t.Run("a process that is not a number", func(t *testing.T) {
+		v := newVolume(t, RecoveryClaimPerProcess, 6, 3)
+		cmd := exec.Command("sh", "-c", recoveryScript)
+		cmd.Env = append(v.env, "BYTEWAX_POD_NAME=orders")
+		out, err := cmd.CombinedOutput()
+		require.Error(t, err)
+		assert.Contains(t, string(out), "expected whole numbers")
+		assert.Empty(t, v.files())
+	})
+	t.Run("partitions restored without their record", func(t *testing.T) {
+		v := newVolume(t, RecoveryClaimPerProcess, 6, 3)
+		v.ranBefore()
+		require.NoError(t, os.WriteFile(filepath.Join(v.dir, "part-1.sqlite3"), []byte("backup"), 0o644))
+		code, out := v.start(1)
+		assert.Equal(t, 1, code)
+		assert.Contains(t, out, "holds partitions but no record of them")
+		assert.Contains(t, out, "echo 'partitions=6 holders=3 layout=perProcess'")
 	})
 	t.Run("partitions it did not make", func(t *testing.T) {
 		v := newVolume(t, RecoveryClaimPerProcess, 6, 3)

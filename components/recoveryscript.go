@@ -36,6 +36,13 @@ fail() {
 	exit 1
 }
 
+for n in "$partitions" "$holders" "$process"; do
+	case $n in
+	'' | *[!0-9]*) fail "expected whole numbers for the partitions, holders and process ($partitions, $holders, $process)" ;;
+	esac
+done
+[ "$holders" -ge 1 ] || fail "holders must be at least 1"
+
 # own lists the partitions this process's volume holds.
 own() {
 	j=0
@@ -50,8 +57,9 @@ own() {
 # resume checks that the volume holds what it was set up with, and every
 # partition this process holds.
 resume() {
+	rm -f "$pending"
 	recorded=$(cat "$marker")
-	[ "$recorded" = "$setup" ] || fail "$dir was set up with $recorded, not $setup; Bytewax cannot resume from it; $startover"
+	[ "$recorded" = "$setup" ] || fail "$dir was set up with $recorded, not $setup; Bytewax cannot resume from it: set the dataflow back to what was recorded (the process count among it), or $startover"
 	for j in $(own); do
 		[ -f "$dir/part-$j.sqlite3" ] || fail "partition $j is missing from $dir; restore it, or $startover"
 	done
@@ -74,6 +82,12 @@ if [ "$layout" = shared ] && [ "$process" != 0 ]; then
 	resume
 fi
 
+# The volume must be writable by the pod's user, which fsGroup ensures for
+# most volumes but not for every network file system.
+probe=$dir/.bytewax-recovery-probe
+{ : >"$probe" && rm -f "$probe"; } 2>/dev/null ||
+	fail "$dir is not writable by user $(id -u), group $(id -g): give the volume's root to that group, or use a storage class that applies fsGroup"
+
 if [ -f "$BYTEWAX_RECOVERY_STATE/holders" ]; then
 	if [ "$layout" = perProcess ] && [ "$process" -ge "$holders" ]; then
 		echo "$setup" >"$marker.new"
@@ -81,6 +95,11 @@ if [ -f "$BYTEWAX_RECOVERY_STATE/holders" ]; then
 		echo "recovery: process $process was added after the partitions were made, and holds none"
 		exit 0
 	fi
+	for found in "$dir"/part-*.sqlite3; do
+		if [ -e "$found" ]; then
+			fail "$dir holds partitions but no record of them ($marker): if they were restored from a backup of this volume, restore that file too, or write it: echo '$setup' >$marker"
+		fi
+	done
 	fail "$dir holds no partitions, but this dataflow has run with recovery before: the volume of process $process was lost or replaced, and the other processes would resume without its partitions; restore the volume, or $startover"
 fi
 
@@ -99,6 +118,7 @@ for found in "$dir"/part-*.sqlite3; do
 done
 made=$dir/.bytewax-recovery-new
 rm -rf "$made"
+mkdir "$made"
 python -m bytewax.recovery "$made" "$partitions"
 : >"$pending"
 for j in $(own); do

@@ -69,14 +69,19 @@ func statefulSetArgs(s *dataflowSpec, in statefulSetInputs) *appsv1.StatefulSetA
 			// change replaces, and a scale-down: they hold the state.
 			VolumeClaimTemplates:                 recoveryClaimTemplates(s),
 			PersistentVolumeClaimRetentionPolicy: claimRetention(s),
-			Template: &corev1.PodTemplateSpecArgs{
-				Metadata: &metav1.ObjectMetaArgs{
-					Labels:      podLabels(s),
-					Annotations: podAnnotations(s, in.envSecretVersion),
-				},
-				Spec: podSpec(s, in),
-			},
+			Template:                             podTemplate(s, in, podSpec(s, in)),
 		},
+	}
+}
+
+// podTemplate is the pods' template, of the StatefulSet or the Job.
+func podTemplate(s *dataflowSpec, in statefulSetInputs, spec *corev1.PodSpecArgs) *corev1.PodTemplateSpecArgs {
+	return &corev1.PodTemplateSpecArgs{
+		Metadata: &metav1.ObjectMetaArgs{
+			Labels:      podLabels(s),
+			Annotations: podAnnotations(s, in.envSecretVersion),
+		},
+		Spec: spec,
 	}
 }
 
@@ -324,7 +329,18 @@ func processEnv(s *dataflowSpec, envSecret pulumi.StringInput) corev1.EnvVarArra
 	literal("BYTEWAX_HOSTFILE_PATH", hostfilePath)
 	// bytewax.run derives the process id from the pod name minus this
 	// prefix, so it must be the StatefulSet's real name.
-	literal("BYTEWAX_STATEFULSET_NAME", s.name)
+	literal("BYTEWAX_STATEFULSET_NAME", s.podPrefix())
+	if s.batch != nil {
+		// A Job's pod names carry a random suffix: the id is the pod's
+		// completion index.
+		env = append(env, corev1.EnvVarArgs{
+			Name: pulumi.String("BYTEWAX_PROCESS_ID"),
+			ValueFrom: &corev1.EnvVarSourceArgs{FieldRef: &corev1.ObjectFieldSelectorArgs{
+				ApiVersion: pulumi.String("v1"),
+				FieldPath:  pulumi.String("metadata.annotations['" + completionIndexAnnotation + "']"),
+			}},
+		})
+	}
 	if s.otlpEndpoint != nil {
 		if endpoint, known := knownString(s.otlpEndpoint); known {
 			literal(otlpEnvName, endpoint)

@@ -74,6 +74,7 @@ type dataflowSpec struct {
 	serviceAccountName   pulumi.StringInput
 	createServiceAccount bool
 	recovery             *recoverySpec
+	batch                *batchSpec
 }
 
 // imageSpec is an image with its defaults applied.
@@ -309,6 +310,7 @@ func resolve(root, resourceName string, args *BytewaxDataflowArgs) (*dataflowSpe
 
 	checkScheduling(v, s)
 	checkNetworkPolicy(v, s, args.NetworkPolicy)
+	checkBatch(v, s, args)
 	checkRecovery(v, s, args.Recovery)
 	checkVolumes(v, s)
 	checkPodMonitor(v, s, args.PodMonitor)

@@ -23,9 +23,10 @@ ready() {
 }
 
 # stageFiles are kwok's configuration files: its own stages for nodes and
-# for pods becoming Ready or completing, from the kwok module the tools are
-# built from; ours for pods being deleted, which can take a while as real
-# ones do; and the logs the pods serve.
+# for pods becoming Ready, from the kwok module the tools are built from;
+# ours for pods being deleted, which can take a while as real ones do, and
+# for a Job's pods succeeding or failing as their annotations say; and the
+# logs the pods serve.
 stageFiles() {
 	local kwok
 	kwok=$(cd "$root/tools/cluster" && go mod download sigs.k8s.io/kwok && go list -m -f '{{.Dir}}' sigs.k8s.io/kwok)
@@ -34,8 +35,8 @@ stageFiles() {
 	echo "$stage/node/fast/node-initialize.yaml"
 	echo "$stage/node/heartbeat-with-lease/node-heartbeat-with-lease.yaml"
 	echo "$stage/pod/fast/pod-ready.yaml"
-	echo "$stage/pod/fast/pod-complete.yaml"
 	echo "$root/scripts/kwok/pod-delete.yaml"
+	echo "$root/scripts/kwok/pod-complete.yaml"
 	logsConfig
 }
 

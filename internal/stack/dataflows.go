@@ -209,7 +209,7 @@ func stackNamespaces(ctx *pulumi.Context, top *reader, dfs []*dataflowConfig) (m
 }
 
 // exportDataflows exports each dataflow's names and peers under its name.
-func exportDataflows(ctx *pulumi.Context, deployed map[string]*components.BytewaxDataflow) {
+func exportDataflows(ctx *pulumi.Context, deployed map[string]*components.BytewaxDataflow, batches map[string]*components.BatchArgs) {
 	names := make([]string, 0, len(deployed))
 	for name := range deployed {
 		names = append(names, name)
@@ -217,14 +217,14 @@ func exportDataflows(ctx *pulumi.Context, deployed map[string]*components.Bytewa
 	sort.Strings(names)
 	out := pulumi.Map{}
 	for _, name := range names {
-		out[name] = dataflowOutputs(deployed[name])
+		out[name] = dataflowOutputs(deployed[name], batches[name])
 	}
 	ctx.Export(dataflowsKey, out)
 }
 
 // dataflowOutputs are the outputs of one dataflow, under the names a stack
 // of one dataflow exports them.
-func dataflowOutputs(d *components.BytewaxDataflow) pulumi.Map {
+func dataflowOutputs(d *components.BytewaxDataflow, batch *components.BatchArgs) pulumi.Map {
 	out := pulumi.Map{
 		"namespace":      d.NamespaceName,
 		"statefulSet":    d.StatefulSetName,
@@ -236,5 +236,21 @@ func dataflowOutputs(d *components.BytewaxDataflow) pulumi.Map {
 	if rec := recoveryExport(d); rec != nil {
 		out[recoveryOutput] = rec
 	}
+	if b := batchExport(d, batch); b != nil {
+		// A batch runs as a Job, not a StatefulSet.
+		delete(out, "statefulSet")
+		out[batchOutput] = b
+	}
 	return out
+}
+
+// setInStackFile reports whether the stack file sets a key for a dataflow:
+// in its entry, or at the top level.
+func setInStackFile(src configSource, file *stackFile, key string) bool {
+	if e, ok := src.(entrySource); ok {
+		if _, own := e.values[key]; own {
+			return true
+		}
+	}
+	return file != nil && file.keys[key]
 }

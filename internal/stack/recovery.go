@@ -2,6 +2,7 @@ package stack
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
@@ -39,46 +40,64 @@ func readRecovery(r *reader) *components.RecoveryArgs {
 func previousRecovery(ctx *pulumi.Context, dfs []*dataflowConfig, listed bool) error {
 	var wanted []*dataflowConfig
 	for _, df := range dfs {
-		if df.args.Recovery != nil {
+		if df.args.Recovery != nil || df.args.Batch != nil {
 			wanted = append(wanted, df)
 		}
 	}
 	if len(wanted) == 0 {
 		return nil
 	}
-	key := recoveryOutput
-	if listed {
-		key = dataflowsKey
-	}
-	previous, err := lastOutput(ctx, key)
+	last, err := lastOutputs(ctx, recoveryOutput, batchOutput, "statefulSet", "job", dataflowsKey)
 	if err != nil {
 		return err
 	}
-	for _, df := range wanted {
-		v := previous
-		if listed {
-			entries, _ := v.(map[string]any)
-			entry, _ := entries[df.name].(map[string]any)
-			v = entry[recoveryOutput]
+	// The dataflow a stack had before it listed its dataflows keeps its
+	// record under its name.
+	single, _ := last["statefulSet"].(string)
+	if b, ok := last[batchOutput].(map[string]any); ok && single == "" {
+		if job, _ := b["job"].(string); job != "" {
+			single = strings.TrimSuffix(job, "-"+lastBatchRun(b))
 		}
-		df.args.Recovery.Existing = recoveryState(v)
+	}
+	for _, df := range wanted {
+		rec, run := last[recoveryOutput], last[batchOutput]
+		if listed {
+			entries, _ := last[dataflowsKey].(map[string]any)
+			entry, found := entries[df.name].(map[string]any)
+			if found || df.name != single {
+				rec, run = entry[recoveryOutput], entry[batchOutput]
+			}
+		}
+		if df.args.Recovery != nil {
+			df.args.Recovery.Existing = recoveryState(rec)
+		}
+		if df.args.Batch != nil {
+			df.args.Batch.LastRun = lastBatchRun(run)
+		}
 	}
 	return nil
 }
 
-// lastOutput reads one of the stack's own outputs as its last update left
-// it, through a reference to the stack itself; nil when there is none.
-var lastOutput = func(ctx *pulumi.Context, key string) (any, error) {
+// lastOutputs reads some of the stack's own outputs as its last update
+// left them, through a reference to the stack itself; a missing one is nil.
+var lastOutputs = func(ctx *pulumi.Context, keys ...string) (map[string]any, error) {
 	self := fmt.Sprintf("%s/%s/%s", ctx.Organization(), ctx.Project(), ctx.Stack())
 	ref, err := pulumi.NewStackReference(ctx, "last-outputs", &pulumi.StackReferenceArgs{Name: pulumi.String(self)})
 	if err != nil {
 		return nil, err
 	}
-	details, err := ref.GetOutputDetails(key)
-	if err != nil {
-		return nil, fmt.Errorf("reading the stack's last outputs (%s): %w", self, err)
+	out := map[string]any{}
+	for _, key := range keys {
+		details, err := ref.GetOutputDetails(key)
+		if err != nil {
+			return nil, fmt.Errorf("reading the stack's last outputs (%s): %w", self, err)
+		}
+		out[key] = details.Value
+		if details.SecretValue != nil {
+			out[key] = details.SecretValue
+		}
 	}
-	return details.Value, nil
+	return out, nil
 }
 
 // recoveryState decodes a recovery output; nil when there is none.
@@ -91,8 +110,15 @@ func recoveryState(v any) *components.RecoveryState {
 		n, _ := m[key].(float64)
 		return int(n)
 	}
-	layout, _ := m["layout"].(string)
-	st := &components.RecoveryState{Partitions: count("partitions"), Holders: count("holders"), Layout: layout}
+	text := func(key string) string {
+		s, _ := m[key].(string)
+		return s
+	}
+	layout := text("layout")
+	st := &components.RecoveryState{
+		Partitions: count("partitions"), Holders: count("holders"), Layout: layout,
+		Size: text("size"), StorageClassName: text("storageClassName"), AccessMode: text("accessMode"),
+	}
 	if st.Partitions < 1 || st.Holders < 1 || layout == "" {
 		return nil
 	}
@@ -106,9 +132,56 @@ func recoveryExport(d *components.BytewaxDataflow) pulumi.Input {
 	if st == nil {
 		return nil
 	}
-	return pulumi.Map{
+	out := pulumi.Map{
 		"partitions": pulumi.Int(st.Partitions),
 		"holders":    pulumi.Int(st.Holders),
 		"layout":     pulumi.String(st.Layout),
 	}
+	for key, v := range map[string]string{"size": st.Size, "storageClassName": st.StorageClassName, "accessMode": st.AccessMode} {
+		if v != "" {
+			out[key] = pulumi.String(v)
+		}
+	}
+	return out
+}
+
+// batchOutput records the run a batch dataflow last submitted.
+const batchOutput = "batch"
+
+// readBatch reads the batch keys, when batch mode is on.
+func readBatch(r *reader) *components.BatchArgs {
+	if on := r.bool("batch"); on == nil || !*on {
+		return nil
+	}
+	b := &components.BatchArgs{
+		Run:                   r.string("batchRun"),
+		Retries:               r.int("batchRetries", maxInt32),
+		ActiveDeadlineSeconds: r.int("batchDeadlineSeconds", maxInt32),
+	}
+	// -1 keeps the Job; 0 is Kubernetes' "delete at once".
+	if ttl := r.int("batchTtlSeconds", maxInt32); ttl != nil && *ttl != -1 {
+		b.TTLSecondsAfterFinished = ttl
+	}
+	if d := b.ActiveDeadlineSeconds; d != nil && *d == 0 {
+		b.ActiveDeadlineSeconds = nil
+	}
+	if wait := r.bool("batchWait"); wait != nil {
+		b.Wait = *wait
+	}
+	return b
+}
+
+// batchExport is a batch dataflow's output: its run and Job.
+func batchExport(d *components.BytewaxDataflow, b *components.BatchArgs) pulumi.Input {
+	if b == nil {
+		return nil
+	}
+	return pulumi.Map{"run": pulumi.String(b.Run), "job": d.JobName}
+}
+
+// lastBatchRun decodes the run a batch output records.
+func lastBatchRun(v any) string {
+	m, _ := v.(map[string]any)
+	run, _ := m["run"].(string)
+	return run
 }

@@ -15,9 +15,15 @@ import (
 // test.
 func withLastOutputs(t *testing.T, outputs map[string]any) {
 	t.Helper()
-	saved := lastOutput
-	t.Cleanup(func() { lastOutput = saved })
-	lastOutput = func(_ *pulumi.Context, key string) (any, error) { return outputs[key], nil }
+	saved := lastOutputs
+	t.Cleanup(func() { lastOutputs = saved })
+	lastOutputs = func(_ *pulumi.Context, keys ...string) (map[string]any, error) {
+		out := map[string]any{}
+		for _, k := range keys {
+			out[k] = outputs[k]
+		}
+		return out, nil
+	}
 }
 
 var recoveryOn = map[string]any{"recovery": true, "recoveryPartitions": 6}
@@ -92,6 +98,35 @@ func TestListedDataflowsRecordTheirRecoveryApart(t *testing.T) {
 	assert.Contains(t, err.Error(), "bytewax:dataflows.orders.processes: must be at least 2")
 	assert.NotContains(t, err.Error(), "clicks")
 	_ = d
+
+	// A stack of one dataflow moved to the list keeps its record.
+	withLastOutputs(t, map[string]any{"statefulSet": "orders", "recovery": map[string]any{"partitions": 4.0, "holders": 2.0, "layout": "perProcess"}})
+	_, err = runStackFile(t, "env", strings.Replace(stackFile, "processes: 2", "processes: 1", 1), nil)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "bytewax:dataflows.orders.processes: must be at least 2")
+}
+
+func TestABatchFromConfigIsSubmittedOnce(t *testing.T) {
+	batch := map[string]any{"batch": true, "batchRun": "1", "batchTtlSeconds": 60, "directory": "dataflows/batch", "pythonFile": "batch.py"}
+	withLastOutputs(t, nil)
+	d := deployStack(t, "dev", batch)
+	job := d.ByType(t, "kubernetes:batch/v1:Job").Object(t)
+	assert.Equal(t, "my-dataflow-1", pt.Get(t, job, "metadata", "name"))
+	assert.Equal(t, 60.0, pt.Get(t, job, "spec", "ttlSecondsAfterFinished"))
+	assert.Contains(t, pt.Get(t, job, "spec", "template", "spec", "containers", 0, "env"),
+		map[string]any{"name": "BYTEWAX_KEEP_CONTAINER_ALIVE", "value": "false"}, "keepAlive's default is for streams")
+
+	withLastOutputs(t, map[string]any{"batch": map[string]any{"run": "1", "job": "my-dataflow-1"}})
+	d = deployStack(t, "dev", batch)
+	assert.Empty(t, d.OfType("kubernetes:batch/v1:Job"), "handed over to Kubernetes, never submitted again")
+
+	_, err := runStackFile(t, "batch", `config:
+  bytewax:batch: true
+  bytewax:batchRun: "1"
+  bytewax:keepAlive: true
+`, nil)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "bytewax:keepAlive: must be off with Batch", "a stack that asks for it is told")
 }
 
 func merged(maps ...map[string]any) map[string]any {

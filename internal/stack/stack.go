@@ -59,6 +59,13 @@ func deployDataflow(ctx *pulumi.Context, root string) error {
 		dfs = append(dfs, readDataflow(r))
 	}
 
+	for _, df := range dfs {
+		// keepAlive's project default is for streams: a batch ends, and
+		// refuses it only when a stack asks for it.
+		if df.args.Batch != nil && !setInStackFile(df.src, file, "keepAlive") {
+			df.args.KeepAlive = nil
+		}
+	}
 	if rep.err(ctx.Stack()) == nil {
 		if err := previousRecovery(ctx, dfs, entries != nil); err != nil {
 			return err
@@ -93,7 +100,7 @@ func deployDataflow(ctx *pulumi.Context, root string) error {
 		if err != nil {
 			return err
 		}
-		for name, out := range dataflowOutputs(dataflow) {
+		for name, out := range dataflowOutputs(dataflow, dfs[0].args.Batch) {
 			ctx.Export(name, out)
 		}
 		return nil
@@ -104,7 +111,7 @@ func deployDataflow(ctx *pulumi.Context, root string) error {
 	if err != nil {
 		return err
 	}
-	deployed := map[string]*components.BytewaxDataflow{}
+	deployed, batches := map[string]*components.BytewaxDataflow{}, map[string]*components.BatchArgs{}
 	for _, df := range dfs {
 		var opts []pulumi.ResourceOption
 		if ns, ok := namespaces[df.namespace]; ok {
@@ -114,8 +121,9 @@ func deployDataflow(ctx *pulumi.Context, root string) error {
 		if deployed[df.name], err = newDataflow(ctx, df, opts...); err != nil {
 			return err
 		}
+		batches[df.name] = df.args.Batch
 	}
-	exportDataflows(ctx, deployed)
+	exportDataflows(ctx, deployed, batches)
 	return nil
 }
 
@@ -355,6 +363,7 @@ func readDataflow(r *reader) *dataflowConfig {
 	}
 
 	args.Recovery = readRecovery(r)
+	args.Batch = readBatch(r)
 
 	sa := &components.ServiceAccountArgs{Name: r.stringInput("serviceAccountName")}
 	if existing := r.bool("existingServiceAccount"); existing != nil {
@@ -516,6 +525,11 @@ var configKeys = map[string]string{
 	"Recovery.Size":                        "recoverySize",
 	"Recovery.AccessMode":                  "recoveryAccessMode",
 	"Recovery":                             "recovery",
+	"Batch.Run":                            "batchRun",
+	"Batch.Retries":                        "batchRetries",
+	"Batch.TTLSecondsAfterFinished":        "batchTtlSeconds",
+	"Batch.ActiveDeadlineSeconds":          "batchDeadlineSeconds",
+	"Batch":                                "batch",
 }
 
 // fieldPrefixes are configKeys' fields, longest first, so that "Image.Tag"

@@ -263,7 +263,12 @@ func TestProjectDefaultsAreTheComponentDefaults(t *testing.T) {
 		assert.NotEmpty(t, decl.Type, "%s must declare its type", key)
 	}
 	var src []byte
-	for _, file := range []string{"stack.go", "dataflows.go"} {
+	files, err := filepath.Glob("*.go")
+	require.NoError(t, err)
+	for _, file := range files {
+		if strings.HasSuffix(file, "_test.go") {
+			continue
+		}
 		raw, err := os.ReadFile(file)
 		require.NoError(t, err)
 		src = append(src, raw...)

@@ -1,0 +1,169 @@
+package components
+
+import (
+	"fmt"
+	"strconv"
+
+	batchv1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/batch/v1"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"k8s.io/apimachinery/pkg/util/validation"
+)
+
+// batchSpec is BatchArgs with its defaults applied.
+type batchSpec struct {
+	run           string
+	retries       int
+	ttl, deadline *int
+	wait          bool
+	handedOver    bool
+}
+
+// completionIndexAnnotation holds an Indexed Job pod's completion index,
+// which is its process id.
+const completionIndexAnnotation = "batch.kubernetes.io/job-completion-index"
+
+// maxRetries bounds Retries: each is a start of the whole cluster.
+const maxRetries = 100
+
+// podPrefix is what the pods' hostnames start with: the StatefulSet's
+// name, or the Job's (<name>-<run>), followed by -<process>.
+func (s *dataflowSpec) podPrefix() string {
+	if s.batch != nil {
+		return s.name + "-" + s.batch.run
+	}
+	return s.name
+}
+
+// checkBatch applies BatchArgs' defaults and checks them.
+func checkBatch(v *validator, s *dataflowSpec, args *BytewaxDataflowArgs) {
+	b := args.Batch
+	if b == nil {
+		return
+	}
+	s.batch = &batchSpec{
+		run:        b.Run,
+		retries:    intOrDefault(b.Retries, 0),
+		ttl:        b.TTLSecondsAfterFinished,
+		deadline:   b.ActiveDeadlineSeconds,
+		wait:       b.Wait,
+		handedOver: b.TTLSecondsAfterFinished != nil && b.LastRun != "" && b.LastRun == b.Run,
+	}
+	switch msgs := validation.IsDNS1123Label(b.Run); {
+	case b.Run == "":
+		v.add("Batch.Run", b.Run, "must name this run of the batch, such as \"1\"; a new Run runs the batch again")
+	case len(msgs) > 0:
+		v.addAll("Batch.Run", b.Run, msgs)
+	case len(s.podPrefix()) > maxStatefulSetName:
+		v.add("Batch.Run", b.Run, "must be at most %d characters with Name (%q), so that the Job's pods' hostnames, %s-<process>, fit in 63", maxStatefulSetName-len(s.name)-1, s.name, s.podPrefix())
+	}
+	if s.batch.retries < 0 || s.batch.retries > maxRetries {
+		v.add("Batch.Retries", s.batch.retries, "must be a whole number from 0 to %d", maxRetries)
+	}
+	if t := b.TTLSecondsAfterFinished; t != nil && (*t < 0 || *t > maxInterval) {
+		v.add("Batch.TTLSecondsAfterFinished", *t, "must be a whole number of seconds from 0 to %d", maxInterval)
+	}
+	if d := b.ActiveDeadlineSeconds; d != nil && *d < 1 {
+		v.add("Batch.ActiveDeadlineSeconds", *d, "must be at least 1 second")
+	}
+	if args.KeepAlive != nil && *args.KeepAlive {
+		v.add("KeepAlive", true, "must be off with Batch: a container kept alive never completes, so the Job would never end")
+	}
+	s.keepAlive = false
+	if args.Recovery != nil {
+		v.add("Recovery", "set", "is not offered with Batch: a Job has no claim per process")
+	}
+}
+
+// jobEndedPath is true once a Job has ended, completed or failed.
+const jobEndedPath = `jsonpath={.status.conditions[?(@.status=="True")].type}`
+
+// jobOutcome fails when the Job failed, naming why, so that an up that
+// waits for a batch fails with it.
+func jobOutcome(job *batchv1.Job, name string) pulumi.StringOutput {
+	return job.Status.ApplyT(func(st *batchv1.JobStatus) (string, error) {
+		if st == nil {
+			return "", nil
+		}
+		for _, c := range st.Conditions {
+			// FailureTarget comes first: the Job is failing, its pods
+			// being stopped.
+			if (c.Type == "Failed" || c.Type == "FailureTarget") && c.Status == "True" {
+				why := ""
+				if c.Reason != nil {
+					why = *c.Reason
+				}
+				if c.Message != nil {
+					why += ": " + *c.Message
+				}
+				return "", fmt.Errorf("the batch's Job %s failed (%s); its pods' logs say why; set a new batch run to run it again", name, why)
+			}
+			if (c.Type == "Complete" || c.Type == "SuccessCriteriaMet") && c.Status == "True" {
+				return "Complete", nil
+			}
+		}
+		return "", nil
+	}).(pulumi.StringOutput)
+}
+
+// batchOptions are the Job's resource options. With a TTL, the Job is
+// retained when it leaves the program, since Kubernetes deletes it; when
+// up waits for it, it waits as long as the deadline allows, or six hours.
+func batchOptions(b *batchSpec) []pulumi.ResourceOption {
+	var opts []pulumi.ResourceOption
+	if b.ttl != nil {
+		opts = append(opts, pulumi.RetainOnDelete(true))
+	}
+	if b.wait {
+		wait := "6h"
+		if b.deadline != nil {
+			wait = strconv.Itoa(*b.deadline+300) + "s"
+		}
+		opts = append(opts, pulumi.Timeouts(&pulumi.CustomTimeouts{Create: wait, Update: wait}))
+	}
+	return opts
+}
+
+// jobArgs builds the Indexed Job that runs a batch: one completion per
+// process, all started together (parallelism = completions), each
+// process's id its completion index and its hostname <job>-<index> under
+// the headless Service, as the hostfile expects.
+func jobArgs(s *dataflowSpec, in statefulSetInputs) *batchv1.JobArgs {
+	b := s.batch
+	meta := objectMeta(s, pulumi.String(s.podPrefix()), in.namespace)
+	// Without Wait, up returns once the Job exists. With it, up waits
+	// until the Job ends either way (a Job has a true condition only once
+	// it ends); the provider's own Job await would wait out its timeout on
+	// a failed Job, which the component reports at once instead.
+	await := map[string]string{"pulumi.com/skipAwait": "true"}
+	if b.wait {
+		await = map[string]string{"pulumi.com/waitFor": jobEndedPath}
+	}
+	meta.Annotations = pulumi.All(mapOrEmpty(s.annotations)).ApplyT(func(v []any) map[string]string {
+		return merged(asMap(v[0]), await)
+	}).(pulumi.StringMapOutput)
+	pod := podSpec(s, in)
+	pod.RestartPolicy = pulumi.String("Never")
+	pod.Subdomain = in.service
+	return &batchv1.JobArgs{
+		Metadata: meta,
+		Spec: &batchv1.JobSpecArgs{
+			CompletionMode:          pulumi.String("Indexed"),
+			Completions:             pulumi.Int(s.processes),
+			Parallelism:             pulumi.Int(s.processes),
+			BackoffLimitPerIndex:    pulumi.Int(b.retries),
+			MaxFailedIndexes:        pulumi.Int(0),
+			TtlSecondsAfterFinished: pulumi.IntPtrFromPtr(b.ttl),
+			ActiveDeadlineSeconds:   pulumi.IntPtrFromPtr(b.deadline),
+			// An eviction or preemption is not the dataflow's failure.
+			PodFailurePolicy: &batchv1.PodFailurePolicyArgs{Rules: batchv1.PodFailurePolicyRuleArray{
+				batchv1.PodFailurePolicyRuleArgs{
+					Action: pulumi.String("Ignore"),
+					OnPodConditions: batchv1.PodFailurePolicyOnPodConditionsPatternArray{
+						batchv1.PodFailurePolicyOnPodConditionsPatternArgs{Type: pulumi.String("DisruptionTarget"), Status: pulumi.String("True")},
+					},
+				},
+			}},
+			Template: podTemplate(s, in, pod),
+		},
+	}
+}

@@ -1,0 +1,98 @@
+package components
+
+import (
+	"testing"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	pt "github.com/pulumi-bytewax/pulumi-bytewax/components/bytewaxtest"
+)
+
+const typeJob = "kubernetes:batch/v1:Job"
+
+func batchArgs(b *BatchArgs) *BytewaxDataflowArgs {
+	args := flatArgs()
+	args.Processes = pulumi.IntRef(3)
+	args.Batch = b
+	return args
+}
+
+func TestABatchIsAnIndexedJob(t *testing.T) {
+	d := deploy(t, "wc", batchArgs(&BatchArgs{Run: "7", Retries: pulumi.IntRef(2), ActiveDeadlineSeconds: pulumi.IntRef(600)}))
+	assert.Empty(t, d.OfType(typeStatefulSet))
+	job := d.ByType(t, typeJob)
+	obj := job.Object(t)
+	assert.Equal(t, "wordcount-7", pt.Get(t, obj, "metadata", "name"))
+	assert.Equal(t, "true", pt.Get(t, obj, "metadata", "annotations", "pulumi.com/skipAwait"), "up does not wait for the batch unless asked")
+	spec := obj["spec"].(map[string]any)
+	assert.Equal(t, "Indexed", spec["completionMode"])
+	assert.Equal(t, 3.0, spec["completions"])
+	assert.Equal(t, 3.0, spec["parallelism"], "every process starts at once")
+	assert.Equal(t, 2.0, spec["backoffLimitPerIndex"], "retries count per process, so one crash that fails every peer costs one")
+	assert.Equal(t, 0.0, spec["maxFailedIndexes"], "a process out of retries fails the Job")
+	assert.Equal(t, 600.0, spec["activeDeadlineSeconds"])
+	assert.NotContains(t, spec, "ttlSecondsAfterFinished")
+	assert.Equal(t, map[string]any{"rules": []any{map[string]any{
+		"action": "Ignore", "onPodConditions": []any{map[string]any{"type": "DisruptionTarget", "status": "True"}},
+	}}}, spec["podFailurePolicy"])
+	pod := pt.Get(t, spec, "template", "spec")
+	assert.Equal(t, "Never", pt.Get(t, pod, "restartPolicy"))
+	assert.Equal(t, "wordcount", pt.Get(t, pod, "subdomain"), "the headless Service resolves <job>-<index>")
+	process := pt.Get(t, pod, "containers", 0)
+	assert.Contains(t, pt.Get(t, process, "env"), map[string]any{"name": "BYTEWAX_PROCESS_ID", "valueFrom": map[string]any{
+		"fieldRef": map[string]any{"apiVersion": "v1", "fieldPath": "metadata.annotations['batch.kubernetes.io/job-completion-index']"}}})
+	assert.Contains(t, pt.Get(t, process, "env"), map[string]any{"name": "BYTEWAX_KEEP_CONTAINER_ALIVE", "value": "false"}, "the exit code ends the Job's pod")
+	script := pt.Get(t, pod, "initContainers", 0, "command", 2).(string)
+	assert.Contains(t, script, `wordcount-7-$i.wordcount.streams.svc.cluster.local:9999`)
+	assert.False(t, job.RetainOnDelete)
+	assert.True(t, job.DeleteBeforeReplace, "a new run's Job starts after the old one's pods are gone")
+}
+
+func TestABatchWithATTLIsHandedOverOnce(t *testing.T) {
+	ttl := pulumi.IntRef(3600)
+	d := deploy(t, "wc", batchArgs(&BatchArgs{Run: "7", TTLSecondsAfterFinished: ttl, Wait: true}))
+	job := d.ByType(t, typeJob)
+	assert.True(t, job.RetainOnDelete, "Kubernetes deletes it after its TTL")
+	assert.Equal(t, 3600.0, pt.Get(t, job.Object(t), "spec", "ttlSecondsAfterFinished"))
+	assert.Equal(t, map[string]any{"pulumi.com/waitFor": `jsonpath={.status.conditions[?(@.status=="True")].type}`},
+		pt.Get(t, job.Object(t), "metadata", "annotations"), "up waits until the batch ends, completed or failed")
+
+	d = deploy(t, "wc", batchArgs(&BatchArgs{Run: "7", TTLSecondsAfterFinished: ttl, LastRun: "7"}))
+	assert.Empty(t, d.OfType(typeJob), "a run already submitted is not submitted again, even when its Job is gone")
+	d = deploy(t, "wc", batchArgs(&BatchArgs{Run: "8", TTLSecondsAfterFinished: ttl, LastRun: "7"}))
+	assert.Equal(t, "wordcount-8", pt.Get(t, d.ByType(t, typeJob).Object(t), "metadata", "name"), "a new run is")
+	d = deploy(t, "wc", batchArgs(&BatchArgs{Run: "7", LastRun: "7"}))
+	assert.Len(t, d.OfType(typeJob), 1, "without a TTL the Job stays the stack's")
+}
+
+func TestBatchChecks(t *testing.T) {
+	tests := []struct {
+		name   string
+		modify func(a *BytewaxDataflowArgs)
+		want   string
+	}{
+		{"no run", func(a *BytewaxDataflowArgs) {}, `Batch.Run: must name this run of the batch, such as "1"; a new Run runs the batch again (got "")`},
+		{"a bad run", func(a *BytewaxDataflowArgs) { a.Batch.Run = "Run_1" }, `Batch.Run: a lowercase RFC 1123 label`},
+		{"a run too long", func(a *BytewaxDataflowArgs) { a.Batch.Run = "abcdefghijklmnopqrstuvwxyz-abcdefghijklmnopqrstuvwxyz" }, `Batch.Run: must be at most 42 characters with Name ("wordcount")`},
+		{"negative retries", func(a *BytewaxDataflowArgs) { a.Batch.Run = "1"; a.Batch.Retries = pulumi.IntRef(-1) }, `Batch.Retries: must be a whole number from 0 to 100 (got -1)`},
+		{"a negative TTL", func(a *BytewaxDataflowArgs) { a.Batch.Run = "1"; a.Batch.TTLSecondsAfterFinished = pulumi.IntRef(-5) }, `Batch.TTLSecondsAfterFinished: must be a whole number of seconds from 0 to 604800 (got -5)`},
+		{"a zero deadline", func(a *BytewaxDataflowArgs) { a.Batch.Run = "1"; a.Batch.ActiveDeadlineSeconds = pulumi.IntRef(0) }, `Batch.ActiveDeadlineSeconds: must be at least 1 second (got 0)`},
+		{"keep-alive", func(a *BytewaxDataflowArgs) { a.Batch.Run = "1"; a.KeepAlive = pulumi.BoolRef(true) }, `KeepAlive: must be off with Batch: a container kept alive never completes`},
+		{"recovery", func(a *BytewaxDataflowArgs) { a.Batch.Run = "1"; a.Recovery = &RecoveryArgs{Partitions: 3} }, `Recovery: is not offered with Batch`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			args := batchArgs(&BatchArgs{})
+			tt.modify(args)
+			d, err := run(t, func(ctx *pulumi.Context) error {
+				_, err := NewBytewaxDataflow(ctx, "wc", args)
+				return err
+			})
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), tt.want)
+			assert.Empty(t, d.Resources)
+		})
+	}
+}
