@@ -51,6 +51,8 @@ func TestBatchJobs(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, map[string]any{"run": "1", "job": "my-dataflow-1"}, outputs["batch"].Value)
 
+	assert.Regexp(t, `(?m)^my-dataflow\s+`+ns+`\s+0/3\s+-\s+batch complete \(3 succeeded\)`, p.command("status"))
+
 	// A finished Job holds up no up, and is not run again.
 	uid := field(job, "metadata", "uid")
 	p.requireNoChanges()

@@ -19,6 +19,24 @@ import (
 // from the stack's outputs.
 type Dataflow struct {
 	Name, Namespace string
+	// Job is the batch Job that runs a batch dataflow; empty for a
+	// StatefulSet's.
+	Job string
+}
+
+// fromOutput reads one dataflow from its outputs.
+func fromOutput(key string, fields map[string]any) (Dataflow, error) {
+	ns, _ := fields["namespace"].(string)
+	sts, _ := fields["statefulSet"].(string)
+	df := Dataflow{Name: sts, Namespace: ns}
+	if batch, ok := fields["batch"].(map[string]any); ok {
+		df.Job, _ = batch["job"].(string)
+		df.Name, _ = fields["configMap"].(string)
+	}
+	if ns == "" || df.Name == "" {
+		return df, fmt.Errorf("the stack's output %s has no namespace or dataflow; has it been deployed (up)?", key)
+	}
+	return df, nil
 }
 
 // FromOutputs lists the dataflows of a stack from its outputs: the
@@ -29,20 +47,18 @@ func FromOutputs(outputs map[string]any) ([]Dataflow, error) {
 	if listed, ok := outputs["dataflows"].(map[string]any); ok {
 		for name, v := range listed {
 			fields, _ := v.(map[string]any)
-			ns, _ := fields["namespace"].(string)
-			sts, _ := fields["statefulSet"].(string)
-			if ns == "" || sts == "" {
-				return nil, fmt.Errorf("the stack's output dataflows.%s has no namespace or statefulSet", name)
+			df, err := fromOutput("dataflows."+name, fields)
+			if err != nil {
+				return nil, err
 			}
-			out = append(out, Dataflow{Name: sts, Namespace: ns})
+			out = append(out, df)
 		}
 	} else {
-		ns, _ := outputs["namespace"].(string)
-		sts, _ := outputs["statefulSet"].(string)
-		if ns == "" || sts == "" {
+		df, err := fromOutput("", outputs)
+		if err != nil {
 			return nil, fmt.Errorf("the stack has no dataflow in its outputs; has it been deployed (up)?")
 		}
-		out = append(out, Dataflow{Name: sts, Namespace: ns})
+		out = append(out, df)
 	}
 	sort.Slice(out, func(i, j int) bool {
 		if out[i].Namespace != out[j].Namespace {
@@ -111,16 +127,30 @@ func collect(kubectl Kubectl, df Dataflow) (Report, error) {
 	r := Report{Dataflow: df}
 	selector := "app.kubernetes.io/name=bytewax,app.kubernetes.io/instance=" + df.Name
 
-	var list struct {
-		Items []statefulSet `json:"items"`
-	}
-	// A list, so that a missing StatefulSet is an empty list, not an error.
-	if err := getJSON(kubectl, &list, "-n", df.Namespace, "get", "statefulsets", "--field-selector", "metadata.name="+df.Name); err != nil {
-		return r, err
-	}
-	if len(list.Items) == 1 {
-		r.Found = true
-		r.fromStatefulSet(list.Items[0])
+	if df.Job != "" {
+		var jobs struct {
+			Items []job `json:"items"`
+		}
+		if err := getJSON(kubectl, &jobs, "-n", df.Namespace, "get", "jobs", "--field-selector", "metadata.name="+df.Job); err != nil {
+			return r, err
+		}
+		if len(jobs.Items) == 1 {
+			r.Found = true
+			r.fromJob(jobs.Items[0])
+		}
+		selector += ",batch.kubernetes.io/job-name=" + df.Job
+	} else {
+		var list struct {
+			Items []statefulSet `json:"items"`
+		}
+		// A list, so that a missing StatefulSet is an empty list, not an error.
+		if err := getJSON(kubectl, &list, "-n", df.Namespace, "get", "statefulsets", "--field-selector", "metadata.name="+df.Name); err != nil {
+			return r, err
+		}
+		if len(list.Items) == 1 {
+			r.Found = true
+			r.fromStatefulSet(list.Items[0])
+		}
 	}
 
 	var pods struct {
@@ -129,7 +159,7 @@ func collect(kubectl Kubectl, df Dataflow) (Report, error) {
 	if err := getJSON(kubectl, &pods, "-n", df.Namespace, "get", "pods", "-l", selector); err != nil {
 		return r, err
 	}
-	names := map[string]bool{"StatefulSet/" + df.Name: true}
+	names := map[string]bool{"StatefulSet/" + df.Name: true, "Job/" + df.Job: df.Job != ""}
 	for _, p := range pods.Items {
 		r.Pods = append(r.Pods, p.summary())
 		names["Pod/"+p.Metadata.Name] = true
@@ -217,6 +247,47 @@ func (r *Report) fromStatefulSet(s statefulSet) {
 	}
 }
 
+type job struct {
+	Spec struct {
+		Completions *int `json:"completions"`
+	} `json:"spec"`
+	Status struct {
+		Active     int `json:"active"`
+		Succeeded  int `json:"succeeded"`
+		Failed     int `json:"failed"`
+		Ready      int `json:"ready"`
+		Conditions []struct {
+			Type    string `json:"type"`
+			Status  string `json:"status"`
+			Reason  string `json:"reason"`
+			Message string `json:"message"`
+		} `json:"conditions"`
+	} `json:"status"`
+}
+
+// fromJob fills the counts of a batch: processes to complete, those
+// running, and how the Job ended.
+func (r *Report) fromJob(j job) {
+	r.Desired = 1
+	if j.Spec.Completions != nil {
+		r.Desired = *j.Spec.Completions
+	}
+	st := j.Status
+	r.Ready, r.Revision = st.Ready, "-"
+	r.Rollout = fmt.Sprintf("batch running (%d active, %d succeeded, %d failed)", st.Active, st.Succeeded, st.Failed)
+	for _, c := range st.Conditions {
+		if c.Status != "True" {
+			continue
+		}
+		switch c.Type {
+		case "Complete":
+			r.Rollout = fmt.Sprintf("batch complete (%d succeeded)", st.Succeeded)
+		case "Failed":
+			r.Rollout = fmt.Sprintf("batch failed (%s: %s)", c.Reason, c.Message)
+		}
+	}
+}
+
 type pod struct {
 	Metadata struct {
 		Name   string            `json:"name"`
@@ -301,6 +372,10 @@ func Print(w io.Writer, reports []Report, now time.Time) error {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "DATAFLOW\tNAMESPACE\tREADY\tREVISION\tROLLOUT\tCLAIMS")
 	for _, r := range reports {
+		if !r.Found && r.Job != "" {
+			fmt.Fprintf(tw, "%s\t%s\t-\t-\tno Job %s (not created yet, or deleted after its TTL)\t%s\n", r.Name, r.Namespace, r.Job, claimsSummary(r.Claims))
+			continue
+		}
 		if !r.Found {
 			fmt.Fprintf(tw, "%s\t%s\t-\t-\tno StatefulSet (not created yet, or being replaced)\t%s\n", r.Name, r.Namespace, claimsSummary(r.Claims))
 			continue

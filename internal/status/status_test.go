@@ -36,12 +36,14 @@ func TestFromOutputs(t *testing.T) {
 		want    []Dataflow
 		err     string
 	}{
-		{"one dataflow", map[string]any{"namespace": "bytewax", "statefulSet": "my-dataflow"}, []Dataflow{{"my-dataflow", "bytewax"}}, ""},
+		{"one dataflow", map[string]any{"namespace": "bytewax", "statefulSet": "my-dataflow"}, []Dataflow{{Name: "my-dataflow", Namespace: "bytewax"}}, ""},
 		{"a list, sorted", map[string]any{"dataflows": map[string]any{
 			"orders": map[string]any{"namespace": "b", "statefulSet": "orders"},
 			"audit":  map[string]any{"namespace": "c", "statefulSet": "audit"},
 			"clicks": map[string]any{"namespace": "b", "statefulSet": "clicks"},
-		}}, []Dataflow{{"clicks", "b"}, {"orders", "b"}, {"audit", "c"}}, ""},
+		}}, []Dataflow{{Name: "clicks", Namespace: "b"}, {Name: "orders", Namespace: "b"}, {Name: "audit", Namespace: "c"}}, ""},
+		{"a batch", map[string]any{"namespace": "b", "configMap": "orders", "batch": map[string]any{"run": "7", "job": "orders-7"}},
+			[]Dataflow{{Name: "orders", Namespace: "b", Job: "orders-7"}}, ""},
 		{"not deployed", map[string]any{}, nil, "has it been deployed"},
 	}
 	for _, tt := range tests {
@@ -71,7 +73,7 @@ func TestRollouts(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			sts := fmt.Sprintf(`{"items": [{"metadata": {"generation": %d}, "spec": {"replicas": 3}, "status": %s}]}`, tt.generation, tt.status)
-			reports, err := Collect(fakeKubectl(t, map[string]string{"statefulsets": sts}), []Dataflow{{"orders", "data"}})
+			reports, err := Collect(fakeKubectl(t, map[string]string{"statefulsets": sts}), []Dataflow{{Name: "orders", Namespace: "data"}})
 			require.NoError(t, err)
 			assert.Equal(t, tt.want, reports[0].Rollout)
 		})
@@ -99,7 +101,7 @@ func TestAReportOfPodsClaimsAndTheLatestWarnings(t *testing.T) {
 		]}`,
 		"events": `{"items": [` + strings.Join(events, ",") + `]}`,
 	})
-	reports, err := Collect(kubectl, []Dataflow{{"orders", "data"}})
+	reports, err := Collect(kubectl, []Dataflow{{Name: "orders", Namespace: "data"}})
 	require.NoError(t, err)
 	r := reports[0]
 	assert.Equal(t, []Pod{
@@ -125,7 +127,7 @@ func TestAReportOfPodsClaimsAndTheLatestWarnings(t *testing.T) {
 }
 
 func TestAMissingStatefulSetIsSaid(t *testing.T) {
-	reports, err := Collect(fakeKubectl(t, nil), []Dataflow{{"orders", "data"}})
+	reports, err := Collect(fakeKubectl(t, nil), []Dataflow{{Name: "orders", Namespace: "data"}})
 	require.NoError(t, err)
 	var out bytes.Buffer
 	require.NoError(t, Print(&out, reports, time.Now()))
@@ -135,7 +137,36 @@ func TestAMissingStatefulSetIsSaid(t *testing.T) {
 
 func TestLogsArgsFollowEveryProcess(t *testing.T) {
 	assert.Equal(t, []string{"-n", "data", "logs", "-l", "app.kubernetes.io/name=bytewax,app.kubernetes.io/instance=orders",
-		"-c", "process", "--prefix", "--timestamps", "--max-log-requests", "12", "-f"}, LogsArgs(Dataflow{"orders", "data"}, 12, true))
-	assert.NotContains(t, LogsArgs(Dataflow{"orders", "data"}, 0, false), "-f")
-	assert.Contains(t, LogsArgs(Dataflow{"orders", "data"}, 0, false), "1", "at least one stream")
+		"-c", "process", "--prefix", "--timestamps", "--max-log-requests", "12", "-f"}, LogsArgs(Dataflow{Name: "orders", Namespace: "data"}, 12, true))
+	assert.NotContains(t, LogsArgs(Dataflow{Name: "orders", Namespace: "data"}, 0, false), "-f")
+	assert.Contains(t, LogsArgs(Dataflow{Name: "orders", Namespace: "data"}, 0, false), "1", "at least one stream")
+}
+
+func TestABatchShowsItsJob(t *testing.T) {
+	tests := []struct{ name, status, want string }{
+		{"running", `{"active": 2, "succeeded": 1, "ready": 2}`, "batch running (2 active, 1 succeeded, 0 failed)"},
+		{"complete", `{"succeeded": 3, "conditions": [{"type": "Complete", "status": "True"}]}`, "batch complete (3 succeeded)"},
+		{"failed", `{"failed": 6, "conditions": [{"type": "Failed", "status": "True", "reason": "MaxFailedIndexesExceeded", "message": "too many"}]}`, "batch failed (MaxFailedIndexesExceeded: too many)"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var asked []string
+			kubectl := func(args ...string) ([]byte, error) {
+				asked = append(asked, strings.Join(args, " "))
+				if strings.Contains(strings.Join(args, " "), "get jobs") {
+					return []byte(`{"items": [{"spec": {"completions": 3}, "status": ` + tt.status + `}]}`), nil
+				}
+				return []byte(`{"items": []}`), nil
+			}
+			reports, err := Collect(kubectl, []Dataflow{{Name: "orders", Namespace: "data", Job: "orders-7"}})
+			require.NoError(t, err)
+			assert.Equal(t, tt.want, reports[0].Rollout)
+			assert.Contains(t, strings.Join(asked, "\n"), "get pods -l app.kubernetes.io/name=bytewax,app.kubernetes.io/instance=orders,batch.kubernetes.io/job-name=orders-7")
+		})
+	}
+	reports, err := Collect(func(args ...string) ([]byte, error) { return []byte(`{"items": []}`), nil }, []Dataflow{{Name: "orders", Namespace: "data", Job: "orders-7"}})
+	require.NoError(t, err)
+	var out bytes.Buffer
+	require.NoError(t, Print(&out, reports, time.Now()))
+	assert.Contains(t, out.String(), "no Job orders-7 (not created yet, or deleted after its TTL)")
 }
