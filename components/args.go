@@ -562,22 +562,35 @@ type BatchArgs struct {
 	// even a Job deleted after its TTL. Required.
 	Run string `pulumi:"run"`
 	// Retries is how many times the whole cluster is started again after a
-	// failure. One crashed process fails every peer, so each process
-	// (completion index) counts its own failures (backoffLimitPerIndex) and
-	// the Job fails when any index has used them all. Defaults to 0.
+	// failure. One crashed or evicted process fails every peer, so each
+	// process (completion index) counts its own failures
+	// (backoffLimitPerIndex) and the Job fails when any index has used them
+	// all. Defaults to 1.
 	Retries *int `pulumi:"retries,optional"`
 	// TTLSecondsAfterFinished deletes the Job and its pods that long after
-	// it ends. The up that submits a run then hands the Job over to
-	// Kubernetes: later ups and refreshes leave it, and never run it again.
-	// Kept until the next run or destroy when nil.
+	// it ends. It needs Wait: once an up has seen the run end, the next up
+	// hands the Job over to Kubernetes, and neither up nor refresh ever
+	// runs it again. Kept until the next run or destroy when nil.
 	TTLSecondsAfterFinished *int `pulumi:"ttlSecondsAfterFinished,optional"`
 	// ActiveDeadlineSeconds fails the Job when it runs longer.
 	ActiveDeadlineSeconds *int `pulumi:"activeDeadlineSeconds,optional"`
 	// Wait makes up wait until the Job completes, and fail when it fails.
 	// Without it, up returns once the Job is created.
 	Wait bool `pulumi:"wait,optional"`
-	// LastRun is the Run the last deployment submitted (the project's
-	// stack program reads it from the stack's own last outputs), so that a
-	// Job handed over to Kubernetes is not submitted again.
-	LastRun string `pulumi:"lastRun,optional"`
+	// Last is what the last deployment recorded of its run
+	// (BytewaxDataflow.BatchRecord; the project's stack program reads it
+	// from the stack's own last outputs), so that a Job handed over to
+	// Kubernetes is never submitted again. Nil before the first.
+	Last *BatchRecord `pulumi:"last,optional"`
+}
+
+// BatchRecord is what a deployment knows of its batch run.
+type BatchRecord struct {
+	// Run is the run it submitted.
+	Run string `pulumi:"run"`
+	// Ended is how the run's Job ended, "Complete" or "Failed", as an up
+	// that waited for it saw; empty when none saw it end.
+	Ended string `pulumi:"ended,optional"`
+	// HandedOver is true once the Job was left to Kubernetes.
+	HandedOver bool `pulumi:"handedOver,optional"`
 }

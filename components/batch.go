@@ -15,8 +15,15 @@ type batchSpec struct {
 	retries       int
 	ttl, deadline *int
 	wait          bool
-	handedOver    bool
+	// submitted: an earlier up submitted this run; ended: how it ended,
+	// as an up saw it; handedOver: its Job is left to Kubernetes.
+	submitted, handedOver bool
+	ended                 string
 }
+
+// DefaultBatchRetries is BatchArgs.Retries' default: one, so that an
+// eviction, which fails every peer, does not fail the batch.
+const DefaultBatchRetries = 1
 
 // completionIndexAnnotation holds an Indexed Job pod's completion index,
 // which is its process id.
@@ -41,12 +48,21 @@ func checkBatch(v *validator, s *dataflowSpec, args *BytewaxDataflowArgs) {
 		return
 	}
 	s.batch = &batchSpec{
-		run:        b.Run,
-		retries:    intOrDefault(b.Retries, 0),
-		ttl:        b.TTLSecondsAfterFinished,
-		deadline:   b.ActiveDeadlineSeconds,
-		wait:       b.Wait,
-		handedOver: b.TTLSecondsAfterFinished != nil && b.LastRun != "" && b.LastRun == b.Run,
+		run:      b.Run,
+		retries:  intOrDefault(b.Retries, DefaultBatchRetries),
+		ttl:      b.TTLSecondsAfterFinished,
+		deadline: b.ActiveDeadlineSeconds,
+		wait:     b.Wait,
+	}
+	if last := b.Last; last != nil && last.Run == b.Run {
+		s.batch.submitted = true
+		s.batch.ended = last.Ended
+		// Handed over once an up has seen it end, with a TTL to delete
+		// it; for good, whatever the TTL is later.
+		s.batch.handedOver = last.HandedOver || (last.Ended != "" && b.TTLSecondsAfterFinished != nil)
+	}
+	if b.TTLSecondsAfterFinished != nil && !b.Wait {
+		v.add("Batch.TTLSecondsAfterFinished", *b.TTLSecondsAfterFinished, "needs Wait: the Job is handed over to Kubernetes, which deletes it, only once an up has seen it end")
 	}
 	switch msgs := validation.IsDNS1123Label(b.Run); {
 	case b.Run == "":
@@ -69,6 +85,10 @@ func checkBatch(v *validator, s *dataflowSpec, args *BytewaxDataflowArgs) {
 		v.add("KeepAlive", true, "must be off with Batch: a container kept alive never completes, so the Job would never end")
 	}
 	s.keepAlive = false
+	// A budget's maxUnavailable needs its pods' controller to have a
+	// scale, which a Job has not: the budget would fail to sync and block
+	// drains for the whole run.
+	s.disruptionBudget = false
 	if args.Recovery != nil {
 		v.add("Recovery", "set", "is not offered with Batch: a Job has no claim per process")
 	}
@@ -76,6 +96,30 @@ func checkBatch(v *validator, s *dataflowSpec, args *BytewaxDataflowArgs) {
 
 // jobEndedPath is true once a Job has ended, completed or failed.
 const jobEndedPath = `jsonpath={.status.conditions[?(@.status=="True")].type}`
+
+// jobEnd is how a Job ended, "Complete" or "Failed", from its conditions
+// as the provider last read them; "" while it runs.
+func jobEnd(job *batchv1.Job) pulumi.StringOutput {
+	return job.Status.ApplyT(func(st *batchv1.JobStatus) string {
+		if st == nil {
+			return ""
+		}
+		for _, c := range st.Conditions {
+			if c.Status != "True" {
+				continue
+			}
+			// FailureTarget and SuccessCriteriaMet come first, while the
+			// Job's pods are being stopped.
+			switch c.Type {
+			case "Failed", "FailureTarget":
+				return "Failed"
+			case "Complete", "SuccessCriteriaMet":
+				return "Complete"
+			}
+		}
+		return ""
+	}).(pulumi.StringOutput)
+}
 
 // jobOutcome fails when the Job failed, naming why, so that an up that
 // waits for a batch fails with it.
@@ -85,8 +129,6 @@ func jobOutcome(job *batchv1.Job, name string) pulumi.StringOutput {
 			return "", nil
 		}
 		for _, c := range st.Conditions {
-			// FailureTarget comes first: the Job is failing, its pods
-			// being stopped.
 			if (c.Type == "Failed" || c.Type == "FailureTarget") && c.Status == "True" {
 				why := ""
 				if c.Reason != nil {
@@ -97,9 +139,6 @@ func jobOutcome(job *batchv1.Job, name string) pulumi.StringOutput {
 				}
 				return "", fmt.Errorf("the batch's Job %s failed (%s); its pods' logs say why; set a new batch run to run it again", name, why)
 			}
-			if (c.Type == "Complete" || c.Type == "SuccessCriteriaMet") && c.Status == "True" {
-				return "Complete", nil
-			}
 		}
 		return "", nil
 	}).(pulumi.StringOutput)
@@ -109,9 +148,12 @@ func jobOutcome(job *batchv1.Job, name string) pulumi.StringOutput {
 // retained when it leaves the program, since Kubernetes deletes it; when
 // up waits for it, it waits as long as the deadline allows, or six hours.
 func batchOptions(b *batchSpec) []pulumi.ResourceOption {
-	var opts []pulumi.ResourceOption
-	if b.ttl != nil {
-		opts = append(opts, pulumi.RetainOnDelete(true))
+	// A Job runs the spec it was submitted with: a change reaches the next
+	// run, and never runs this one again. A new run is a new name, which
+	// replaces the Job, the old one's pods gone first.
+	opts := []pulumi.ResourceOption{pulumi.DeleteBeforeReplace(true), pulumi.RetainOnDelete(b.ttl != nil)}
+	if b.submitted {
+		opts = append(opts, pulumi.IgnoreChanges([]string{"spec"}))
 	}
 	if b.wait {
 		wait := "6h"

@@ -20,8 +20,11 @@ func batchArgs(b *BatchArgs) *BytewaxDataflowArgs {
 }
 
 func TestABatchIsAnIndexedJob(t *testing.T) {
-	d := deploy(t, "wc", batchArgs(&BatchArgs{Run: "7", Retries: pulumi.IntRef(2), ActiveDeadlineSeconds: pulumi.IntRef(600)}))
+	d := deploy(t, "wc", batchArgs(&BatchArgs{Run: "1"}))
+	assert.Equal(t, 1.0, pt.Get(t, d.ByType(t, typeJob).Object(t), "spec", "backoffLimitPerIndex"), "by default one retry, so that an eviction, which fails every peer, does not fail the batch")
+	d = deploy(t, "wc", batchArgs(&BatchArgs{Run: "7", Retries: pulumi.IntRef(2), ActiveDeadlineSeconds: pulumi.IntRef(600)}))
 	assert.Empty(t, d.OfType(typeStatefulSet))
+	assert.Empty(t, d.OfType(typePDB), "a Job has no scale for a budget's maxUnavailable")
 	job := d.ByType(t, typeJob)
 	obj := job.Object(t)
 	assert.Equal(t, "wordcount-7", pt.Get(t, obj, "metadata", "name"))
@@ -31,6 +34,7 @@ func TestABatchIsAnIndexedJob(t *testing.T) {
 	assert.Equal(t, 3.0, spec["completions"])
 	assert.Equal(t, 3.0, spec["parallelism"], "every process starts at once")
 	assert.Equal(t, 2.0, spec["backoffLimitPerIndex"], "retries count per process, so one crash that fails every peer costs one")
+	assert.Empty(t, job.IgnoreChanges, "a new run gets the spec as it is now")
 	assert.Equal(t, 0.0, spec["maxFailedIndexes"], "a process out of retries fails the Job")
 	assert.Equal(t, 600.0, spec["activeDeadlineSeconds"])
 	assert.NotContains(t, spec, "ttlSecondsAfterFinished")
@@ -59,12 +63,32 @@ func TestABatchWithATTLIsHandedOverOnce(t *testing.T) {
 	assert.Equal(t, map[string]any{"pulumi.com/waitFor": `jsonpath={.status.conditions[?(@.status=="True")].type}`},
 		pt.Get(t, job.Object(t), "metadata", "annotations"), "up waits until the batch ends, completed or failed")
 
-	d = deploy(t, "wc", batchArgs(&BatchArgs{Run: "7", TTLSecondsAfterFinished: ttl, LastRun: "7"}))
-	assert.Empty(t, d.OfType(typeJob), "a run already submitted is not submitted again, even when its Job is gone")
-	d = deploy(t, "wc", batchArgs(&BatchArgs{Run: "8", TTLSecondsAfterFinished: ttl, LastRun: "7"}))
-	assert.Equal(t, "wordcount-8", pt.Get(t, d.ByType(t, typeJob).Object(t), "metadata", "name"), "a new run is")
-	d = deploy(t, "wc", batchArgs(&BatchArgs{Run: "7", LastRun: "7"}))
-	assert.Len(t, d.OfType(typeJob), 1, "without a TTL the Job stays the stack's")
+	tests := []struct {
+		name     string
+		args     BatchArgs
+		declared bool
+	}{
+		{"submitted, not seen to end", BatchArgs{Run: "7", TTLSecondsAfterFinished: ttl, Wait: true, Last: &BatchRecord{Run: "7"}}, true},
+		{"seen to end", BatchArgs{Run: "7", TTLSecondsAfterFinished: ttl, Wait: true, Last: &BatchRecord{Run: "7", Ended: "Failed"}}, false},
+		{"handed over, the TTL since removed", BatchArgs{Run: "7", Last: &BatchRecord{Run: "7", Ended: "Complete", HandedOver: true}}, false},
+		{"ended, without a TTL", BatchArgs{Run: "7", Last: &BatchRecord{Run: "7", Ended: "Complete"}}, true},
+		{"a new run", BatchArgs{Run: "8", TTLSecondsAfterFinished: ttl, Wait: true, Last: &BatchRecord{Run: "7", Ended: "Complete", HandedOver: true}}, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			d := deploy(t, "wc", batchArgs(&tt.args))
+			jobs := d.OfType(typeJob)
+			if !tt.declared {
+				assert.Empty(t, jobs, "left to Kubernetes: never submitted again, even once its TTL deleted it")
+				return
+			}
+			require.Len(t, jobs, 1)
+			assert.Equal(t, "wordcount-"+tt.args.Run, pt.Get(t, jobs[0].Object(t), "metadata", "name"))
+			if tt.args.Last.Run == tt.args.Run {
+				assert.Equal(t, []string{"spec"}, jobs[0].IgnoreChanges, "a submitted run keeps its spec: a change never runs it again")
+			}
+		})
+	}
 }
 
 func TestBatchChecks(t *testing.T) {
@@ -79,6 +103,7 @@ func TestBatchChecks(t *testing.T) {
 		{"negative retries", func(a *BytewaxDataflowArgs) { a.Batch.Run = "1"; a.Batch.Retries = pulumi.IntRef(-1) }, `Batch.Retries: must be a whole number from 0 to 100 (got -1)`},
 		{"a negative TTL", func(a *BytewaxDataflowArgs) { a.Batch.Run = "1"; a.Batch.TTLSecondsAfterFinished = pulumi.IntRef(-5) }, `Batch.TTLSecondsAfterFinished: must be a whole number of seconds from 0 to 604800 (got -5)`},
 		{"a zero deadline", func(a *BytewaxDataflowArgs) { a.Batch.Run = "1"; a.Batch.ActiveDeadlineSeconds = pulumi.IntRef(0) }, `Batch.ActiveDeadlineSeconds: must be at least 1 second (got 0)`},
+		{"a TTL without Wait", func(a *BytewaxDataflowArgs) { a.Batch.Run = "1"; a.Batch.TTLSecondsAfterFinished = pulumi.IntRef(60) }, `Batch.TTLSecondsAfterFinished: needs Wait: the Job is handed over to Kubernetes, which deletes it, only once an up has seen it end (got 60)`},
 		{"keep-alive", func(a *BytewaxDataflowArgs) { a.Batch.Run = "1"; a.KeepAlive = pulumi.BoolRef(true) }, `KeepAlive: must be off with Batch: a container kept alive never completes`},
 		{"recovery", func(a *BytewaxDataflowArgs) { a.Batch.Run = "1"; a.Recovery = &RecoveryArgs{Partitions: 3} }, `Recovery: is not offered with Batch`},
 	}
@@ -95,4 +120,20 @@ func TestBatchChecks(t *testing.T) {
 			assert.Empty(t, d.Resources)
 		})
 	}
+}
+
+func TestTwoBatchesCannotShareAJobName(t *testing.T) {
+	_, err := run(t, func(ctx *pulumi.Context) error {
+		a := batchArgs(&BatchArgs{Run: "daily-1"})
+		a.Name = "etl"
+		if _, err := NewBytewaxDataflow(ctx, "etl", a); err != nil {
+			return err
+		}
+		b := batchArgs(&BatchArgs{Run: "1"})
+		b.Name = "etl-daily"
+		_, err := NewBytewaxDataflow(ctx, "etl-daily", b)
+		return err
+	})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), `Job "etl-daily-1" in namespace "streams" is dataflow "etl"'s already`)
 }

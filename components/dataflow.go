@@ -57,6 +57,20 @@ type BytewaxDataflow struct {
 	recoveryMarker   *corev1.ConfigMap
 	recoveryState    *RecoveryState
 	job              *batchv1.Job
+	batchEnd         pulumi.StringOutput
+	batchHandedOver  bool
+	batchRun         string
+}
+
+// BatchRecord is what this deployment knows of its batch run, for the
+// next one's BatchArgs.Last: the run, how its Job ended, and whether it was
+// handed over to Kubernetes; nil without Batch. Ended is known once the
+// provider has read the Job.
+func (d *BytewaxDataflow) BatchRecord() (*BatchRecord, pulumi.StringOutput) {
+	if d.batchRun == "" {
+		return nil, pulumi.String("").ToStringOutput()
+	}
+	return &BatchRecord{Run: d.batchRun, HandedOver: d.batchHandedOver}, d.batchEnd
 }
 
 // Job returns the Indexed Job of a batch, and false without Batch, or when
@@ -283,14 +297,24 @@ func NewBytewaxDataflow(ctx *pulumi.Context, name string, args *BytewaxDataflowA
 	} else {
 		d.StatefulSetName = pulumi.String("").ToStringOutput()
 		d.JobName = pulumi.String(s.podPrefix()).ToStringOutput()
+		d.batchEnd = pulumi.String(s.batch.ended).ToStringOutput()
+		d.batchHandedOver = s.batch.handedOver
+		d.batchRun = s.batch.run
 		// A Job handed over to Kubernetes with its TTL is not declared
 		// again, so that its deletion never submits it again.
 		if !s.batch.handedOver {
-			if d.job, err = batchv1.NewJob(ctx, name, jobArgs(s, inputs), append(allTogether, batchOptions(s.batch)...)...); err != nil {
+			jobOpts := append([]pulumi.ResourceOption{child}, batchOptions(s.batch)...)
+			if len(guards) > 0 {
+				jobOpts = append(jobOpts, pulumi.DependsOn(guards))
+			}
+			if d.job, err = batchv1.NewJob(ctx, name, jobArgs(s, inputs), jobOpts...); err != nil {
 				return nil, err
 			}
 			d.JobName = d.job.Metadata.Name().Elem()
 			processes = append(processes, d.job)
+			d.batchEnd = jobEnd(d.job)
+			// Reported by the up that waits for it; a failed run is not
+			// reported again once handed over.
 			if s.batch.wait {
 				outcome = jobOutcome(d.job, s.podPrefix())
 			}

@@ -53,6 +53,9 @@ func ownedObjects(s *dataflowSpec) []objectKey {
 	if s.createNamespace {
 		keys = append(keys, objectKey{"Namespace", "", ns})
 	}
+	if s.batch != nil {
+		keys = append(keys, objectKey{"Job", ns, s.podPrefix()})
+	}
 	if s.recovery != nil {
 		keys = append(keys, objectKey{"ConfigMap", ns, s.recoveryName()})
 		if s.recovery.layout == RecoverySharedClaim {

@@ -49,7 +49,7 @@ func TestBatchJobs(t *testing.T) {
 	}
 	outputs, err := p.stack.Outputs(context.Background())
 	require.NoError(t, err)
-	assert.Equal(t, map[string]any{"run": "1", "job": "my-dataflow-1"}, outputs["batch"].Value)
+	assert.Equal(t, map[string]any{"run": "1", "job": "my-dataflow-1", "ended": "Complete", "handedOver": false}, outputs["batch"].Value)
 
 	assert.Regexp(t, `(?m)^my-dataflow\s+`+ns+`\s+0/3\s+-\s+batch complete \(3 succeeded\)`, p.command("status"))
 

@@ -52,10 +52,12 @@ type Registered struct {
 	Protect                           bool
 	// DeleteBeforeReplace and ReplaceOnChanges are the resource's options.
 	DeleteBeforeReplace bool
+	ReplaceOnChanges    []string
 	// RetainOnDelete leaves the object in the cluster when the resource is
 	// deleted.
-	RetainOnDelete   bool
-	ReplaceOnChanges []string
+	RetainOnDelete bool
+	// IgnoreChanges are the input paths whose changes are ignored.
+	IgnoreChanges []string
 	// Dependencies are the URNs the resource waits for.
 	Dependencies []string
 	Inputs       resource.PropertyMap
@@ -225,6 +227,7 @@ func Record(program pulumi.RunFunc, opts ...Option) (Deployment, error) {
 			reg.Dependencies = r.RegisterRPC.GetDependencies()
 			reg.DeleteBeforeReplace = r.RegisterRPC.GetDeleteBeforeReplace()
 			reg.RetainOnDelete = r.RegisterRPC.GetRetainOnDelete()
+			reg.IgnoreChanges = r.RegisterRPC.GetIgnoreChanges()
 			reg.ReplaceOnChanges = r.RegisterRPC.GetReplaceOnChanges()
 		}
 		var parentType tokens.Type

@@ -236,7 +236,7 @@ func dataflowOutputs(d *components.BytewaxDataflow, batch *components.BatchArgs)
 	if rec := recoveryExport(d); rec != nil {
 		out[recoveryOutput] = rec
 	}
-	if b := batchExport(d, batch); b != nil {
+	if b := batchExport(d); b != nil && batch != nil {
 		// A batch runs as a Job, not a StatefulSet.
 		delete(out, "statefulSet")
 		out[batchOutput] = b

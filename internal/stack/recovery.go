@@ -37,7 +37,7 @@ func readRecovery(r *reader) *components.RecoveryArgs {
 // change Bytewax could not resume from before anything is applied. A
 // program does not see its stack's state; a reference to the stack itself
 // does. It is made only when some dataflow has recovery on.
-func previousRecovery(ctx *pulumi.Context, dfs []*dataflowConfig, listed bool) error {
+func previousRecovery(ctx *pulumi.Context, rep *report, dfs []*dataflowConfig, listed bool) error {
 	var wanted []*dataflowConfig
 	for _, df := range dfs {
 		if df.args.Recovery != nil || df.args.Batch != nil {
@@ -60,19 +60,24 @@ func previousRecovery(ctx *pulumi.Context, dfs []*dataflowConfig, listed bool) e
 		}
 	}
 	for _, df := range wanted {
-		rec, run := last[recoveryOutput], last[batchOutput]
+		outs := last
 		if listed {
 			entries, _ := last[dataflowsKey].(map[string]any)
 			entry, found := entries[df.name].(map[string]any)
 			if found || df.name != single {
-				rec, run = entry[recoveryOutput], entry[batchOutput]
+				outs = entry
 			}
 		}
 		if df.args.Recovery != nil {
-			df.args.Recovery.Existing = recoveryState(rec)
+			df.args.Recovery.Existing = recoveryState(outs[recoveryOutput])
 		}
 		if df.args.Batch != nil {
-			df.args.Batch.LastRun = lastBatchRun(run)
+			df.args.Batch.Last = batchRecord(outs[batchOutput])
+			// The StatefulSet would go only at the end of the up, after
+			// the Job ran beside it.
+			if sts, _ := outs["statefulSet"].(string); sts != "" && outs[batchOutput] == nil {
+				rep.add(df.src.fullKey("batch"), "the dataflow runs as a StatefulSet now, which would keep running beside the batch until the end of the up; remove the dataflow first (destroy, or drop its entry), then add it back with batch on")
+			}
 		}
 	}
 	return nil
@@ -171,17 +176,37 @@ func readBatch(r *reader) *components.BatchArgs {
 	return b
 }
 
-// batchExport is a batch dataflow's output: its run and Job.
-func batchExport(d *components.BytewaxDataflow, b *components.BatchArgs) pulumi.Input {
-	if b == nil {
+// batchExport is a batch dataflow's output: its run and Job, how the Job
+// ended as this up saw it, and whether it is handed over to Kubernetes.
+func batchExport(d *components.BytewaxDataflow) pulumi.Input {
+	record, ended := d.BatchRecord()
+	if record == nil {
 		return nil
 	}
-	return pulumi.Map{"run": pulumi.String(b.Run), "job": d.JobName}
+	return pulumi.Map{
+		"run":        pulumi.String(record.Run),
+		"job":        d.JobName,
+		"ended":      ended,
+		"handedOver": pulumi.Bool(record.HandedOver),
+	}
 }
 
 // lastBatchRun decodes the run a batch output records.
 func lastBatchRun(v any) string {
+	if r := batchRecord(v); r != nil {
+		return r.Run
+	}
+	return ""
+}
+
+// batchRecord decodes a batch output; nil when there is none.
+func batchRecord(v any) *components.BatchRecord {
 	m, _ := v.(map[string]any)
 	run, _ := m["run"].(string)
-	return run
+	if run == "" {
+		return nil
+	}
+	ended, _ := m["ended"].(string)
+	handedOver, _ := m["handedOver"].(bool)
+	return &components.BatchRecord{Run: run, Ended: ended, HandedOver: handedOver}
 }

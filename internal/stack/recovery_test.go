@@ -1,6 +1,7 @@
 package stack
 
 import (
+	"maps"
 	"strings"
 	"testing"
 
@@ -107,7 +108,7 @@ func TestListedDataflowsRecordTheirRecoveryApart(t *testing.T) {
 }
 
 func TestABatchFromConfigIsSubmittedOnce(t *testing.T) {
-	batch := map[string]any{"batch": true, "batchRun": "1", "batchTtlSeconds": 60, "directory": "dataflows/batch", "pythonFile": "batch.py"}
+	batch := map[string]any{"batch": true, "batchRun": "1", "batchTtlSeconds": 60, "batchWait": true, "directory": "dataflows/batch", "pythonFile": "batch.py"}
 	withLastOutputs(t, nil)
 	d := deployStack(t, "dev", batch)
 	job := d.ByType(t, "kubernetes:batch/v1:Job").Object(t)
@@ -116,11 +117,18 @@ func TestABatchFromConfigIsSubmittedOnce(t *testing.T) {
 	assert.Contains(t, pt.Get(t, job, "spec", "template", "spec", "containers", 0, "env"),
 		map[string]any{"name": "BYTEWAX_KEEP_CONTAINER_ALIVE", "value": "false"}, "keepAlive's default is for streams")
 
-	withLastOutputs(t, map[string]any{"batch": map[string]any{"run": "1", "job": "my-dataflow-1"}})
+	withLastOutputs(t, map[string]any{"batch": map[string]any{"run": "1", "job": "my-dataflow-1", "ended": "Complete", "handedOver": false}})
 	d = deployStack(t, "dev", batch)
-	assert.Empty(t, d.OfType("kubernetes:batch/v1:Job"), "handed over to Kubernetes, never submitted again")
+	assert.Empty(t, d.OfType("kubernetes:batch/v1:Job"), "seen to end: handed over to Kubernetes, never submitted again")
 
-	_, err := runStackFile(t, "batch", `config:
+	// A dataflow running as a StatefulSet cannot become a batch in one up.
+	withLastOutputs(t, map[string]any{"statefulSet": "my-dataflow", "namespace": "bytewax"})
+	_, err := runStack(t, "dev", stackConfig(t, "dev", batch))
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "the dataflow runs as a StatefulSet now, which would keep running beside the batch")
+
+	withLastOutputs(t, nil)
+	_, err = runStackFile(t, "batch", `config:
   bytewax:batch: true
   bytewax:batchRun: "1"
   bytewax:keepAlive: true
@@ -129,12 +137,9 @@ func TestABatchFromConfigIsSubmittedOnce(t *testing.T) {
 	assert.Contains(t, err.Error(), "bytewax:keepAlive: must be off with Batch", "a stack that asks for it is told")
 }
 
-func merged(maps ...map[string]any) map[string]any {
-	out := map[string]any{}
-	for _, m := range maps {
-		for k, v := range m {
-			out[k] = v
-		}
-	}
+// merged is base with more's keys over it.
+func merged(base, more map[string]any) map[string]any {
+	out := maps.Clone(base)
+	maps.Copy(out, more)
 	return out
 }

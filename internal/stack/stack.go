@@ -67,7 +67,7 @@ func deployDataflow(ctx *pulumi.Context, root string) error {
 		}
 	}
 	if rep.err(ctx.Stack()) == nil {
-		if err := previousRecovery(ctx, dfs, entries != nil); err != nil {
+		if err := previousRecovery(ctx, rep, dfs, entries != nil); err != nil {
 			return err
 		}
 	}
