@@ -96,8 +96,11 @@ func checkRecovery(v *validator, s *dataflowSpec, args *RecoveryArgs) {
 	}
 }
 
-// startOver says how to begin recovery anew, losing the saved state.
-const startOver = "to start over, losing the saved state, turn recovery off with one up, delete the claims (kubectl delete pvc -l app.kubernetes.io/instance=%s), then turn it on again"
+// startOver says how to begin a dataflow's recovery anew, losing the
+// saved state: the claims and the recovery ConfigMap outlive the dataflow.
+func startOver(name string) string {
+	return fmt.Sprintf("to start over, losing the saved state, turn recovery off with one up, delete the claims and the recovery ConfigMap (kubectl delete pvc -l app.kubernetes.io/instance=%s; kubectl delete configmap %s-recovery), then turn it on again", name, name)
+}
 
 // checkRecoveryChange refuses what Bytewax could not resume from: another
 // partition count ("Inconsistent partition counts"), another layout, or
@@ -105,14 +108,14 @@ const startOver = "to start over, losing the saved state, turn recovery off with
 func checkRecoveryChange(v *validator, s *dataflowSpec, r *recoverySpec, old RecoveryState) {
 	// A count already refused is not refused twice.
 	if old.Partitions != r.partitions && r.partitions >= 1 && r.partitions <= maxPartitions {
-		v.add("Recovery.Partitions", r.partitions, "must stay %d, the count the recovery partitions were created with: Bytewax cannot resume from another count; "+startOver, old.Partitions, s.name)
+		v.add("Recovery.Partitions", r.partitions, "must stay %d, the count the recovery partitions were created with: Bytewax cannot resume from another count; %s", old.Partitions, startOver(s.name))
 	}
 	if old.Layout != r.layout {
-		v.add("Recovery.Layout", r.layout, "must stay %s, the layout the recovery volumes were created with: their data would not move; "+startOver, old.Layout, s.name)
+		v.add("Recovery.Layout", r.layout, "must stay %s, the layout the recovery volumes were created with: their data would not move; %s", old.Layout, startOver(s.name))
 	}
 	// Processes from the partition count on hold none.
 	if needed := min(old.Holders, old.Partitions); old.Layout == RecoveryClaimPerProcess && r.layout == RecoveryClaimPerProcess && s.processes < needed {
-		v.add("Processes", s.processes, "must be at least %d while recovery keeps partitions on the volumes of processes 0 to %d: with fewer, partitions no process mounts would be missing and the dataflow could not resume; "+startOver, needed, needed-1, s.name)
+		v.add("Processes", s.processes, "must be at least %d while recovery keeps partitions on the volumes of processes 0 to %d: with fewer, partitions no process mounts would be missing and the dataflow could not resume; %s", needed, needed-1, startOver(s.name))
 	}
 	// The claims keep what they were made with: a StatefulSet never
 	// changes the claims it made, and a claim's class and mode are fixed.
@@ -123,8 +126,8 @@ func checkRecoveryChange(v *validator, s *dataflowSpec, r *recoverySpec, old Rec
 	}
 	class, _ := knownString(r.storageClassName)
 	kept("Recovery.Size", old.Size, r.size, "they keep their size; to grow them, patch each claim where its storage class allows expansion, and keep this value")
-	kept("Recovery.StorageClassName", old.StorageClassName, class, "a claim's class cannot change; "+fmt.Sprintf(startOver, s.name))
-	kept("Recovery.AccessMode", old.AccessMode, r.accessMode, "a claim's access mode cannot change; "+fmt.Sprintf(startOver, s.name))
+	kept("Recovery.StorageClassName", old.StorageClassName, class, "a claim's class cannot change; "+startOver(s.name))
+	kept("Recovery.AccessMode", old.AccessMode, r.accessMode, "a claim's access mode cannot change; "+startOver(s.name))
 }
 
 // recoveryEnv are the variables bytewax.run reads to recover; all three,
