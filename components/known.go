@@ -31,6 +31,9 @@ func knownValue(in pulumi.Input) (v any, ok bool) {
 			m[k] = string(s)
 		}
 		return m, true
+	case knownAffinity:
+		a := in.value
+		return &a, true
 	case pulumi.StringArray:
 		a := make([]string, len(in))
 		for i, e := range in {

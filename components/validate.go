@@ -919,6 +919,7 @@ func checkScheduling(v *validator, s *dataflowSpec) {
 			p.addAll("NodeSelector."+key, m[key], validation.IsValidLabelValue(m[key]))
 		}
 	})
+	checkAffinity(v, s.affinity)
 	v.whenString("PriorityClassName", s.priorityClassName, func(p *problems, name string) {
 		p.addAll("PriorityClassName", name, validation.IsDNS1123Subdomain(name))
 	})

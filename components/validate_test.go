@@ -7,9 +7,13 @@ import (
 	"strings"
 	"testing"
 
+	corev1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/core/v1"
+	metav1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/meta/v1"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	pt "github.com/pulumi-bytewax/pulumi-bytewax/components/bytewaxtest"
 )
 
 func TestInvalidArgsFailBeforeAnyResourceIsRegistered(t *testing.T) {
@@ -402,4 +406,57 @@ func validateArgs(t *testing.T, name string, args *BytewaxDataflowArgs) error {
 	})
 	require.NoError(t, runErr)
 	return err
+}
+
+func TestAffinityIsCheckedBeforeAnythingIsRegistered(t *testing.T) {
+	good := corev1.Affinity{NodeAffinity: &corev1.NodeAffinity{
+		RequiredDuringSchedulingIgnoredDuringExecution: &corev1.NodeSelector{NodeSelectorTerms: []corev1.NodeSelectorTerm{
+			{MatchExpressions: []corev1.NodeSelectorRequirement{{Key: "pool", Operator: "In", Values: []string{"stream"}}}},
+		}},
+	}}
+	tests := []struct {
+		name     string
+		affinity corev1.AffinityPtrInput
+		want     string
+	}{
+		{"a bad operator", AffinityFrom(corev1.Affinity{NodeAffinity: &corev1.NodeAffinity{
+			RequiredDuringSchedulingIgnoredDuringExecution: &corev1.NodeSelector{NodeSelectorTerms: []corev1.NodeSelectorTerm{
+				{MatchExpressions: []corev1.NodeSelectorRequirement{{Key: "pool", Operator: "Is", Values: []string{"a"}}}},
+			}},
+		}}), `Affinity.NodeAffinity.RequiredDuringSchedulingIgnoredDuringExecution.NodeSelectorTerms[0].MatchExpressions[0].Operator: must be one of In, NotIn, Exists, DoesNotExist, Gt, Lt (got "Is")`},
+		{"an empty term", AffinityFrom(corev1.Affinity{NodeAffinity: &corev1.NodeAffinity{
+			RequiredDuringSchedulingIgnoredDuringExecution: &corev1.NodeSelector{NodeSelectorTerms: []corev1.NodeSelectorTerm{{}}},
+		}}), `NodeSelectorTerms[0]: must have matchExpressions or matchFields`},
+		{"a weight of zero", AffinityFrom(corev1.Affinity{PodAntiAffinity: &corev1.PodAntiAffinity{
+			PreferredDuringSchedulingIgnoredDuringExecution: []corev1.WeightedPodAffinityTerm{{PodAffinityTerm: corev1.PodAffinityTerm{TopologyKey: "kubernetes.io/hostname"}}},
+		}}), `Affinity.PodAntiAffinity.PreferredDuringSchedulingIgnoredDuringExecution[0].Weight: must be from 1 to 100 (got 0)`},
+		{"no topology key", &corev1.AffinityArgs{PodAffinity: &corev1.PodAffinityArgs{
+			RequiredDuringSchedulingIgnoredDuringExecution: corev1.PodAffinityTermArray{corev1.PodAffinityTermArgs{TopologyKey: pulumi.String("")}},
+		}}, `Affinity.PodAffinity.RequiredDuringSchedulingIgnoredDuringExecution[0].TopologyKey: must name a node label`},
+		{"a bad label value", AffinityFrom(corev1.Affinity{PodAffinity: &corev1.PodAffinity{
+			RequiredDuringSchedulingIgnoredDuringExecution: []corev1.PodAffinityTerm{{TopologyKey: "zone", LabelSelector: &metav1.LabelSelector{MatchLabels: map[string]string{"app": "not valid!"}}}},
+		}}), `LabelSelector.MatchLabels.app: a valid label must be`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			args := flatArgs()
+			args.Affinity = tt.affinity
+			d, err := run(t, func(ctx *pulumi.Context) error {
+				_, err := NewBytewaxDataflow(ctx, "wc", args)
+				return err
+			})
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), tt.want)
+			assert.Empty(t, d.OfType(typeStatefulSet), "no StatefulSet is registered")
+			if _, known := tt.affinity.(knownAffinity); known {
+				_, err := run(t, func(ctx *pulumi.Context) error { return ValidateArgs(ctx, "wc", args) })
+				assert.ErrorContains(t, err, tt.want, "a plain affinity is checked up front, with the other values")
+			}
+		})
+	}
+	args := flatArgs()
+	args.Affinity = AffinityFrom(good)
+	d := deploy(t, "wc", args)
+	assert.Equal(t, "stream", pt.Get(t, d.ByType(t, typeStatefulSet).Object(t), "spec", "template", "spec", "affinity", "nodeAffinity",
+		"requiredDuringSchedulingIgnoredDuringExecution", "nodeSelectorTerms", 0, "matchExpressions", 0, "values", 0))
 }

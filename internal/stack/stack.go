@@ -12,6 +12,7 @@ import (
 	"sort"
 	"strings"
 
+	corev1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/core/v1"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/pulumi-bytewax/pulumi-bytewax/components"
@@ -313,6 +314,12 @@ func readDataflow(r *reader) *dataflowConfig {
 		args.EnvFrom = append(args.EnvFrom, src)
 	}
 
+	var affinity corev1.Affinity
+	if r.decode("affinity", "an object shaped as a pod's spec.affinity: nodeAffinity, podAffinity, podAntiAffinity", &affinity) &&
+		(affinity.NodeAffinity != nil || affinity.PodAffinity != nil || affinity.PodAntiAffinity != nil) {
+		args.Affinity = components.AffinityFrom(affinity)
+	}
+
 	var tolerations []tolerationEntry
 	r.decode("tolerations", "a list of {key, operator, value, effect, tolerationSeconds} objects", &tolerations)
 	for _, t := range tolerations {
@@ -511,6 +518,7 @@ var configKeys = map[string]string{
 	"DisruptionBudget":                     "disruptionBudget",
 	"NodeSelector":                         "nodeSelector",
 	"Tolerations":                          "tolerations",
+	"Affinity":                             "affinity",
 	"TopologySpread":                       "topologySpread",
 	"TopologyKey":                          "topologyKey",
 	"PriorityClassName":                    "priorityClassName",
@@ -596,7 +604,22 @@ func (df *dataflowConfig) configKey(field string) string {
 		if nestedObjects[p] {
 			rest = nestedFields.Replace(rest)
 		}
+		if p == "Affinity" {
+			rest = lowerSegments(rest)
+		}
 		return df.src.fullKey(configKeys[p]) + rest
 	}
 	return field
+}
+
+// lowerSegments spells a field path as Kubernetes' JSON does:
+// ".NodeAffinity.MatchExpressions[0].Key" → ".nodeAffinity.matchExpressions[0].key".
+func lowerSegments(path string) string {
+	b := []byte(path)
+	for i := range b {
+		if (i == 0 || b[i-1] == '.') && b[i] >= 'A' && b[i] <= 'Z' {
+			b[i] += 'a' - 'A'
+		}
+	}
+	return string(b)
 }

@@ -415,3 +415,23 @@ func TestRenderListIsAListKubectlApplies(t *testing.T) {
 	require.Len(t, list.Items, 7)
 	assert.Equal(t, "review", pt.Get(t, list.Items[6], "metadata", "namespace"))
 }
+
+func TestAffinityFromConfig(t *testing.T) {
+	affinity := map[string]any{"nodeAffinity": map[string]any{"requiredDuringSchedulingIgnoredDuringExecution": map[string]any{
+		"nodeSelectorTerms": []any{map[string]any{"matchExpressions": []any{map[string]any{"key": "pool", "operator": "In", "values": []any{"stream"}}}}},
+	}}}
+	d := deployStack(t, "dev", map[string]any{"affinity": affinity})
+	assert.Equal(t, affinity, pt.Get(t, d.ByType(t, pt.StatefulSet).Object(t), "spec", "template", "spec", "affinity"), "as given, nothing added")
+
+	bad := map[string]any{"podAntiAffinity": map[string]any{"preferredDuringSchedulingIgnoredDuringExecution": []any{
+		map[string]any{"weight": 0, "podAffinityTerm": map[string]any{"topologyKey": "kubernetes.io/hostname"}},
+	}}}
+	d, err := runStack(t, "dev", stackConfig(t, "dev", map[string]any{"affinity": bad}))
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "bytewax:affinity.podAntiAffinity.preferredDuringSchedulingIgnoredDuringExecution[0].weight (not set in Pulumi.dev.yaml): must be from 1 to 100 (got 0)")
+	assert.Empty(t, d.Resources)
+
+	_, err = runStack(t, "dev", stackConfig(t, "dev", map[string]any{"affinity": map[string]any{"nodeAfinity": map[string]any{}}}))
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), `bytewax:affinity (not set in Pulumi.dev.yaml): must be an object shaped as a pod's spec.affinity`)
+}
