@@ -1,6 +1,7 @@
 package components_test
 
 import (
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -163,4 +164,63 @@ func Example_twoDataflowsWithAProvider() {
 	// networking.k8s.io/v1:NetworkPolicy payments via provider staging
 	// policy/v1:PodDisruptionBudget orders via provider staging
 	// policy/v1:PodDisruptionBudget payments via provider staging
+}
+
+// A stateful dataflow keeps its state on a claim per process. Passing the
+// last deployment's record as Existing refuses a change Bytewax could not
+// resume from before anything is registered.
+func Example_recovery() {
+	last := &components.RecoveryState{Partitions: 6, Holders: 3, Layout: components.RecoveryClaimPerProcess}
+	for _, processes := range []int{3, 2} {
+		d, err := bytewaxtest.Record(func(ctx *pulumi.Context) error {
+			_, err := components.NewBytewaxDataflow(ctx, "orders", &components.BytewaxDataflowArgs{
+				Namespace:  pulumi.String("streams"),
+				Processes:  pulumi.IntRef(processes),
+				FS:         flows,
+				PythonFile: "orders.py:flow",
+				Recovery:   &components.RecoveryArgs{Partitions: 6, Existing: last},
+			})
+			return err
+		})
+		var invalid *components.ValidationError
+		if errors.As(err, &invalid) {
+			fmt.Printf("%d processes refused: %s %s\n", processes, invalid.Errors[0].Field, strings.SplitN(invalid.Errors[0].Allowed, ":", 2)[0])
+			continue
+		} else if err != nil {
+			fmt.Println(err)
+			return
+		}
+		for _, r := range d.OfType(bytewaxtest.StatefulSet) {
+			claim := r.Plain()["spec"].(map[string]any)["volumeClaimTemplates"].([]any)[0].(map[string]any)
+			fmt.Printf("%d processes, each with a claim: %v %v\n", processes, claim["metadata"].(map[string]any)["name"], claim["spec"].(map[string]any)["accessModes"])
+		}
+	}
+	// Output:
+	// 3 processes, each with a claim: recovery [ReadWriteOnce]
+	// 2 processes refused: Processes must be at least 3 while recovery keeps partitions on the volumes of processes 0 to 2
+}
+
+// A dataflow that ends runs as an Indexed Job, once per Run.
+func Example_batch() {
+	d, err := bytewaxtest.Record(func(ctx *pulumi.Context) error {
+		_, err := components.NewBytewaxDataflow(ctx, "nightly", &components.BytewaxDataflowArgs{
+			Namespace:  pulumi.String("streams"),
+			Processes:  pulumi.IntRef(2),
+			FS:         flows,
+			PythonFile: "orders.py:flow",
+			Batch:      &components.BatchArgs{Run: "2026-11-26", Wait: true},
+		})
+		return err
+	})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, r := range d.OfType("kubernetes:batch/v1:Job") {
+		job := r.Plain()
+		spec := job["spec"].(map[string]any)
+		fmt.Println(job["metadata"].(map[string]any)["name"], spec["completionMode"], spec["completions"], "retries per process:", spec["backoffLimitPerIndex"])
+	}
+	// Output:
+	// nightly-2026-11-26 Indexed 2 retries per process: 1
 }
