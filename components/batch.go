@@ -97,27 +97,39 @@ func checkBatch(v *validator, s *dataflowSpec, args *BytewaxDataflowArgs) {
 // jobEndedPath is true once a Job has ended, completed or failed.
 const jobEndedPath = `jsonpath={.status.conditions[?(@.status=="True")].type}`
 
-// jobEnd is how a Job ended, "Complete" or "Failed", from its conditions
-// as the provider last read them; "" while it runs.
+// jobEnding reads how a Job ended, "Complete" or "Failed", and why it
+// failed, from its conditions as the provider last read them; "" while it
+// runs. FailureTarget and SuccessCriteriaMet come first, while the Job's
+// pods are being stopped.
+func jobEnding(st *batchv1.JobStatus) (end, why string) {
+	if st == nil {
+		return "", ""
+	}
+	for _, c := range st.Conditions {
+		if c.Status != "True" {
+			continue
+		}
+		switch c.Type {
+		case "Failed", "FailureTarget":
+			if c.Reason != nil {
+				why = *c.Reason
+			}
+			if c.Message != nil {
+				why += ": " + *c.Message
+			}
+			return "Failed", why
+		case "Complete", "SuccessCriteriaMet":
+			return "Complete", ""
+		}
+	}
+	return "", ""
+}
+
+// jobEnd is how a Job ended, "" while it runs.
 func jobEnd(job *batchv1.Job) pulumi.StringOutput {
 	return job.Status.ApplyT(func(st *batchv1.JobStatus) string {
-		if st == nil {
-			return ""
-		}
-		for _, c := range st.Conditions {
-			if c.Status != "True" {
-				continue
-			}
-			// FailureTarget and SuccessCriteriaMet come first, while the
-			// Job's pods are being stopped.
-			switch c.Type {
-			case "Failed", "FailureTarget":
-				return "Failed"
-			case "Complete", "SuccessCriteriaMet":
-				return "Complete"
-			}
-		}
-		return ""
+		end, _ := jobEnding(st)
+		return end
 	}).(pulumi.StringOutput)
 }
 
@@ -125,20 +137,8 @@ func jobEnd(job *batchv1.Job) pulumi.StringOutput {
 // waits for a batch fails with it.
 func jobOutcome(job *batchv1.Job, name string) pulumi.StringOutput {
 	return job.Status.ApplyT(func(st *batchv1.JobStatus) (string, error) {
-		if st == nil {
-			return "", nil
-		}
-		for _, c := range st.Conditions {
-			if (c.Type == "Failed" || c.Type == "FailureTarget") && c.Status == "True" {
-				why := ""
-				if c.Reason != nil {
-					why = *c.Reason
-				}
-				if c.Message != nil {
-					why += ": " + *c.Message
-				}
-				return "", fmt.Errorf("the batch's Job %s failed (%s); its pods' logs say why; set a new batch run to run it again", name, why)
-			}
+		if end, why := jobEnding(st); end == "Failed" {
+			return "", fmt.Errorf("the batch's Job %s failed (%s); its pods' logs say why; set a new batch run to run it again", name, why)
 		}
 		return "", nil
 	}).(pulumi.StringOutput)

@@ -54,7 +54,6 @@ type BytewaxDataflow struct {
 	registrySecret   *corev1.Secret
 	envSecret        *corev1.Secret
 	recoveryClaim    *corev1.PersistentVolumeClaim
-	recoveryMarker   *corev1.ConfigMap
 	recoveryState    *RecoveryState
 	job              *batchv1.Job
 	batchEnd         pulumi.StringOutput
@@ -327,7 +326,7 @@ func NewBytewaxDataflow(ctx *pulumi.Context, name string, args *BytewaxDataflowA
 		// lost. Its data never changes, so it restarts nothing.
 		// Retained by destroy with the claims, so that after destroy and
 		// up a lost volume is still known as lost.
-		if d.recoveryMarker, err = corev1.NewConfigMap(ctx, name+"-recovery", recoveryStateArgs(s, namespace), child, pulumi.DependsOn(processes), pulumi.RetainOnDelete(true)); err != nil {
+		if _, err = corev1.NewConfigMap(ctx, name+"-recovery", recoveryStateArgs(s, namespace), child, pulumi.DependsOn(processes), pulumi.RetainOnDelete(true)); err != nil {
 			return nil, err
 		}
 		st := s.recovery.state

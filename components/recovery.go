@@ -33,7 +33,7 @@ const (
 	maxInterval = 7 * 24 * 3600
 )
 
-// recoveryClaimName is the shared claim's name, and the recovery
+// recoveryName is the shared claim's name, and the recovery
 // ConfigMap's.
 func (s *dataflowSpec) recoveryName() string { return s.name + "-recovery" }
 
@@ -124,9 +124,8 @@ func checkRecoveryChange(v *validator, s *dataflowSpec, r *recoverySpec, old Rec
 			v.add(field, now, "must stay %q, which the recovery claims were made with: %s", was, how)
 		}
 	}
-	class, _ := knownString(r.storageClassName)
 	kept("Recovery.Size", old.Size, r.size, "they keep their size; to grow them, patch each claim where its storage class allows expansion, and keep this value")
-	kept("Recovery.StorageClassName", old.StorageClassName, class, "a claim's class cannot change; "+startOver(s.name))
+	kept("Recovery.StorageClassName", old.StorageClassName, r.state.StorageClassName, "a claim's class cannot change; "+startOver(s.name))
 	kept("Recovery.AccessMode", old.AccessMode, r.accessMode, "a claim's access mode cannot change; "+startOver(s.name))
 }
 
@@ -263,8 +262,4 @@ func (d *BytewaxDataflow) RecoveryStateOf() *RecoveryState {
 	}
 	st := *d.recoveryState
 	return &st
-}
-
-func (st RecoveryState) String() string {
-	return fmt.Sprintf("%d partitions held by %d processes (%s)", st.Partitions, st.Holders, st.Layout)
 }

@@ -107,9 +107,14 @@ type Deployment struct {
 
 // ChildrenOf returns the resources whose parent is urn.
 func (d Deployment) ChildrenOf(urn string) []Registered {
+	return d.where(func(r Registered) bool { return r.Parent == urn })
+}
+
+// where returns the resources for which keep is true.
+func (d Deployment) where(keep func(Registered) bool) []Registered {
 	var found []Registered
 	for _, r := range d.Resources {
-		if r.Parent == urn {
+		if keep(r) {
 			found = append(found, r)
 		}
 	}
@@ -145,13 +150,7 @@ func (d Deployment) ByType(t testing.TB, typ string) Registered {
 
 // OfType returns every resource of a type.
 func (d Deployment) OfType(typ string) []Registered {
-	var found []Registered
-	for _, r := range d.Resources {
-		if r.Type == typ {
-			found = append(found, r)
-		}
-	}
-	return found
+	return d.where(func(r Registered) bool { return r.Type == typ })
 }
 
 // Type tokens of the resources a BytewaxDataflow registers.

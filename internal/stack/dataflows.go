@@ -209,7 +209,7 @@ func stackNamespaces(ctx *pulumi.Context, top *reader, dfs []*dataflowConfig) (m
 }
 
 // exportDataflows exports each dataflow's names and peers under its name.
-func exportDataflows(ctx *pulumi.Context, deployed map[string]*components.BytewaxDataflow, batches map[string]*components.BatchArgs) {
+func exportDataflows(ctx *pulumi.Context, deployed map[string]*components.BytewaxDataflow) {
 	names := make([]string, 0, len(deployed))
 	for name := range deployed {
 		names = append(names, name)
@@ -217,14 +217,14 @@ func exportDataflows(ctx *pulumi.Context, deployed map[string]*components.Bytewa
 	sort.Strings(names)
 	out := pulumi.Map{}
 	for _, name := range names {
-		out[name] = dataflowOutputs(deployed[name], batches[name])
+		out[name] = dataflowOutputs(deployed[name])
 	}
 	ctx.Export(dataflowsKey, out)
 }
 
 // dataflowOutputs are the outputs of one dataflow, under the names a stack
 // of one dataflow exports them.
-func dataflowOutputs(d *components.BytewaxDataflow, batch *components.BatchArgs) pulumi.Map {
+func dataflowOutputs(d *components.BytewaxDataflow) pulumi.Map {
 	out := pulumi.Map{
 		"namespace":      d.NamespaceName,
 		"statefulSet":    d.StatefulSetName,
@@ -236,7 +236,7 @@ func dataflowOutputs(d *components.BytewaxDataflow, batch *components.BatchArgs)
 	if rec := recoveryExport(d); rec != nil {
 		out[recoveryOutput] = rec
 	}
-	if b := batchExport(d); b != nil && batch != nil {
+	if b := batchExport(d); b != nil {
 		// A batch runs as a Job, not a StatefulSet.
 		delete(out, "statefulSet")
 		out[batchOutput] = b

@@ -32,12 +32,13 @@ func readRecovery(r *reader) *components.RecoveryArgs {
 	return rec
 }
 
-// previousRecovery reads, from the stack's own last outputs, what the
-// recovery volumes of each dataflow hold, so that the component refuses a
-// change Bytewax could not resume from before anything is applied. A
-// program does not see its stack's state; a reference to the stack itself
-// does. It is made only when some dataflow has recovery on.
-func previousRecovery(ctx *pulumi.Context, rep *report, dfs []*dataflowConfig, listed bool) error {
+// lastRecords reads, from the stack's own last outputs, what the recovery
+// volumes of each dataflow hold and the batch run it last submitted, so
+// that the component refuses a change Bytewax could not resume from, and
+// never submits a run twice, before anything is applied. A program does
+// not see its stack's state; a reference to the stack itself does. It is
+// made only when some dataflow has recovery or batch mode on.
+func lastRecords(ctx *pulumi.Context, rep *report, dfs []*dataflowConfig, listed bool) error {
 	var wanted []*dataflowConfig
 	for _, df := range dfs {
 		if df.args.Recovery != nil || df.args.Batch != nil {

@@ -68,7 +68,7 @@ func deployDataflow(ctx *pulumi.Context, root string) error {
 		}
 	}
 	if rep.err(ctx.Stack()) == nil {
-		if err := previousRecovery(ctx, rep, dfs, entries != nil); err != nil {
+		if err := lastRecords(ctx, rep, dfs, entries != nil); err != nil {
 			return err
 		}
 	}
@@ -101,7 +101,7 @@ func deployDataflow(ctx *pulumi.Context, root string) error {
 		if err != nil {
 			return err
 		}
-		for name, out := range dataflowOutputs(dataflow, dfs[0].args.Batch) {
+		for name, out := range dataflowOutputs(dataflow) {
 			ctx.Export(name, out)
 		}
 		return nil
@@ -112,7 +112,7 @@ func deployDataflow(ctx *pulumi.Context, root string) error {
 	if err != nil {
 		return err
 	}
-	deployed, batches := map[string]*components.BytewaxDataflow{}, map[string]*components.BatchArgs{}
+	deployed := map[string]*components.BytewaxDataflow{}
 	for _, df := range dfs {
 		var opts []pulumi.ResourceOption
 		if ns, ok := namespaces[df.namespace]; ok {
@@ -122,9 +122,8 @@ func deployDataflow(ctx *pulumi.Context, root string) error {
 		if deployed[df.name], err = newDataflow(ctx, df, opts...); err != nil {
 			return err
 		}
-		batches[df.name] = df.args.Batch
 	}
-	exportDataflows(ctx, deployed, batches)
+	exportDataflows(ctx, deployed)
 	return nil
 }
 
