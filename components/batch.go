@@ -149,11 +149,15 @@ func jobOutcome(job *batchv1.Job, name string) pulumi.StringOutput {
 // up waits for it, it waits as long as the deadline allows, or six hours.
 func batchOptions(b *batchSpec) []pulumi.ResourceOption {
 	// A Job runs the spec it was submitted with: a change reaches the next
-	// run, and never runs this one again. A new run is a new name, which
-	// replaces the Job, the old one's pods gone first.
+	// run, and never runs this one again. Its labels and annotations stay
+	// those of the run, like its pods': the version label names the image
+	// it ran. (An update of a waited Job would also record whichever copy
+	// of it the provider's informer delivered first, which can predate the
+	// update.) A new run is a new name, which replaces the Job, the old
+	// one's pods gone first.
 	opts := []pulumi.ResourceOption{pulumi.DeleteBeforeReplace(true), pulumi.RetainOnDelete(b.ttl != nil)}
 	if b.submitted {
-		opts = append(opts, pulumi.IgnoreChanges([]string{"spec"}))
+		opts = append(opts, pulumi.IgnoreChanges([]string{"spec", "metadata.labels", "metadata.annotations"}))
 	}
 	if b.wait {
 		wait := "6h"
@@ -176,9 +180,9 @@ func jobArgs(s *dataflowSpec, in statefulSetInputs) *batchv1.JobArgs {
 	// until the Job ends either way (a Job has a true condition only once
 	// it ends); the provider's own Job await would wait out its timeout on
 	// a failed Job, which the component reports at once instead.
-	await := map[string]string{"pulumi.com/skipAwait": "true"}
+	await := map[string]string{skipAwaitAnnotation: "true"}
 	if b.wait {
-		await = map[string]string{"pulumi.com/waitFor": jobEndedPath}
+		await = map[string]string{waitForAnnotation: jobEndedPath}
 	}
 	meta.Annotations = pulumi.All(mapOrEmpty(s.annotations)).ApplyT(func(v []any) map[string]string {
 		return merged(asMap(v[0]), await)

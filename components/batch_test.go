@@ -85,7 +85,8 @@ func TestABatchWithATTLIsHandedOverOnce(t *testing.T) {
 			require.Len(t, jobs, 1)
 			assert.Equal(t, "wordcount-"+tt.args.Run, pt.Get(t, jobs[0].Object(t), "metadata", "name"))
 			if tt.args.Last.Run == tt.args.Run {
-				assert.Equal(t, []string{"spec"}, jobs[0].IgnoreChanges, "a submitted run keeps its spec: a change never runs it again")
+				assert.Equal(t, []string{"spec", "metadata.labels", "metadata.annotations"}, jobs[0].IgnoreChanges,
+					"a submitted run keeps its spec, so a change never runs it again, and the labels and annotations it ran with")
 			}
 		})
 	}

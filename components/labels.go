@@ -27,6 +27,13 @@ const (
 	envSecretVersionAnnotation = "bytewax.io/env-secret-version"
 )
 
+// The provider's annotations that decide how long an up waits for an
+// object: not at all, or until a JSONPath matches.
+const (
+	skipAwaitAnnotation = "pulumi.com/skipAwait"
+	waitForAnnotation   = "pulumi.com/waitFor"
+)
+
 // selectorLabels pick the dataflow's pods. They are immutable on a
 // StatefulSet, so they hold only what never changes: the app and the name.
 func selectorLabels(s *dataflowSpec) map[string]string {

@@ -7,9 +7,19 @@ import (
 
 // serviceArgs builds the headless Service that gives each process the DNS
 // name its peers dial.
+//
+// The Service skips the provider's await. For a headless Service that
+// await has nothing to wait for, and on an update it records the first
+// copy of the Service its informer delivers, which can predate the
+// update: the stack would then hold the old labels, and the next preview
+// would propose the change again.
 func serviceArgs(s *dataflowSpec, namespace pulumi.StringInput) *corev1.ServiceArgs {
+	meta := objectMeta(s, pulumi.String(s.name), namespace)
+	meta.Annotations = pulumi.All(mapOrEmpty(s.annotations)).ApplyT(func(v []any) map[string]string {
+		return merged(asMap(v[0]), map[string]string{skipAwaitAnnotation: "true"})
+	}).(pulumi.StringMapOutput)
 	return &corev1.ServiceArgs{
-		Metadata: objectMeta(s, pulumi.String(s.name), namespace),
+		Metadata: meta,
 		Spec: &corev1.ServiceSpecArgs{
 			ClusterIP: pulumi.String("None"),
 			// Peers connect while the cluster forms, before any pod is
