@@ -12,10 +12,12 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/auto"
+	"github.com/pulumi/pulumi/sdk/v3/go/auto/events"
 	"github.com/pulumi/pulumi/sdk/v3/go/auto/optdestroy"
 	"github.com/pulumi/pulumi/sdk/v3/go/auto/optpreview"
 	"github.com/pulumi/pulumi/sdk/v3/go/auto/optrefresh"
@@ -158,6 +160,40 @@ func (p *project) up() string {
 	_, err := p.stack.Up(context.Background(), optup.ProgressStreams(&out), optup.ErrorProgressStreams(&out))
 	require.NoError(p.t, err, "%s", out.String())
 	return out.String()
+}
+
+// upWarnings runs up and returns the warnings the engine, the provider and
+// admission reported. The provider's await status lines, which come and go
+// while a rollout runs and only say how long it took, are not among them.
+func (p *project) upWarnings() []string {
+	p.t.Helper()
+	var (
+		mu       sync.Mutex
+		warnings []string
+	)
+	ch := make(chan events.EngineEvent)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for e := range ch {
+			if d := e.DiagnosticEvent; d != nil && d.Severity == "warning" && !d.Ephemeral {
+				mu.Lock()
+				warnings = append(warnings, d.Message)
+				mu.Unlock()
+			}
+		}
+	}()
+	var out bytes.Buffer
+	_, err := p.stack.Up(context.Background(), optup.ProgressStreams(&out), optup.ErrorProgressStreams(&out), optup.EventStreams(ch))
+	require.NoError(p.t, err, "%s", out.String())
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		p.t.Fatal("the engine's event stream did not end")
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	return warnings
 }
 
 // refresh reads the cluster's state into the stack.

@@ -5,6 +5,8 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -103,18 +105,20 @@ func TestManyDataflowsInOneStack(t *testing.T) {
 	_, err = kubectl("-n", nsA, "patch", "statefulset", "clicks", "--type", "merge",
 		"-p", `{"spec":{"template":{"spec":{"nodeSelector":{"e2e.bytewax.io/pool":"none"}}}}}`)
 	require.NoError(t, err)
-	eventually(t, 30*time.Second, "a process of clicks to be stuck Pending", func() bool {
-		for _, pod := range items(get(t, "-n", nsA, "pods", "-l", "app.kubernetes.io/instance=clicks")) {
-			if field(pod, "status", "phase") == "Pending" {
-				return true
-			}
+	eventually(t, 60*time.Second, "a process of clicks to be stuck unschedulable, and counted so", func() bool {
+		status := field(get(t, "-n", nsA, "statefulset", "clicks"), "status")
+		if field(status, "readyReplicas") != 2.0 || field(status, "updatedReplicas") != 1.0 {
+			return false
 		}
-		return false
+		events := items(get(t, "-n", nsA, "events", "--field-selector", "reason=FailedScheduling,involvedObject.kind=Pod"))
+		return slices.ContainsFunc(events, func(e map[string]any) bool {
+			return strings.HasPrefix(field(e, "involvedObject", "name").(string), "clicks-")
+		})
 	})
 	status := p.command("status")
 	assert.Regexp(t, `(?m)^orders\s+`+nsA+`\s+2/2\s+orders-\w+\s+complete\s+none$`, status)
 	assert.Regexp(t, `(?m)^clicks\s+`+nsA+`\s+2/3\s+clicks-\w+\s+in progress \(1/3 on the new revision\)`, status)
-	assert.Regexp(t, `warning \d+s ago, Pod/clicks-\d: FailedScheduling: 0/3 nodes are available`, status)
+	assert.Regexp(t, `warning \d+[sm] ago, Pod/clicks-\d: FailedScheduling: 0/3 nodes are available`, status)
 	assert.NotContains(t, status, "audit", "a removed dataflow is not shown")
 
 	// logs prints every process's lines, each with its pod (the local
@@ -130,14 +134,7 @@ func TestManyDataflowsInOneStack(t *testing.T) {
 // in the project's folder, and returns what it printed.
 func (p *project) command(args ...string) string {
 	p.t.Helper()
-	bin := filepath.Join(p.dir, "bin", "stack")
-	if _, err := os.Stat(bin); err != nil {
-		build := exec.Command("go", "build", "-o", bin, "./cmd/stack")
-		build.Dir = repoRoot
-		out, err := build.CombinedOutput()
-		require.NoError(p.t, err, "%s", out)
-	}
-	cmd := exec.Command(bin, append([]string{"-stack", "dev"}, args...)...)
+	cmd := exec.Command(stackBinary, append([]string{"-stack", "dev"}, args...)...)
 	cmd.Dir = p.dir
 	cmd.Env = append(os.Environ(), "KUBECONFIG="+p.kubeconfig, "PULUMI_BACKEND_URL="+p.backend(), "PULUMI_CONFIG_PASSPHRASE=", "PULUMI_SKIP_UPDATE_CHECK=true")
 	out, err := cmd.CombinedOutput()

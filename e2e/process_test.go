@@ -2,9 +2,11 @@ package e2e
 
 import (
 	"bufio"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -23,36 +25,65 @@ func execStack(p *project, args ...string) *exec.Cmd {
 }
 
 // killGroup kills the process and everything it started (the pulumi CLI,
-// the provider) at once, without a chance to clean up.
+// the provider) at once, without a chance to clean up. The CLI starts its
+// plugins in process groups of their own, so they are found by parentage,
+// not by group.
 func killGroup(t *testing.T, cmd *exec.Cmd) {
 	t.Helper()
-	require.NoError(t, syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL))
+	procs := processTree(cmd.Process.Pid)
+	for _, pid := range procs {
+		_ = syscall.Kill(pid, syscall.SIGKILL)
+	}
 	eventually(t, 30*time.Second, "the killed processes to end", func() bool {
-		return !groupRuns(cmd.Process.Pid)
+		return !slices.ContainsFunc(procs, running)
 	})
 }
 
-// groupRuns reports whether any process of a process group still runs
-// (zombies, which only wait to be reaped, do not count).
-func groupRuns(pgid int) bool {
+// processStat is a process's state and parent, from /proc/<pid>/stat.
+func processStat(pid int) (state string, ppid int, ok bool) {
+	raw, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return "", 0, false
+	}
+	s := string(raw)
+	i := strings.LastIndexByte(s, ')')
+	if i < 0 {
+		return "", 0, false
+	}
+	// After the name: state, ppid.
+	fields := strings.Fields(s[i+1:])
+	if len(fields) < 2 {
+		return "", 0, false
+	}
+	ppid, err = strconv.Atoi(fields[1])
+	return fields[0], ppid, err == nil
+}
+
+// running reports whether a process still runs (a zombie, which only
+// waits to be reaped, does not).
+func running(pid int) bool {
+	state, _, ok := processStat(pid)
+	return ok && state != "Z"
+}
+
+// processTree is a process and all its descendants.
+func processTree(root int) []int {
+	children := map[int][]int{}
 	stats, _ := filepath.Glob("/proc/[0-9]*/stat")
 	for _, path := range stats {
-		raw, err := os.ReadFile(path)
+		pid, err := strconv.Atoi(filepath.Base(filepath.Dir(path)))
 		if err != nil {
 			continue
 		}
-		s := string(raw)
-		i := strings.LastIndexByte(s, ')')
-		if i < 0 {
-			continue
-		}
-		// After the name: state, ppid, pgrp.
-		fields := strings.Fields(s[i+1:])
-		if len(fields) >= 3 && fields[2] == strconv.Itoa(pgid) && fields[0] != "Z" {
-			return true
+		if _, ppid, ok := processStat(pid); ok {
+			children[ppid] = append(children[ppid], pid)
 		}
 	}
-	return false
+	tree := []int{root}
+	for i := 0; i < len(tree); i++ {
+		tree = append(tree, children[tree[i]]...)
+	}
+	return tree
 }
 
 // upKilledAt runs up as a separate process and kills it, and everything it

@@ -101,9 +101,11 @@ func TestRecoveryWithAClaimPerProcess(t *testing.T) {
 	assert.Equal(t, claims, claimUIDs(t, ns, 3))
 
 	// A restarted process gets its own claim back.
+	podUID := field(get(t, "-n", ns, "pod", "my-dataflow-1"), "metadata", "uid")
 	_, err = kubectl("-n", ns, "delete", "pod", "my-dataflow-1", "--wait=true")
 	require.NoError(t, err)
-	requireRolledOut(t, ns, "my-dataflow", 3)
+	waitRolledOut(t, ns, "my-dataflow", 3)
+	assert.NotEqual(t, podUID, field(get(t, "-n", ns, "pod", "my-dataflow-1"), "metadata", "uid"), "the process was restarted")
 	assert.Equal(t, claims, claimUIDs(t, ns, 3))
 	assert.Equal(t, "recovery-my-dataflow-1", field(get(t, "-n", ns, "pod", "my-dataflow-1"), "spec", "volumes", 0, "persistentVolumeClaim", "claimName"))
 
