@@ -1,6 +1,9 @@
 package components
 
 import (
+	"maps"
+	"slices"
+
 	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/apiextensions"
 	appsv1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/apps/v1"
 	batchv1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/batch/v1"
@@ -144,6 +147,34 @@ func ValidateArgs(ctx *pulumi.Context, name string, args *BytewaxDataflowArgs) e
 		return &ValidationError{Resource: name, Errors: v.errs}
 	}
 	return nil
+}
+
+// ValidateAll checks the args of the dataflows a program is to register,
+// keyed by resource name, as NewBytewaxDataflow would, without registering
+// anything: each dataflow's own problems, and the objects two of them would
+// both create, which NewBytewaxDataflow reports only once the first of the
+// two is registered. It returns a *ValidationError for each invalid
+// dataflow, in the order of their names, and nil when all are valid.
+func ValidateAll(ctx *pulumi.Context, dataflows map[string]*BytewaxDataflowArgs) []*ValidationError {
+	var invalid []*ValidationError
+	owners := map[objectKey]string{}
+	for _, name := range slices.Sorted(maps.Keys(dataflows)) {
+		s, v := resolve(projectRoot(ctx), name, dataflows[name])
+		checkObjectsInUse(ctx, &v.problems, s, false)
+		if v.ok() {
+			keys := ownedObjects(s)
+			reportClashes(&v.problems, s, keys, owners)
+			for _, k := range keys {
+				if _, taken := owners[k]; !taken {
+					owners[k] = name
+				}
+			}
+		}
+		if !v.ok() {
+			invalid = append(invalid, &ValidationError{Resource: name, Errors: v.errs})
+		}
+	}
+	return invalid
 }
 
 // NewBytewaxDataflow validates args, then registers the dataflow and its

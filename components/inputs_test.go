@@ -238,20 +238,36 @@ func TestNoObjectHasTwoOwners(t *testing.T) {
 			a.RegistryCredentials = &RegistryCredentialsArgs{SecretName: pulumi.String("wordcount-registry"), DockerConfigJSON: pulumi.String(`{"auths":{}}`)}
 		}, `RegistryCredentials.SecretName: secret "wordcount-registry" is created by dataflow "first" already`},
 	} {
+		pair := func() (first, second *BytewaxDataflowArgs) {
+			first = flatArgs()
+			first.RegistryCredentials = &RegistryCredentialsArgs{DockerConfigJSON: pulumi.String(`{"auths":{}}`)}
+			second = flatArgs()
+			tt.second(second)
+			return first, second
+		}
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := run(t, func(ctx *pulumi.Context) error {
-				first := flatArgs()
-				first.RegistryCredentials = &RegistryCredentialsArgs{DockerConfigJSON: pulumi.String(`{"auths":{}}`)}
+				first, second := pair()
 				if _, err := NewBytewaxDataflow(ctx, "first", first); err != nil {
 					return err
 				}
-				second := flatArgs()
-				tt.second(second)
 				_, err := NewBytewaxDataflow(ctx, "second", second)
 				return err
 			})
 			require.Error(t, err)
 			assert.Contains(t, err.Error(), tt.want)
+		})
+		t.Run(tt.name+", found before either is registered", func(t *testing.T) {
+			d, err := run(t, func(ctx *pulumi.Context) error {
+				first, second := pair()
+				invalid := ValidateAll(ctx, map[string]*BytewaxDataflowArgs{"first": first, "second": second})
+				require.Len(t, invalid, 1)
+				assert.Equal(t, "second", invalid[0].Resource)
+				assert.Contains(t, invalid[0].Error(), tt.want)
+				return nil
+			})
+			require.NoError(t, err)
+			assert.Empty(t, d.Resources, "nothing is registered")
 		})
 	}
 

@@ -81,48 +81,14 @@ func ownedObjects(s *dataflowSpec) []objectKey {
 // and claims them when claim is set.
 func checkObjectsInUse(ctx *pulumi.Context, p *problems, s *dataflowSpec, claim bool) {
 	keys := ownedObjects(s)
-	seen := map[objectKey]bool{}
-	for _, k := range keys {
-		if seen[k] {
-			p.add("RegistryCredentials.SecretName", k.name, "is the name of the Secret the component keeps the secret env values in; name the pull secret otherwise")
-			return
-		}
-		seen[k] = true
-	}
-	if ctx == nil || len(keys) == 0 {
+	if duplicated(p, keys) || ctx == nil || len(keys) == 0 {
 		return
 	}
 	run := weak.Make(ctx)
 	objectsInUse.Lock()
 	defer objectsInUse.Unlock()
 	owners := objectsInUse.byRun[run]
-	clashed := false
-	for _, k := range keys {
-		other, taken := owners[k]
-		if !taken || other == s.resource {
-			continue
-		}
-		clashed = true
-		switch k.kind {
-		case "StatefulSet":
-			p.add("Name", s.name, "is already the name of dataflow %q in namespace %q of this program: both would write the same StatefulSet, Service and ConfigMap; give one another Name or Namespace", other, k.namespace)
-			return
-		case "Namespace":
-			p.add("CreateNamespace", k.name, "namespace %q is created by dataflow %q already, and destroying one would delete the other's; create it once and pass that dataflow's NamespaceName to the others", k.name, other)
-		case "ServiceAccount":
-			p.add("ServiceAccount.Name", k.name, "account %q is created by dataflow %q already; share it with Existing, or name another", k.name, other)
-		case "Secret":
-			p.add("RegistryCredentials.SecretName", k.name, "secret %q is created by dataflow %q already; name another", k.name, other)
-		default:
-			// The recovery objects, <name>-recovery, may be another
-			// dataflow's own objects.
-			p.add("Name", s.name, "%s %q in namespace %q is dataflow %q's already; give one of them another Name or Namespace", k.kind, k.name, k.namespace, other)
-		}
-	}
-	if clashed {
-		return
-	}
-	if !claim {
+	if reportClashes(p, s, keys, owners) || !claim {
 		return
 	}
 	if owners == nil {
@@ -137,4 +103,46 @@ func checkObjectsInUse(ctx *pulumi.Context, p *problems, s *dataflowSpec, claim 
 	for _, k := range keys {
 		owners[k] = s.resource
 	}
+}
+
+// duplicated reports an object the dataflow would create twice.
+func duplicated(p *problems, keys []objectKey) bool {
+	seen := map[objectKey]bool{}
+	for _, k := range keys {
+		if seen[k] {
+			p.add("RegistryCredentials.SecretName", k.name, "is the name of the Secret the component keeps the secret env values in; name the pull secret otherwise")
+			return true
+		}
+		seen[k] = true
+	}
+	return false
+}
+
+// reportClashes reports the dataflow's objects that owners, keyed by
+// object, give to another dataflow; true when there is one.
+func reportClashes(p *problems, s *dataflowSpec, keys []objectKey, owners map[objectKey]string) bool {
+	clashed := false
+	for _, k := range keys {
+		other, taken := owners[k]
+		if !taken || other == s.resource {
+			continue
+		}
+		clashed = true
+		switch k.kind {
+		case "StatefulSet":
+			p.add("Name", s.name, "is already the name of dataflow %q in namespace %q of this program: both would write the same StatefulSet, Service and ConfigMap; give one another Name or Namespace", other, k.namespace)
+			return true
+		case "Namespace":
+			p.add("CreateNamespace", k.name, "namespace %q is created by dataflow %q already, and destroying one would delete the other's; create it once and pass that dataflow's NamespaceName to the others", k.name, other)
+		case "ServiceAccount":
+			p.add("ServiceAccount.Name", k.name, "account %q is created by dataflow %q already; share it with Existing, or name another", k.name, other)
+		case "Secret":
+			p.add("RegistryCredentials.SecretName", k.name, "secret %q is created by dataflow %q already; name another", k.name, other)
+		default:
+			// The recovery objects, <name>-recovery, may be another
+			// dataflow's own objects.
+			p.add("Name", s.name, "%s %q in namespace %q is dataflow %q's already; give one of them another Name or Namespace", k.kind, k.name, k.namespace, other)
+		}
+	}
+	return clashed
 }

@@ -388,12 +388,19 @@ func atLeastOne(p *problems, field string, n int) {
 	}
 }
 
+// ReservedNamespace reports whether a namespace belongs to the cluster
+// (default and kube-*), which a program must never create, and so never
+// delete.
+func ReservedNamespace(ns string) bool {
+	return ns == "default" || strings.HasPrefix(ns, "kube-")
+}
+
 func checkNamespace(p *problems, ns string, create bool) {
 	if msgs := validation.IsDNS1123Label(ns); len(msgs) > 0 {
 		p.addAll("Namespace", ns, msgs)
 		return
 	}
-	if create && (ns == "default" || strings.HasPrefix(ns, "kube-")) {
+	if create && ReservedNamespace(ns) {
 		p.add("CreateNamespace", ns, "cannot create %q: default and kube-* belong to the cluster; deploy into it without CreateNamespace, or name another namespace", ns)
 	}
 }

@@ -12,6 +12,7 @@ import (
 	corev1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/core/v1"
 	metav1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/meta/v1"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"k8s.io/apimachinery/pkg/util/validation"
 
 	"github.com/pulumi-bytewax/pulumi-bytewax/components"
 )
@@ -95,6 +96,11 @@ func readEntries(top *reader, file *stackFile, declared map[string]bool) []entry
 	names := slices.Sorted(maps.Keys(entries))
 	out := make([]entrySource, 0, len(names))
 	for _, name := range names {
+		if name == "" {
+			// Never the default name: it would be another entry's.
+			top.fail(dataflowsKey, "has an entry without a name: each entry's key is its dataflow's name, a DNS label such as \"orders\"")
+			continue
+		}
 		e := entrySource{name: name, values: map[string]string{}, secrets: map[string]bool{}, parent: top.src}
 		for _, key := range slices.Sorted(maps.Keys(entries[name])) {
 			full := Namespace + ":" + dataflowsKey + "." + name + "." + key
@@ -165,33 +171,86 @@ func containsSecure(v any) bool {
 	return false
 }
 
+// namespacePlan is what the stack creates for its dataflows' namespaces,
+// read and checked with the rest of the config, before anything is
+// registered.
+type namespacePlan struct {
+	// askedBy: the dataflows that ask to create each namespace.
+	askedBy map[string][]string
+	// holdsClaims: the namespaces with recovery claims.
+	holdsClaims map[string]bool
+	// labels are the stack-wide labels, which the namespaces carry.
+	labels map[string]string
+}
+
+// planNamespaces reads which namespaces the stack creates. Dataflows that
+// share a namespace must agree on creating it: the stack creates it while
+// any of them asks, so removing those that ask would delete it, and every
+// object in it, under those that do not.
+func planNamespaces(top *reader, dfs []*dataflowConfig) *namespacePlan {
+	plan := &namespacePlan{askedBy: map[string][]string{}, holdsClaims: map[string]bool{}, labels: map[string]string{}}
+	for _, df := range dfs {
+		if df.args.CreateNamespace {
+			plan.askedBy[df.namespace] = append(plan.askedBy[df.namespace], df.name)
+		}
+		if df.args.Recovery != nil {
+			plan.holdsClaims[df.namespace] = true
+		}
+	}
+	for _, ns := range slices.Sorted(maps.Keys(plan.askedBy)) {
+		if components.ReservedNamespace(ns) {
+			for _, name := range plan.askedBy[ns] {
+				top.report.add(Namespace+":"+dataflowsKey+"."+name+".createNamespace", "cannot create %q: default and kube-* belong to the cluster; deploy into it without createNamespace, or name another namespace (got true)", ns)
+			}
+		}
+	}
+	inherited := false
+	for _, df := range dfs {
+		if e, ok := df.src.(entrySource); ok {
+			if _, own := e.values["labels"]; !own {
+				inherited = true
+			}
+		}
+		if askers := plan.askedBy[df.namespace]; len(askers) > 0 && !df.args.CreateNamespace {
+			// Named in the entry, whether it has the key or takes the
+			// stack's: that is where it is set to agree.
+			top.report.add(Namespace+":"+dataflowsKey+"."+df.name+".createNamespace", "must be true, as for %s, which deploy into namespace %q too: the stack creates the namespace while any of its dataflows asks, so removing those would delete it, and this dataflow's objects with it (got false)",
+				strings.Join(askers, ", "), df.namespace)
+		}
+	}
+	var labels map[string]scalar
+	top.decode("labels", "an object of strings", &labels)
+	for key, value := range labels {
+		plan.labels[key] = string(value)
+	}
+	// A dataflow that takes the stack-wide labels has them checked by the
+	// component; otherwise they are checked here, for the namespaces.
+	if !inherited && len(plan.askedBy) > 0 {
+		for _, key := range slices.Sorted(maps.Keys(plan.labels)) {
+			for _, msg := range validation.IsQualifiedName(key) {
+				top.fail("labels", "%s, for the namespaces the stack creates (got %q)", msg, key)
+			}
+			for _, msg := range validation.IsValidLabelValue(plan.labels[key]) {
+				top.fail("labels", "%s, for the namespaces the stack creates (got %q for %s)", msg, plan.labels[key], key)
+			}
+		}
+	}
+	return plan
+}
+
 // stackNamespaces creates, once per stack, each namespace that one of its
 // dataflows asks to create, so that no dataflow owns a namespace others
 // use. A namespace a dataflow created when the stack had one dataflow is
 // taken over without being replaced, through an alias.
-func stackNamespaces(ctx *pulumi.Context, top *reader, dfs []*dataflowConfig) (map[string]*corev1.Namespace, error) {
-	askedBy, holdsClaims := map[string][]string{}, map[string]bool{}
-	for _, df := range dfs {
-		if df.args.CreateNamespace {
-			askedBy[df.namespace] = append(askedBy[df.namespace], df.name)
-		}
-		if df.args.Recovery != nil {
-			holdsClaims[df.namespace] = true
-		}
-	}
-	var labels map[string]string
-	top.decode("labels", "an object of strings", &labels)
+func stackNamespaces(ctx *pulumi.Context, plan *namespacePlan) (map[string]*corev1.Namespace, error) {
 	out := map[string]*corev1.Namespace{}
-	for _, ns := range slices.Sorted(maps.Keys(askedBy)) {
+	for _, ns := range slices.Sorted(maps.Keys(plan.askedBy)) {
 		var aliases []pulumi.Alias
-		for _, name := range askedBy[ns] {
+		for _, name := range plan.askedBy[ns] {
 			aliases = append(aliases, pulumi.Alias{URN: pulumi.URN(fmt.Sprintf("urn:pulumi:%s::%s::%s$kubernetes:core/v1:Namespace::%s",
 				ctx.Stack(), ctx.Project(), components.BytewaxDataflowType, name))})
 		}
-		nsLabels := maps.Clone(labels)
-		if nsLabels == nil {
-			nsLabels = map[string]string{}
-		}
+		nsLabels := maps.Clone(plan.labels)
 		nsLabels["app.kubernetes.io/managed-by"] = "pulumi"
 		maps.Copy(nsLabels, components.RestrictedPodSecurityLabels())
 		res, err := corev1.NewNamespace(ctx, ns, &corev1.NamespaceArgs{
@@ -199,7 +258,7 @@ func stackNamespaces(ctx *pulumi.Context, top *reader, dfs []*dataflowConfig) (m
 		}, pulumi.Aliases(aliases),
 			// Deleting a namespace deletes its claims whatever their
 			// policy, so one holding recovery claims is left by destroy.
-			pulumi.RetainOnDelete(holdsClaims[ns]))
+			pulumi.RetainOnDelete(plan.holdsClaims[ns]))
 		if err != nil {
 			return nil, err
 		}

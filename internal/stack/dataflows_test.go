@@ -164,6 +164,29 @@ func TestBadEntriesNameTheDataflowAndTheKey(t *testing.T) {
       namespace: kube-system
       createNamespace: true
 `, []string{`bytewax:dataflows.orders.createNamespace: cannot create "kube-system"`}},
+		{"an entry without a name", `config:
+  bytewax:dataflows:
+    "": {processes: 2}
+    dataflow: {}
+`, []string{"bytewax:dataflows: has an entry without a name"}},
+		{"dataflows of one namespace that disagree on creating it", `config:
+  bytewax:namespace: shared
+  bytewax:dataflows:
+    orders:
+      createNamespace: true
+    clicks: {}
+`, []string{`bytewax:dataflows.clicks.createNamespace: must be true, as for orders, which deploy into namespace "shared" too`}},
+		{"the namespaces' labels, which no dataflow takes", `config:
+  bytewax:createNamespace: true
+  bytewax:labels:
+    "bad key!": "x y"
+  bytewax:dataflows:
+    orders:
+      labels: {team: data}
+`, []string{
+			`bytewax:labels: name part must consist of alphanumeric characters`,
+			`bytewax:labels: a valid label must be an empty string or consist of alphanumeric characters`,
+		}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -212,4 +235,58 @@ func TestEntrySecretsStaySecretAndPlainKeysRefuseThem(t *testing.T) {
 	env := d.Named(t, pt.Secret, "orders-env")
 	assert.True(t, env.IsSecret("stringData"))
 	assert.False(t, d.Named(t, pt.StatefulSet, "orders").Inputs.ContainsSecrets())
+}
+
+func TestStackNamespacesCarryTheStackWideLabels(t *testing.T) {
+	d, err := runStackFile(t, "labels", `config:
+  bytewax:namespace: analytics
+  bytewax:createNamespace: true
+  bytewax:labels:
+    tier: 1
+  bytewax:dataflows:
+    orders: {}
+`, nil)
+	require.NoError(t, err)
+	labels := pt.Get(t, d.Named(t, pt.Namespace, "analytics").Object(t), "metadata", "labels").(map[string]any)
+	assert.Equal(t, "1", labels["tier"], "a number is the label's text, as on the dataflow's objects")
+	assert.Equal(t, "1", pt.Get(t, statefulSetOf(t, d, "orders"), "metadata", "labels", "tier"))
+}
+
+func TestEntriesThatWouldShareAnObjectAreRefusedBeforeAnythingIsRegistered(t *testing.T) {
+	withLastOutputs(t, nil)
+	tests := []struct {
+		name, stackFile, want string
+	}{
+		{"one pull secret for two entries", `config:
+  bytewax:createNamespace: true
+  bytewax:registrySecretName: pull
+  bytewax:registryDockerConfigJson: '{"auths":{}}'
+  bytewax:dataflows:
+    orders: {}
+    clicks: {}
+`, `bytewax:registrySecretName: secret "pull" is created by dataflow "clicks" already; name another`},
+		{"one account for two entries", `config:
+  bytewax:createNamespace: true
+  bytewax:serviceAccountName: runner
+  bytewax:dataflows:
+    orders: {}
+    clicks: {}
+`, `bytewax:serviceAccountName: account "runner" is created by dataflow "clicks" already`},
+		{"an entry named as another's recovery objects", `config:
+  bytewax:createNamespace: true
+  bytewax:dataflows:
+    orders:
+      recovery: true
+      recoveryPartitions: 2
+    orders-recovery: {}
+`, `ConfigMap "orders-recovery" in namespace "bytewax" is dataflow "orders"'s already`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			d, err := runStackFile(t, "clash", tt.stackFile, nil)
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), tt.want)
+			assert.Empty(t, d.Resources, "nothing is registered, the namespace included")
+		})
+	}
 }

@@ -72,22 +72,31 @@ func deployDataflow(ctx *pulumi.Context, root string) error {
 			return err
 		}
 	}
+	// The component checks literal values up front; the stack's secrets
+	// are outputs, so it is shown their plain values too, to report every
+	// problem of the config at once, two dataflows' clashing objects
+	// included.
+	plain := map[string]*components.BytewaxDataflowArgs{}
+	byName := map[string]*dataflowConfig{}
 	for _, df := range dfs {
 		df.args.BaseDirectory = root
 		warnUnencrypted(ctx, df.src, df)
-		// The component checks literal values up front; the stack's
-		// secrets are outputs, so it is shown their plain values too, to
-		// report every problem of the config at once.
-		if err := components.ValidateArgs(ctx, df.name, df.plainArgs()); err != nil {
-			var invalid *components.ValidationError
-			if !errors.As(err, &invalid) {
-				return err
-			}
-			for _, fe := range invalid.Errors {
-				fe.Field = df.configKey(fe.Field)
-				rep.lines = append(rep.lines, fe.Error())
-			}
+		plain[df.name], byName[df.name] = df.plainArgs(), df
+		if entries != nil {
+			// Listed dataflows' namespaces are the stack's, checked
+			// with planNamespaces.
+			plain[df.name].CreateNamespace = false
 		}
+	}
+	for _, invalid := range components.ValidateAll(ctx, plain) {
+		for _, fe := range invalid.Errors {
+			fe.Field = byName[invalid.Resource].configKey(fe.Field)
+			rep.lines = append(rep.lines, fe.Error())
+		}
+	}
+	var namespaces *namespacePlan
+	if entries != nil {
+		namespaces = planNamespaces(top, dfs)
 	}
 	// A stack-wide value shared by several dataflows is reported once.
 	rep.dedupe()
@@ -108,14 +117,14 @@ func deployDataflow(ctx *pulumi.Context, root string) error {
 	}
 
 	// A listed dataflow never owns its namespace: the stack does.
-	namespaces, err := stackNamespaces(ctx, top, dfs)
+	created, err := stackNamespaces(ctx, namespaces)
 	if err != nil {
 		return err
 	}
 	deployed := map[string]*components.BytewaxDataflow{}
 	for _, df := range dfs {
 		var opts []pulumi.ResourceOption
-		if ns, ok := namespaces[df.namespace]; ok {
+		if ns, ok := created[df.namespace]; ok {
 			df.args.CreateNamespace = false
 			opts = append(opts, pulumi.DependsOn([]pulumi.Resource{ns}))
 		}
