@@ -551,6 +551,10 @@ type RecoveryState struct {
 	Size             string `pulumi:"size,optional"`
 	StorageClassName string `pulumi:"storageClassName,optional"`
 	AccessMode       string `pulumi:"accessMode,optional"`
+	// Namespace is the claims' namespace; empty when not known. A
+	// dataflow moved to another namespace finds no claims there, and
+	// starts its recovery anew.
+	Namespace string `pulumi:"namespace,optional"`
 }
 
 // BatchArgs run the dataflow once, to its end, as an Indexed Job named

@@ -8,6 +8,7 @@ import (
 	metav1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/meta/v1"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"k8s.io/apimachinery/pkg/api/resource"
+	"k8s.io/apimachinery/pkg/util/validation"
 )
 
 // recoverySpec is RecoveryArgs with its defaults applied.
@@ -83,12 +84,17 @@ func checkRecovery(v *validator, s *dataflowSpec, args *RecoveryArgs) {
 		v.add("Recovery.Layout", r.layout, "must be %s or %s", RecoveryClaimPerProcess, RecoverySharedClaim)
 	}
 
-	class, _ := knownString(r.storageClassName)
-	r.state = RecoveryState{Partitions: r.partitions, Holders: s.processes, Layout: r.layout, Size: r.size, StorageClassName: class, AccessMode: r.accessMode}
+	class, known := knownString(r.storageClassName)
+	if msgs := validation.IsDNS1123Subdomain(class); known && class != "" && len(msgs) > 0 {
+		v.addAll("Recovery.StorageClassName", class, msgs)
+	}
+	ns, _ := knownString(s.namespace)
+	r.state = RecoveryState{Partitions: r.partitions, Holders: s.processes, Layout: r.layout, Size: r.size, StorageClassName: class, AccessMode: r.accessMode, Namespace: ns}
 	if r.layout == RecoverySharedClaim {
 		r.state.Holders = 1
 	}
-	if old := args.Existing; old != nil {
+	// Claims in another namespace are not this dataflow's any more.
+	if old := args.Existing; old != nil && (old.Namespace == "" || ns == "" || old.Namespace == ns) {
 		checkRecoveryChange(v, s, r, *old)
 		// The volumes keep holding what they hold: processes added
 		// since hold none.
@@ -98,8 +104,12 @@ func checkRecovery(v *validator, s *dataflowSpec, args *RecoveryArgs) {
 
 // startOver says how to begin a dataflow's recovery anew, losing the
 // saved state: the claims and the recovery ConfigMap outlive the dataflow.
-func startOver(name string) string {
-	return fmt.Sprintf("to start over, losing the saved state, turn recovery off with one up, delete the claims and the recovery ConfigMap (kubectl delete pvc -l app.kubernetes.io/instance=%s; kubectl delete configmap %s-recovery), then turn it on again", name, name)
+func startOver(s *dataflowSpec) string {
+	ns, known := knownString(s.namespace)
+	if !known {
+		ns = "<namespace>"
+	}
+	return fmt.Sprintf("to start over, losing the saved state, turn recovery off with one up, delete the claims and the recovery ConfigMap (kubectl -n %s delete pvc -l app.kubernetes.io/instance=%s; kubectl -n %s delete configmap %s), then turn it on again", ns, s.name, ns, s.recoveryName())
 }
 
 // checkRecoveryChange refuses what Bytewax could not resume from: another
@@ -108,14 +118,14 @@ func startOver(name string) string {
 func checkRecoveryChange(v *validator, s *dataflowSpec, r *recoverySpec, old RecoveryState) {
 	// A count already refused is not refused twice.
 	if old.Partitions != r.partitions && r.partitions >= 1 && r.partitions <= maxPartitions {
-		v.add("Recovery.Partitions", r.partitions, "must stay %d, the count the recovery partitions were created with: Bytewax cannot resume from another count; %s", old.Partitions, startOver(s.name))
+		v.add("Recovery.Partitions", r.partitions, "must stay %d, the count the recovery partitions were created with: Bytewax cannot resume from another count; %s", old.Partitions, startOver(s))
 	}
 	if old.Layout != r.layout {
-		v.add("Recovery.Layout", r.layout, "must stay %s, the layout the recovery volumes were created with: their data would not move; %s", old.Layout, startOver(s.name))
+		v.add("Recovery.Layout", r.layout, "must stay %s, the layout the recovery volumes were created with: their data would not move; %s", old.Layout, startOver(s))
 	}
 	// Processes from the partition count on hold none.
 	if needed := min(old.Holders, old.Partitions); old.Layout == RecoveryClaimPerProcess && r.layout == RecoveryClaimPerProcess && s.processes < needed {
-		v.add("Processes", s.processes, "must be at least %d while recovery keeps partitions on the volumes of processes 0 to %d: with fewer, partitions no process mounts would be missing and the dataflow could not resume; %s", needed, needed-1, startOver(s.name))
+		v.add("Processes", s.processes, "must be at least %d while recovery keeps partitions on the volumes of processes 0 to %d: with fewer, partitions no process mounts would be missing and the dataflow could not resume; %s", needed, needed-1, startOver(s))
 	}
 	// The claims keep what they were made with: a StatefulSet never
 	// changes the claims it made, and a claim's class and mode are fixed.
@@ -124,9 +134,16 @@ func checkRecoveryChange(v *validator, s *dataflowSpec, r *recoverySpec, old Rec
 			v.add(field, now, "must stay %q, which the recovery claims were made with: %s", was, how)
 		}
 	}
+	// A size written otherwise (1024Mi for 1Gi) is the same size, and
+	// keeps the claim templates as they are.
+	if was, err := resource.ParseQuantity(old.Size); err == nil {
+		if now, err := resource.ParseQuantity(r.size); err == nil && was.Cmp(now) == 0 {
+			r.size, r.state.Size = old.Size, old.Size
+		}
+	}
 	kept("Recovery.Size", old.Size, r.size, "they keep their size; to grow them, patch each claim where its storage class allows expansion, and keep this value")
-	kept("Recovery.StorageClassName", old.StorageClassName, r.state.StorageClassName, "a claim's class cannot change; "+startOver(s.name))
-	kept("Recovery.AccessMode", old.AccessMode, r.accessMode, "a claim's access mode cannot change; "+startOver(s.name))
+	kept("Recovery.StorageClassName", old.StorageClassName, r.state.StorageClassName, "a claim's class cannot change; "+startOver(s))
+	kept("Recovery.AccessMode", old.AccessMode, r.accessMode, "a claim's access mode cannot change; "+startOver(s))
 }
 
 // recoveryEnv are the variables bytewax.run reads to recover; all three,

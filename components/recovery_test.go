@@ -114,12 +114,14 @@ func TestRecoveryChecks(t *testing.T) {
 		{"a bad layout", 3, RecoveryArgs{Partitions: 3, Layout: "striped"}, `Recovery.Layout: must be perProcess or shared (got "striped")`},
 		{"a shared ReadWriteOnce claim", 3, RecoveryArgs{Partitions: 3, Layout: RecoverySharedClaim, AccessMode: "ReadWriteOnce"}, `Recovery.AccessMode: must be ReadWriteMany with a shared claim`},
 		{"a bad access mode", 3, RecoveryArgs{Partitions: 3, AccessMode: "ReadOnlyMany"}, `Recovery.AccessMode: must be ReadWriteOnce, ReadWriteOncePod or ReadWriteMany (got "ReadOnlyMany")`},
-		{"another partition count", 3, RecoveryArgs{Partitions: 8, Existing: old}, "Recovery.Partitions: must stay 6, the count the recovery partitions were created with: Bytewax cannot resume from another count; to start over, losing the saved state, turn recovery off with one up, delete the claims and the recovery ConfigMap (kubectl delete pvc -l app.kubernetes.io/instance=wordcount; kubectl delete configmap wordcount-recovery), then turn it on again (got 8)"},
+		{"another partition count", 3, RecoveryArgs{Partitions: 8, Existing: old}, "Recovery.Partitions: must stay 6, the count the recovery partitions were created with: Bytewax cannot resume from another count; to start over, losing the saved state, turn recovery off with one up, delete the claims and the recovery ConfigMap (kubectl -n streams delete pvc -l app.kubernetes.io/instance=wordcount; kubectl -n streams delete configmap wordcount-recovery), then turn it on again (got 8)"},
 		{"another layout", 3, RecoveryArgs{Partitions: 6, Layout: RecoverySharedClaim, Existing: old}, "Recovery.Layout: must stay perProcess, the layout the recovery volumes were created with"},
 		{"fewer processes than hold partitions", 2, RecoveryArgs{Partitions: 6, Existing: old}, "Processes: must be at least 3 while recovery keeps partitions on the volumes of processes 0 to 2: with fewer, partitions no process mounts would be missing and the dataflow could not resume"},
 		{"another size", 3, RecoveryArgs{Partitions: 6, Size: "2Gi", Existing: &RecoveryState{Partitions: 6, Holders: 3, Layout: RecoveryClaimPerProcess, Size: "1Gi"}}, `Recovery.Size: must stay "1Gi", which the recovery claims were made with: they keep their size`},
 		{"another class", 3, RecoveryArgs{Partitions: 6, StorageClassName: pulumi.String("b"), Existing: &RecoveryState{Partitions: 6, Holders: 3, Layout: RecoveryClaimPerProcess, StorageClassName: "a"}}, `Recovery.StorageClassName: must stay "a"`},
 		{"another access mode", 3, RecoveryArgs{Partitions: 6, AccessMode: "ReadWriteOncePod", Existing: &RecoveryState{Partitions: 6, Holders: 3, Layout: RecoveryClaimPerProcess, AccessMode: "ReadWriteOnce"}}, `Recovery.AccessMode: must stay "ReadWriteOnce"`},
+		{"a storage class that is no object name", 3, RecoveryArgs{Partitions: 6, StorageClassName: pulumi.String("Fast_SSD!")}, `Recovery.StorageClassName: a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters`},
+		{"the same namespace, named in the record", 3, RecoveryArgs{Partitions: 8, Existing: &RecoveryState{Partitions: 6, Holders: 3, Layout: RecoveryClaimPerProcess, Namespace: "streams"}}, "Recovery.Partitions: must stay 6"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -144,13 +146,17 @@ func TestRecoveryStateCarriesOver(t *testing.T) {
 		want      RecoveryState
 	}{
 		{"a first run", 3, RecoveryArgs{Partitions: 6},
-			RecoveryState{Partitions: 6, Holders: 3, Layout: RecoveryClaimPerProcess, Size: "1Gi", AccessMode: "ReadWriteOnce"}},
+			RecoveryState{Partitions: 6, Holders: 3, Layout: RecoveryClaimPerProcess, Size: "1Gi", AccessMode: "ReadWriteOnce", Namespace: "streams"}},
 		{"more processes than hold partitions", 5, RecoveryArgs{Partitions: 6, StorageClassName: pulumi.String("fast"), Existing: &RecoveryState{Partitions: 6, Holders: 3, Layout: RecoveryClaimPerProcess}},
-			RecoveryState{Partitions: 6, Holders: 3, Layout: RecoveryClaimPerProcess, Size: "1Gi", StorageClassName: "fast", AccessMode: "ReadWriteOnce"}},
+			RecoveryState{Partitions: 6, Holders: 3, Layout: RecoveryClaimPerProcess, Size: "1Gi", StorageClassName: "fast", AccessMode: "ReadWriteOnce", Namespace: "streams"}},
 		{"a shared claim, fewer processes", 1, RecoveryArgs{Partitions: 6, Layout: RecoverySharedClaim, Existing: &RecoveryState{Partitions: 6, Holders: 1, Layout: RecoverySharedClaim}},
-			RecoveryState{Partitions: 6, Holders: 1, Layout: RecoverySharedClaim, Size: "1Gi", AccessMode: "ReadWriteMany"}},
+			RecoveryState{Partitions: 6, Holders: 1, Layout: RecoverySharedClaim, Size: "1Gi", AccessMode: "ReadWriteMany", Namespace: "streams"}},
 		{"fewer processes than hold partitions, where the rest hold none", 2, RecoveryArgs{Partitions: 2, Existing: &RecoveryState{Partitions: 2, Holders: 4, Layout: RecoveryClaimPerProcess}},
-			RecoveryState{Partitions: 2, Holders: 4, Layout: RecoveryClaimPerProcess, Size: "1Gi", AccessMode: "ReadWriteOnce"}},
+			RecoveryState{Partitions: 2, Holders: 4, Layout: RecoveryClaimPerProcess, Size: "1Gi", AccessMode: "ReadWriteOnce", Namespace: "streams"}},
+		{"the same size, written otherwise", 3, RecoveryArgs{Partitions: 6, Size: "1024Mi", Existing: &RecoveryState{Partitions: 6, Holders: 3, Layout: RecoveryClaimPerProcess, Size: "1Gi"}},
+			RecoveryState{Partitions: 6, Holders: 3, Layout: RecoveryClaimPerProcess, Size: "1Gi", AccessMode: "ReadWriteOnce", Namespace: "streams"}},
+		{"moved to a namespace without claims", 2, RecoveryArgs{Partitions: 4, Existing: &RecoveryState{Partitions: 6, Holders: 3, Layout: RecoveryClaimPerProcess, Namespace: "old"}},
+			RecoveryState{Partitions: 4, Holders: 2, Layout: RecoveryClaimPerProcess, Size: "1Gi", AccessMode: "ReadWriteOnce", Namespace: "streams"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

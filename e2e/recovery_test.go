@@ -93,7 +93,7 @@ func TestRecoveryWithAClaimPerProcess(t *testing.T) {
 		field(get(t, "-n", ns, "configmap", "my-dataflow-recovery"), "data"), "the dataflow has run with recovery")
 	outputs, err := p.stack.Outputs(context.Background())
 	require.NoError(t, err)
-	assert.Equal(t, map[string]any{"partitions": 6.0, "holders": 3.0, "layout": "perProcess", "size": "1Gi", "storageClassName": class, "accessMode": "ReadWriteOnce"}, outputs["recovery"].Value)
+	assert.Equal(t, map[string]any{"partitions": 6.0, "holders": 3.0, "layout": "perProcess", "size": "1Gi", "storageClassName": class, "accessMode": "ReadWriteOnce", "namespace": ns}, outputs["recovery"].Value)
 
 	// A second up reads the first one's outputs and changes nothing.
 	p.requireNoChanges()

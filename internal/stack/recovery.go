@@ -124,6 +124,7 @@ func recoveryState(v any) *components.RecoveryState {
 	st := &components.RecoveryState{
 		Partitions: count("partitions"), Holders: count("holders"), Layout: layout,
 		Size: text("size"), StorageClassName: text("storageClassName"), AccessMode: text("accessMode"),
+		Namespace: text("namespace"),
 	}
 	if st.Partitions < 1 || st.Holders < 1 || layout == "" {
 		return nil
@@ -143,7 +144,7 @@ func recoveryExport(d *components.BytewaxDataflow) pulumi.Input {
 		"holders":    pulumi.Int(st.Holders),
 		"layout":     pulumi.String(st.Layout),
 	}
-	for key, v := range map[string]string{"size": st.Size, "storageClassName": st.StorageClassName, "accessMode": st.AccessMode} {
+	for key, v := range map[string]string{"size": st.Size, "storageClassName": st.StorageClassName, "accessMode": st.AccessMode, "namespace": st.Namespace} {
 		if v != "" {
 			out[key] = pulumi.String(v)
 		}
