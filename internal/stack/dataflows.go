@@ -31,7 +31,11 @@ type entrySource struct {
 	values map[string]string
 	// secrets are the entry's keys whose values are secrets.
 	secrets map[string]bool
-	parent  configSource
+	// secretAsAWhole: the dataflows object is secret and comes from
+	// outside the stack file, so which of its values are secret is not
+	// known, and all of them are taken as secret.
+	secretAsAWhole bool
+	parent         configSource
 }
 
 func (e entrySource) get(key string) (string, bool) {
@@ -124,6 +128,7 @@ func readEntries(top *reader, file *stackFile, declared map[string]bool) []entry
 				e.secrets[key] = file.entrySecrets[name][key]
 			} else {
 				e.secrets[key] = wholeSecret
+				e.secretAsAWhole = wholeSecret
 			}
 		}
 		out = append(out, e)

@@ -290,3 +290,21 @@ func TestEntriesThatWouldShareAnObjectAreRefusedBeforeAnythingIsRegistered(t *te
 		})
 	}
 }
+
+func TestDataflowsSecretAsAWholeSaySo(t *testing.T) {
+	// Set outside the stack file (ESC, --config, the Automation API): the
+	// engine marks the whole object secret.
+	root := projectWithStack(t, "elsewhere", "config: {}\n")
+	cfg, err := ProjectConfig(root, "elsewhere", nil)
+	require.NoError(t, err)
+	plain, err := json.Marshal(map[string]any{"orders": map[string]any{"processes": 2, "imageTag": "0.21.1-python3.12", "secretEnv": map[string]any{"TOKEN": "hunter2"}}})
+	require.NoError(t, err)
+	cfg.Values["bytewax:dataflows"] = string(plain)
+	cfg.Secrets = append(cfg.Secrets, "bytewax:dataflows")
+	d, err := pt.Run(t, Program, pt.WithConfig(cfg.Values, cfg.Secrets...), pt.WithRootDirectory(root), pt.WithStack("elsewhere"))
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "bytewax:dataflows.orders (not set in Pulumi.elsewhere.yaml): is secret as a whole where it was set, outside the stack file, so its plain keys (imageTag first) cannot be told from its secret values")
+	assert.Equal(t, 1, strings.Count(err.Error(), "secret as a whole"), "said once for the entry")
+	assert.NotContains(t, err.Error(), "hunter2")
+	assert.Empty(t, d.Resources)
+}

@@ -60,14 +60,16 @@ func lastRecords(ctx *pulumi.Context, rep *report, dfs []*dataflowConfig, listed
 			single = strings.TrimSuffix(job, "-"+lastBatchRun(b))
 		}
 	}
+	entries, _ := last[dataflowsKey].(map[string]any)
 	for _, df := range wanted {
 		outs := last
-		if listed {
-			entries, _ := last[dataflowsKey].(map[string]any)
-			entry, found := entries[df.name].(map[string]any)
-			if found || df.name != single {
-				outs = entry
-			}
+		entry, found := entries[df.name].(map[string]any)
+		switch {
+		case listed && (found || df.name != single):
+			outs = entry
+		case !listed && found && single == "" && last[recoveryOutput] == nil:
+			// A stack that listed its dataflows, and now has one.
+			outs = entry
 		}
 		if df.args.Recovery != nil {
 			df.args.Recovery.Existing = recoveryState(outs[recoveryOutput])

@@ -72,6 +72,14 @@ func TestRecoveryChangesAreCheckedAgainstTheLastOutputs(t *testing.T) {
 		})
 	}
 
+	// A stack that listed its dataflows and now has one finds its record
+	// under its name.
+	withLastOutputs(t, map[string]any{"dataflows": map[string]any{"my-dataflow": map[string]any{"recovery": last}}})
+	_, err := runStack(t, "dev", stackConfig(t, "dev", merged(recoveryOn, map[string]any{"recoveryPartitions": 8})))
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "bytewax:recoveryPartitions")
+	assert.Contains(t, err.Error(), "must stay 6")
+
 	withLastOutputs(t, map[string]any{"recovery": last})
 	d := deployStack(t, "dev", merged(recoveryOn, map[string]any{"processes": 5}))
 	data := d.Named(t, pt.ConfigMap, "my-dataflow-recovery").Object(t)["data"]

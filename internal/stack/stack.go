@@ -239,9 +239,19 @@ var secretKeys = []string{"secretEnv", "registryDockerConfigJson", "env", datafl
 
 // refuseSecrets reports keys that hold a secret but cannot keep it.
 func refuseSecrets(r *reader, declared []string) {
+	whole, reported := false, false
+	if e, ok := r.src.(entrySource); ok {
+		whole = e.secretAsAWhole
+	}
 	for _, key := range declared {
 		if r.src.secret(key) && !slices.Contains(secretKeys, key) {
-			r.fail(key, "holds a secret, but its value is written into the objects in plain text; keep secrets in secretEnv (variables) or registryDockerConfigJson")
+			switch {
+			case !whole:
+				r.fail(key, "holds a secret, but its value is written into the objects in plain text; keep secrets in secretEnv (variables) or registryDockerConfigJson")
+			case !reported:
+				r.fail("name", "is secret as a whole where it was set, outside the stack file, so its plain keys (%s first) cannot be told from its secret values, and would be written into the objects as secrets; set the dataflows in the stack file, each secret value with pulumi config set --secret --path", key)
+				reported = true
+			}
 			if r.refused == nil {
 				r.refused = map[string]bool{}
 			}
