@@ -196,6 +196,16 @@ func NewBytewaxDataflow(ctx *pulumi.Context, name string, args *BytewaxDataflowA
 	s, v := resolve(projectRoot(ctx), name, args)
 	if v.ok() {
 		checkObjectsInUse(ctx, &v.problems, s, true)
+		// Objects in a namespace not known yet, such as another
+		// dataflow's NamespaceName, are checked and claimed once it
+		// resolves, before any child is applied.
+		if _, known := knownString(s.namespace); !known {
+			v.when("Namespace", func(p *problems, values []any) {
+				resolved := *s
+				resolved.namespace = pulumi.String(asString(values[0]))
+				checkObjectsInUse(ctx, p, &resolved, true)
+			}, s.namespace)
+		}
 	}
 	if !v.ok() {
 		return nil, &ValidationError{Resource: name, Errors: v.errs}

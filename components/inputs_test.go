@@ -220,6 +220,36 @@ func TestTwoDataflowsCannotShareANameInANamespace(t *testing.T) {
 	require.NoError(t, err, "the same name in another namespace is fine")
 }
 
+func TestTwoDataflowsCannotShareANameInANamespaceKnownLater(t *testing.T) {
+	for _, tt := range []struct {
+		name, second string
+		clash        bool
+	}{
+		{"the same name", "wordcount", true},
+		{"another name", "clicks", false},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := run(t, func(ctx *pulumi.Context) error {
+				first, err := NewBytewaxDataflow(ctx, "orders", flatArgs())
+				if err != nil {
+					return err
+				}
+				second := flatArgs()
+				second.Name, second.CreateNamespace = tt.second, false
+				second.Namespace = first.NamespaceName
+				_, err = NewBytewaxDataflow(ctx, "orders-again", second)
+				return err
+			})
+			if !tt.clash {
+				require.NoError(t, err)
+				return
+			}
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), `Name: is already the name of dataflow "orders" in namespace "streams" of this program`)
+		})
+	}
+}
+
 func TestNoObjectHasTwoOwners(t *testing.T) {
 	secretValue := func() pulumi.StringOutput { return pulumi.ToSecret(pulumi.String("x")).(pulumi.StringOutput) }
 	for _, tt := range []struct {
