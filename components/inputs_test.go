@@ -353,8 +353,10 @@ func TestEmptyAndNilInputsAreErrorsNotPanics(t *testing.T) {
 	args.Namespace = pulumi.StringOutput{}
 	args.Labels = pulumi.StringMap{"team": nil}
 	args.Env = []EnvVarArgs{{Name: "A", Value: pulumi.StringOutput{}}}
+	args.Recovery = &RecoveryArgs{Partitions: 3, StorageClassName: pulumi.StringOutput{}}
 	err := validateArgs(t, "wc", args)
 	require.Error(t, err)
+	assert.Contains(t, err.Error(), "Recovery.StorageClassName: is an empty output")
 	assert.Contains(t, err.Error(), "Namespace: is an empty output")
 	assert.Contains(t, err.Error(), "Labels.team: must be a value, not a nil input or an empty output")
 	assert.Contains(t, err.Error(), "Env[0].Value: is an empty output")

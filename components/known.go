@@ -252,6 +252,11 @@ func fixInputs(p *problems, args *BytewaxDataflowArgs) *BytewaxDataflowArgs {
 	}
 	out.PriorityClassName = f.str("PriorityClassName", args.PriorityClassName)
 	out.Annotations = f.strMap("Annotations", args.Annotations)
+	if r := args.Recovery; r != nil {
+		copied := *r
+		copied.StorageClassName = f.str("Recovery.StorageClassName", r.StorageClassName)
+		out.Recovery = &copied
+	}
 	if sa := args.ServiceAccount; sa != nil {
 		out.ServiceAccount = &ServiceAccountArgs{Name: f.str("ServiceAccount.Name", sa.Name), Existing: sa.Existing}
 	}

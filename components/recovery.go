@@ -84,10 +84,12 @@ func checkRecovery(v *validator, s *dataflowSpec, args *RecoveryArgs) {
 		v.add("Recovery.Layout", r.layout, "must be %s or %s", RecoveryClaimPerProcess, RecoverySharedClaim)
 	}
 
-	class, known := knownString(r.storageClassName)
-	if msgs := validation.IsDNS1123Subdomain(class); known && class != "" && len(msgs) > 0 {
-		v.addAll("Recovery.StorageClassName", class, msgs)
-	}
+	v.whenString("Recovery.StorageClassName", r.storageClassName, func(p *problems, class string) {
+		if class != "" {
+			p.addAll("Recovery.StorageClassName", class, validation.IsDNS1123Subdomain(class))
+		}
+	})
+	class, _ := knownString(r.storageClassName)
 	ns, _ := knownString(s.namespace)
 	r.state = RecoveryState{Partitions: r.partitions, Holders: s.processes, Layout: r.layout, Size: r.size, StorageClassName: class, AccessMode: r.accessMode, Namespace: ns}
 	if r.layout == RecoverySharedClaim {

@@ -377,3 +377,14 @@ func TestRecoveryScriptOnASharedClaim(t *testing.T) {
 	assert.Equal(t, 1, code)
 	assert.Contains(t, out, "was lost or replaced")
 }
+
+func TestRecoveryStorageClassOutputIsCheckedAsItResolves(t *testing.T) {
+	args := recoveryArgs(&RecoveryArgs{Partitions: 6, StorageClassName: output("Fast_SSD!")})
+	d, err := run(t, func(ctx *pulumi.Context) error {
+		_, err := NewBytewaxDataflow(ctx, "wc", args)
+		return err
+	})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), `Recovery.StorageClassName: a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters`)
+	assert.Empty(t, d.OfType(typeStatefulSet), "no child is applied with it")
+}
