@@ -102,4 +102,15 @@ func TestBatchJobs(t *testing.T) {
 		assert.LessOrEqual(t, n, 2, "process %v ran at most once more than its first run", index)
 	}
 	assert.Contains(t, slices.Collect(maps.Values(runs)), 2, "a process failed its run and its one retry: %v", runs)
+
+	// The failed up recorded its run, so a change made afterwards reaches
+	// the next run and never runs this one again.
+	outputs, err = p.stack.Outputs(context.Background())
+	require.NoError(t, err)
+	assert.Equal(t, "3", field(outputs["batch"].Value, "run"), "the failed up recorded the run it submitted")
+	failedUID := field(get(t, "-n", ns, "job", "my-dataflow-3"), "metadata", "uid")
+	p.setConfig(map[string]string{"batchWait": "false", "imageTag": "0.21.1-python3.10"})
+	p.up()
+	assert.Equal(t, failedUID, field(get(t, "-n", ns, "job", "my-dataflow-3"), "metadata", "uid"), "not run again")
+	p.requireNoChanges()
 }
