@@ -173,38 +173,68 @@ func asString(v any) string {
 // with a bad value; it also makes every child depend on those outputs. It
 // is secret only if the namespace is, whatever the checked values are, and
 // a problem never quotes a secret value.
+//
+// Each output is awaited once, the namespace included: an output records
+// its dependencies once per path to them, so a namespace taken from
+// another dataflow's NamespaceName, and awaited twice, would double them
+// at every dataflow of such a chain.
 func (v *validator) gate(resource string, namespace pulumi.StringInput) pulumi.StringInput {
 	if len(v.deferred) == 0 {
 		return namespace
 	}
-	var outputs []any
-	var secret []pulumi.Output
-	for _, d := range v.deferred {
-		for _, in := range d.inputs {
-			if _, ok := knownValue(in); !ok {
-				o := pulumi.ToOutput(in)
-				outputs = append(outputs, o)
-				secret = append(secret, o)
+	var outputs []pulumi.Output
+	index := func(in pulumi.Input) int {
+		o := pulumi.ToOutput(in)
+		for i, seen := range outputs {
+			if seen == o {
+				return i
 			}
 		}
+		outputs = append(outputs, o)
+		return len(outputs) - 1
 	}
-	deferred := v.deferred
-	checked := pulumi.All(outputs...).ApplyT(func(all []any) (string, error) {
+	type pending struct {
+		check deferredCheck
+		// at: each input's index among outputs, -1 for a known value.
+		at []int
+	}
+	var checks []pending
+	for _, d := range v.deferred {
+		c := pending{check: d, at: make([]int, len(d.inputs))}
+		for i, in := range d.inputs {
+			c.at[i] = -1
+			if _, ok := knownValue(in); !ok {
+				c.at[i] = index(in)
+			}
+		}
+		checks = append(checks, c)
+	}
+	known, nsKnown := knownString(namespace)
+	nsAt := -1
+	if !nsKnown {
+		nsAt = index(namespace)
+	}
+	all := make([]any, len(outputs))
+	for i, o := range outputs {
+		all[i] = o
+	}
+	// The checked values' secrecy is dropped here, and the namespace's
+	// own kept below.
+	joined := pulumi.Unsecret(pulumi.All(all...)).(pulumi.ArrayOutput)
+	return joined.ApplyT(func(values []any) (pulumi.StringOutput, error) {
 		var p problems
-		next := 0
-		for _, d := range deferred {
-			values := slices.Clone(d.known)
+		for _, c := range checks {
+			args := slices.Clone(c.check.known)
 			isSecret := false
-			for i, in := range d.inputs {
-				if _, ok := knownValue(in); !ok {
-					values[i] = all[next]
+			for i, at := range c.at {
+				if at >= 0 {
+					args[i] = values[at]
 					// Resolved already, so this does not wait.
-					isSecret = isSecret || pulumi.IsSecret(secret[next])
-					next++
+					isSecret = isSecret || pulumi.IsSecret(outputs[at])
 				}
 			}
 			before := len(p.errs)
-			d.check(&p, values)
+			c.check.check(&p, args)
 			if isSecret {
 				for _, fe := range p.errs[before:] {
 					fe.Value = secretValue{}
@@ -212,12 +242,17 @@ func (v *validator) gate(resource string, namespace pulumi.StringInput) pulumi.S
 			}
 		}
 		if !p.ok() {
-			return "", &ValidationError{Resource: resource, Errors: p.errs, Resolved: true}
+			return pulumi.StringOutput{}, &ValidationError{Resource: resource, Errors: p.errs, Resolved: true}
 		}
-		return "", nil
-	})
-	passed := pulumi.Unsecret(checked).(pulumi.StringOutput)
-	return pulumi.All(namespace, passed).ApplyT(func(v []any) string { return v[0].(string) }).(pulumi.StringOutput)
+		ns := pulumi.String(known).ToStringOutput()
+		if nsAt >= 0 {
+			ns = pulumi.String(asString(values[nsAt])).ToStringOutput()
+			if pulumi.IsSecret(outputs[nsAt]) {
+				ns = pulumi.ToSecret(ns).(pulumi.StringOutput)
+			}
+		}
+		return ns, nil
+	}).(pulumi.StringOutput)
 }
 
 // resolve applies the defaults to args and checks all of it: the values

@@ -460,3 +460,35 @@ func TestAffinityIsCheckedBeforeAnythingIsRegistered(t *testing.T) {
 	assert.Equal(t, "stream", pt.Get(t, d.ByType(t, typeStatefulSet).Object(t), "spec", "template", "spec", "affinity", "nodeAffinity",
 		"requiredDuringSchedulingIgnoredDuringExecution", "nodeSelectorTerms", 0, "matchExpressions", 0, "values", 0))
 }
+
+func TestTheGateKeepsTheNamespacesSecrecyAlone(t *testing.T) {
+	secret := func(s string) pulumi.StringOutput { return pulumi.ToSecret(pulumi.String(s)).(pulumi.StringOutput) }
+	plain := func(s string) pulumi.StringOutput { return pulumi.String(s).ToStringOutput() }
+	tests := []struct {
+		name      string
+		namespace pulumi.StringInput
+		checked   pulumi.StringOutput
+		secret    bool
+	}{
+		{"a known namespace, a secret value checked", pulumi.String("streams"), secret("data"), false},
+		{"a namespace output, a secret value checked", plain("streams"), secret("data"), false},
+		{"a secret namespace, a plain value checked", secret("streams"), plain("data"), true},
+		{"a secret namespace, checked itself", secret("streams"), pulumi.StringOutput{}, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			v := &validator{}
+			checked := tt.checked
+			if checked == (pulumi.StringOutput{}) {
+				checked = tt.namespace.ToStringOutput()
+			}
+			v.whenString("Labels.team", checked, func(*problems, string) {})
+			v.whenString("Namespace", tt.namespace, func(*problems, string) {})
+			gated := v.gate("wc", tt.namespace).ToStringOutput()
+			assert.Equal(t, tt.secret, pulumi.IsSecret(gated))
+			value := make(chan string, 1)
+			gated.ApplyT(func(ns string) string { value <- ns; return ns })
+			assert.Equal(t, "streams", <-value)
+		})
+	}
+}
