@@ -2,6 +2,7 @@ package components
 
 import (
 	"fmt"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -70,4 +71,36 @@ func TestProtectReachesTheChildren(t *testing.T) {
 	for _, typ := range []string{typeNamespace, typeConfigMap, typeService, typeServiceAccount, typeStatefulSet} {
 		assert.True(t, rec[typ], "%s must inherit protect", typ)
 	}
+}
+
+// TestAChainOfDataflowsCostsLinearly deploys dataflows each in the previous
+// one's NamespaceName, the pattern for sharing a namespace. An output
+// records its dependencies once per path to them, so a check that awaited
+// the namespace twice would double them at every link, and twenty
+// dataflows would need gigabytes: twice the dataflows must cost about
+// twice the memory.
+func TestAChainOfDataflowsCostsLinearly(t *testing.T) {
+	allocated := func(n int) uint64 {
+		var before, after runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&before)
+		_, err := run(t, func(ctx *pulumi.Context) error {
+			var ns pulumi.StringInput = pulumi.String("chain")
+			for i := range n {
+				args := flatArgs()
+				args.Name, args.Namespace, args.CreateNamespace = fmt.Sprintf("flow-%d", i), ns, i == 0
+				d, err := NewBytewaxDataflow(ctx, args.Name, args)
+				if err != nil {
+					return err
+				}
+				ns = d.NamespaceName
+			}
+			return nil
+		})
+		require.NoError(t, err)
+		runtime.ReadMemStats(&after)
+		return after.TotalAlloc - before.TotalAlloc
+	}
+	ten, twenty := allocated(10), allocated(20)
+	assert.Less(t, float64(twenty)/float64(ten), 4.0, "10 dataflows allocated %d bytes, 20 allocated %d", ten, twenty)
 }

@@ -184,7 +184,13 @@ func (v *validator) gate(resource string, namespace pulumi.StringInput) pulumi.S
 	}
 	var outputs []pulumi.Output
 	index := func(in pulumi.Input) int {
-		o := pulumi.ToOutput(in)
+		// An output is awaited as it is (ToOutput would wrap it in a new
+		// one, a path of its own); other inputs holding outputs, such
+		// as maps, are wrapped.
+		o, isOutput := in.(pulumi.Output)
+		if !isOutput {
+			o = pulumi.ToOutput(in)
+		}
 		for i, seen := range outputs {
 			if seen == o {
 				return i
