@@ -7,7 +7,7 @@
 # Usage: scripts/cluster.sh up|down|status
 #   up      start the cluster (or reuse the running one); writes .cluster/kubeconfig
 #   down    stop it and delete its data
-#   status  exit 0 when the API server answers
+#   status  exit 0 when every component runs and the API server answers
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -18,8 +18,18 @@ kubeconfig=$dir/kubeconfig
 export KWOK_WORKDIR=$dir/kwok
 export PATH="$("$root/scripts/tools.sh" --print-path):$PATH"
 
+# running: every component's process runs. The API server answers /readyz
+# without a scheduler or controllers, and pods would then stay Pending
+# without a word (the kernel's OOM killer can take one of them).
+running() {
+	local component
+	for component in etcd kube-apiserver kube-controller-manager kube-scheduler kwok-controller; do
+		pgrep -f "^$KWOK_WORKDIR/clusters/$name/bin/$component " >/dev/null || return 1
+	done
+}
+
 ready() {
-	[ -f "$kubeconfig" ] && kubectl --kubeconfig "$kubeconfig" get --raw /readyz >/dev/null 2>&1
+	[ -f "$kubeconfig" ] && running && kubectl --kubeconfig "$kubeconfig" get --raw /readyz >/dev/null 2>&1
 }
 
 # stageFiles are kwok's configuration files: its own stages for nodes and
@@ -128,9 +138,11 @@ up)
 		echo "cluster: $name is running (KUBECONFIG=$kubeconfig)"
 		exit 0
 	fi
-	# A cluster left stopped (a reboot, a killed session) is restarted; one
-	# that cannot be is replaced.
+	# A cluster left stopped, or with a component gone (a reboot, a killed
+	# session), is restarted; one that cannot be is replaced.
 	if [ -d "$KWOK_WORKDIR/clusters/$name" ]; then
+		# Stopped first: some of its components may still run.
+		kwokctl stop cluster --name "$name" >/dev/null 2>&1 || true
 		kwokctl start cluster --name "$name" --wait 2m >/dev/null 2>&1 || true
 		ready || kwokctl delete cluster --name "$name" --kubeconfig "$kubeconfig" >/dev/null 2>&1 || true
 	fi

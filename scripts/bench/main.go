@@ -57,6 +57,9 @@ func run() error {
 	if err != nil {
 		return err
 	}
+	if err := clearLeftovers(); err != nil {
+		return err
+	}
 	work, err := os.MkdirTemp("", "bytewax-bench")
 	if err != nil {
 		return err
@@ -252,6 +255,25 @@ func timed(f func() error) (time.Duration, error) {
 	start := time.Now()
 	err := f()
 	return time.Since(start), err
+}
+
+// clearLeftovers deletes the namespaces an interrupted run left behind,
+// whose pods would hold the nodes' capacity and keep this run's from
+// scheduling. Every namespace the benchmark uses is named bench-*.
+func clearLeftovers() error {
+	out, err := exec.Command("kubectl", "get", "namespaces", "-o", "name").Output()
+	if err != nil {
+		return fmt.Errorf("listing namespaces: %w", err)
+	}
+	for _, ns := range strings.Fields(string(out)) {
+		if strings.HasPrefix(ns, "namespace/bench-") {
+			log("deleting %s, left by an interrupted run", ns)
+			if err := kubectl("delete", ns, "--wait=true"); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 func kubectl(args ...string) error {
