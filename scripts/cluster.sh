@@ -21,11 +21,22 @@ export PATH="$("$root/scripts/tools.sh" --print-path):$PATH"
 # running: every component's process runs. The API server answers /readyz
 # without a scheduler or controllers, and pods would then stay Pending
 # without a word (the kernel's OOM killer can take one of them).
+components="etcd kube-apiserver kube-controller-manager kube-scheduler kwok-controller"
 running() {
 	local component
-	for component in etcd kube-apiserver kube-controller-manager kube-scheduler kwok-controller; do
+	for component in $components; do
 		pgrep -f "^$KWOK_WORKDIR/clusters/$name/bin/$component " >/dev/null || return 1
 	done
+}
+
+# partlyRunning: some component's process runs, and so not all of them do
+# when running is false.
+partlyRunning() {
+	local component
+	for component in $components; do
+		pgrep -f "^$KWOK_WORKDIR/clusters/$name/bin/$component " >/dev/null && return 0
+	done
+	return 1
 }
 
 ready() {
@@ -138,11 +149,14 @@ up)
 		echo "cluster: $name is running (KUBECONFIG=$kubeconfig)"
 		exit 0
 	fi
-	# A cluster left stopped, or with a component gone (a reboot, a killed
-	# session), is restarted; one that cannot be is replaced.
+	# A cluster left stopped (a reboot, a killed session) is restarted; one
+	# that cannot be is replaced, and so is one with a component gone (kwok
+	# restarted beside the others no longer moved pods along).
+	if [ -d "$KWOK_WORKDIR/clusters/$name" ] && partlyRunning; then
+		echo "cluster: a component of $name stopped; recreating it"
+		kwokctl delete cluster --name "$name" --kubeconfig "$kubeconfig" >/dev/null 2>&1 || true
+	fi
 	if [ -d "$KWOK_WORKDIR/clusters/$name" ]; then
-		# Stopped first: some of its components may still run.
-		kwokctl stop cluster --name "$name" >/dev/null 2>&1 || true
 		kwokctl start cluster --name "$name" --wait 2m >/dev/null 2>&1 || true
 		ready || kwokctl delete cluster --name "$name" --kubeconfig "$kubeconfig" >/dev/null 2>&1 || true
 	fi
