@@ -184,9 +184,7 @@ func jobArgs(s *dataflowSpec, in statefulSetInputs) *batchv1.JobArgs {
 	if b.wait {
 		await = map[string]string{waitForAnnotation: jobEndedPath}
 	}
-	meta.Annotations = pulumi.All(mapOrEmpty(s.annotations)).ApplyT(func(v []any) map[string]string {
-		return merged(asMap(v[0]), await)
-	}).(pulumi.StringMapOutput)
+	meta.Annotations = objectAnnotations(s, await)
 	pod := podSpec(s, in)
 	pod.RestartPolicy = pulumi.String("Never")
 	pod.Subdomain = in.service

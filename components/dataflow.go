@@ -141,10 +141,8 @@ func projectRoot(ctx *pulumi.Context) string {
 // values known now. Outputs are checked by NewBytewaxDataflow when they
 // resolve.
 func ValidateArgs(ctx *pulumi.Context, name string, args *BytewaxDataflowArgs) error {
-	s, v := resolve(projectRoot(ctx), name, args)
-	checkObjectsInUse(ctx, &v.problems, s, false)
-	if !v.ok() {
-		return &ValidationError{Resource: name, Errors: v.errs}
+	if invalid := ValidateAll(ctx, map[string]*BytewaxDataflowArgs{name: args}); len(invalid) > 0 {
+		return invalid[0]
 	}
 	return nil
 }

@@ -55,6 +55,14 @@ func objectLabels(s *dataflowSpec) pulumi.StringMapInput {
 	}).(pulumi.StringMapOutput)
 }
 
+// objectAnnotations are the user's annotations with the given ones, which
+// tell the provider how to await the object.
+func objectAnnotations(s *dataflowSpec, await map[string]string) pulumi.StringMapInput {
+	return pulumi.All(mapOrEmpty(s.annotations)).ApplyT(func(v []any) map[string]string {
+		return merged(asMap(v[0]), await)
+	}).(pulumi.StringMapOutput)
+}
+
 // podLabels go on the pods: the user's labels, those for pods alone, and
 // the selector.
 func podLabels(s *dataflowSpec) pulumi.StringMapInput {

@@ -15,9 +15,7 @@ import (
 // would propose the change again.
 func serviceArgs(s *dataflowSpec, namespace pulumi.StringInput) *corev1.ServiceArgs {
 	meta := objectMeta(s, pulumi.String(s.name), namespace)
-	meta.Annotations = pulumi.All(mapOrEmpty(s.annotations)).ApplyT(func(v []any) map[string]string {
-		return merged(asMap(v[0]), map[string]string{skipAwaitAnnotation: "true"})
-	}).(pulumi.StringMapOutput)
+	meta.Annotations = objectAnnotations(s, map[string]string{skipAwaitAnnotation: "true"})
 	return &corev1.ServiceArgs{
 		Metadata: meta,
 		Spec: &corev1.ServiceSpecArgs{

@@ -429,11 +429,18 @@ func atLeastOne(p *problems, field string, n int) {
 	}
 }
 
-// ReservedNamespace reports whether a namespace belongs to the cluster
-// (default and kube-*), which a program must never create, and so never
-// delete.
-func ReservedNamespace(ns string) bool {
-	return ns == "default" || strings.HasPrefix(ns, "kube-")
+// CheckNamespaceCreation is the problem of creating a namespace that
+// belongs to the cluster (default and kube-*), which a program must never
+// create, and so never delete; nil for any other namespace. Programs that
+// create namespaces themselves, such as a stack's for its dataflows, check
+// them with it.
+func CheckNamespaceCreation(ns string) *FieldError {
+	if ns != "default" && !strings.HasPrefix(ns, "kube-") {
+		return nil
+	}
+	var p problems
+	p.add("CreateNamespace", ns, "cannot create %q: default and kube-* belong to the cluster; deploy into it without CreateNamespace, or name another namespace", ns)
+	return p.errs[0]
 }
 
 func checkNamespace(p *problems, ns string, create bool) {
@@ -441,8 +448,8 @@ func checkNamespace(p *problems, ns string, create bool) {
 		p.addAll("Namespace", ns, msgs)
 		return
 	}
-	if create && ReservedNamespace(ns) {
-		p.add("CreateNamespace", ns, "cannot create %q: default and kube-* belong to the cluster; deploy into it without CreateNamespace, or name another namespace", ns)
+	if fe := CheckNamespaceCreation(ns); create && fe != nil {
+		p.errs = append(p.errs, fe)
 	}
 }
 

@@ -36,15 +36,20 @@ func requireRolledOut(t *testing.T, namespace, name string, n int) rollout {
 	for _, pod := range pods {
 		podName := field(pod, "metadata", "name").(string)
 		assert.Equal(t, revision, field(pod, "metadata", "labels", "controller-revision-hash"), "%s is on the current revision", podName)
-		ready := false
-		for _, c := range field(pod, "status", "conditions").([]any) {
-			if field(c, "type") == "Ready" && field(c, "status") == "True" {
-				ready = true
-			}
-		}
-		assert.True(t, ready, "%s is Ready", podName)
+		assert.True(t, podReady(pod), "%s is Ready", podName)
 	}
 	return rollout{revision: revision, pods: pods}
+}
+
+// podReady reports whether a pod's Ready condition is true.
+func podReady(pod any) bool {
+	conditions, _ := field(pod, "status", "conditions").([]any)
+	for _, c := range conditions {
+		if field(c, "type") == "Ready" {
+			return field(c, "status") == "True"
+		}
+	}
+	return false
 }
 
 // waitRolledOut waits until the StatefulSet's n processes all run its
@@ -62,10 +67,8 @@ func waitRolledOut(t *testing.T, namespace, name string, n int) rollout {
 		}
 		ready := 0
 		for _, pod := range items(get(t, "-n", namespace, "pods", "-l", "app.kubernetes.io/instance="+name)) {
-			for _, c := range field(pod, "status", "conditions").([]any) {
-				if field(c, "type") == "Ready" && field(c, "status") == "True" && field(pod, "metadata", "deletionTimestamp") == nil {
-					ready++
-				}
+			if podReady(pod) && field(pod, "metadata", "deletionTimestamp") == nil {
+				ready++
 			}
 		}
 		return ready == n

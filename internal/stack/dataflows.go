@@ -202,11 +202,12 @@ func planNamespaces(top *reader, dfs []*dataflowConfig) *namespacePlan {
 			plan.holdsClaims[df.namespace] = true
 		}
 	}
-	for _, ns := range slices.Sorted(maps.Keys(plan.askedBy)) {
-		if components.ReservedNamespace(ns) {
-			for _, name := range plan.askedBy[ns] {
-				top.report.add(Namespace+":"+dataflowsKey+"."+name+".createNamespace", "cannot create %q: default and kube-* belong to the cluster; deploy into it without createNamespace, or name another namespace (got true)", ns)
-			}
+	// The component is not asked to create listed dataflows' namespaces,
+	// so its check of what may be created is made here.
+	for _, df := range dfs {
+		if fe := components.CheckNamespaceCreation(df.namespace); df.args.CreateNamespace && fe != nil {
+			fe.Field = df.configKey(fe.Field)
+			top.report.lines = append(top.report.lines, fe.Error())
 		}
 	}
 	inherited := false
