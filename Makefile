@@ -1,10 +1,14 @@
 # The project's commands. Every target builds the pinned tools it needs on
 # first use (cached outside the clone; a cold build takes 20-40 minutes).
 STACK ?= dev
+# REAL=1: the local cluster gets a real node, and up, preview and refresh run
+# the stack's processes there as real Bytewax (root only; docs/real-node.md).
+REAL ?= 0
+export BYTEWAX_REAL_NODE := $(REAL)
 
 .PHONY: up preview refresh destroy down status logs test unit e2e bench tools cluster-up cluster-down
 
-## up: deploy $(STACK); starts the local cluster when no cluster is reachable
+## up: deploy $(STACK); starts the local cluster when no cluster is reachable (REAL=1: on its real node)
 up:
 	scripts/stack.sh up $(STACK)
 
@@ -31,7 +35,7 @@ logs:
 down:
 	scripts/stack.sh down $(STACK)
 
-## test: every test, unit and end-to-end on the local cluster
+## test: every test, unit and end-to-end on the local cluster and its real node (needs root)
 test:
 	scripts/test.sh
 

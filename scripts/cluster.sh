@@ -2,12 +2,16 @@
 # The project's local Kubernetes cluster: a real etcd, kube-apiserver (with
 # Pod Security admission), kube-controller-manager and kube-scheduler, run as
 # plain processes by kwokctl, with kwok playing the kubelets of a few nodes so
-# that pods become Running and Ready without containers.
+# that pods become Running and Ready without containers, and, when asked, a
+# real node beside them that runs real containers (scripts/node.sh: root only,
+# and it changes the host's network until `down`).
 #
-# Usage: scripts/cluster.sh up|down|status
-#   up      start the cluster (or reuse the running one); writes .cluster/kubeconfig
-#   down    stop it and delete its data
-#   status  exit 0 when every component runs and the API server answers
+# Usage: [BYTEWAX_REAL_NODE=1] scripts/cluster.sh up|down|status
+#   up      start the cluster (or reuse the running one); writes .cluster/kubeconfig;
+#           with BYTEWAX_REAL_NODE=1, starts the real node too
+#   down    stop it, the real node included, and delete its data
+#   status  exit 0 when every component runs and the API server answers (and,
+#           with BYTEWAX_REAL_NODE=1, the real node is Ready)
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -59,6 +63,7 @@ stageFiles() {
 	echo "$root/scripts/kwok/pod-delete.yaml"
 	echo "$root/scripts/kwok/pod-complete.yaml"
 	logsConfig
+	componentArgs
 }
 
 # logsConfig writes, and names, kwok's logs configuration: every dataflow
@@ -84,6 +89,40 @@ logsConfig() {
 # node, ephemeral storage included, so that pods requesting it schedule as
 # they would on a real cluster (kwok's own nodes offer no ephemeral storage).
 nodeAllocatable='{"cpu": "4", "memory": "16Gi", "ephemeral-storage": "100Gi", "pods": "110"}'
+
+# componentArgs make room for the real node (scripts/node.sh) beside kwok's:
+#   - kwok manages only its own nodes, which carry its annotation; by default
+#     it manages every node, and would mark the real node's pods Running and
+#     Ready while the kubelet runs them;
+#   - the API server reaches kubelets by their InternalIP (a node's host name
+#     would be looked up in the machine's DNS), presenting the cluster's admin
+#     certificate, which the real node's kubelet requires.
+componentArgs() {
+	local pki=$KWOK_WORKDIR/clusters/$name/pki
+	mkdir -p "$dir"
+	# A configuration file rather than kwokctl's --extra-args, which
+	# mishandles several arguments to more than one component (kwok 0.8.0).
+	cat >"$dir/kwokctl-components.yaml" <<-YAML
+		kind: KwokctlConfiguration
+		apiVersion: config.kwok.x-k8s.io/v1alpha1
+		componentsPatches:
+		- name: kwok-controller
+		  extraArgs:
+		  - key: manage-all-nodes
+		    value: "false"
+		  - key: manage-nodes-with-annotation-selector
+		    value: kwok.x-k8s.io/node=fake
+		- name: kube-apiserver
+		  extraArgs:
+		  - key: kubelet-preferred-address-types
+		    value: InternalIP
+		  - key: kubelet-client-certificate
+		    value: $pki/admin.crt
+		  - key: kubelet-client-key
+		    value: $pki/admin.key
+	YAML
+	echo "$dir/kwokctl-components.yaml"
+}
 
 sha256() {
 	if command -v sha256sum >/dev/null; then sha256sum; else shasum -a 256; fi
@@ -135,6 +174,15 @@ create() {
 	return 1
 }
 
+# deleteCluster stops the real node, whose kubelet belongs to the cluster,
+# then deletes the control plane.
+deleteCluster() {
+	"$root/scripts/node.sh" down
+	kwokctl delete cluster --name "$name" --kubeconfig "$kubeconfig" >/dev/null 2>&1 || true
+}
+
+realNode=${BYTEWAX_REAL_NODE:-0}
+
 case "${1:-}" in
 up)
 	mkdir -p "$dir"
@@ -143,9 +191,10 @@ up)
 	digest=$(stagesDigest)
 	if [ -d "$KWOK_WORKDIR/clusters/$name" ] && [ "$(cat "$dir/stages.digest" 2>/dev/null)" != "$digest" ]; then
 		echo "cluster: its stages or nodes changed; recreating $name"
-		kwokctl delete cluster --name "$name" --kubeconfig "$kubeconfig" >/dev/null 2>&1 || true
+		deleteCluster
 	fi
 	if ready; then
+		[ "$realNode" = 1 ] && "$root/scripts/node.sh" up
 		echo "cluster: $name is running (KUBECONFIG=$kubeconfig)"
 		exit 0
 	fi
@@ -154,16 +203,21 @@ up)
 	# restarted beside the others no longer moved pods along).
 	if [ -d "$KWOK_WORKDIR/clusters/$name" ] && partlyRunning; then
 		echo "cluster: a component of $name stopped; recreating it"
-		kwokctl delete cluster --name "$name" --kubeconfig "$kubeconfig" >/dev/null 2>&1 || true
+		deleteCluster
 	fi
 	if [ -d "$KWOK_WORKDIR/clusters/$name" ]; then
+		"$root/scripts/node.sh" down
 		kwokctl start cluster --name "$name" --wait 2m >/dev/null 2>&1 || true
-		ready || kwokctl delete cluster --name "$name" --kubeconfig "$kubeconfig" >/dev/null 2>&1 || true
+		ready || deleteCluster
 	fi
 	ready || create
+	[ "$realNode" = 1 ] && "$root/scripts/node.sh" up
 	echo "cluster: $name is running (KUBECONFIG=$kubeconfig)"
 	;;
 down)
+	# The real node may run without the control plane (a stopped session):
+	# its changes to the host are undone whatever the cluster's state.
+	"$root/scripts/node.sh" down
 	if [ -d "$KWOK_WORKDIR/clusters/$name" ]; then
 		kwokctl delete cluster --name "$name" --kubeconfig "$kubeconfig" >/dev/null 2>&1
 		echo "cluster: $name stopped and deleted"
@@ -171,7 +225,7 @@ down)
 	rm -rf "$dir"
 	;;
 status)
-	ready
+	ready && { [ "$realNode" != 1 ] || "$root/scripts/node.sh" status; }
 	;;
 *)
 	echo "usage: $0 up|down|status" >&2

@@ -10,7 +10,13 @@
 # warnings; logs prints the logs of all processes of one dataflow (FOLLOW=1
 # follows them).
 #
-# Usage: scripts/stack.sh OPERATION [STACK] [DATAFLOW]
+# With BYTEWAX_REAL_NODE=1 (make up REAL=1), the local cluster gets its real
+# node (scripts/node.sh: root, Debian packages, changes to the host's network
+# that `down` undoes), and up, preview and refresh run the stack's pods there
+# as real Bytewax processes, with the node's images: the stack file itself is
+# left as it is.
+#
+# Usage: [BYTEWAX_REAL_NODE=1] scripts/stack.sh OPERATION [STACK] [DATAFLOW]
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -18,6 +24,9 @@ op=${1:?usage: scripts/stack.sh up|preview|refresh|destroy|down|status|logs [sta
 stack=${2:-dev}
 export PULUMI_SKIP_UPDATE_CHECK=true
 cd "$root"
+real=${BYTEWAX_REAL_NODE:-0}
+[ "$real" = 1 ] || real=0
+export BYTEWAX_REAL_NODE=$real
 
 # A cluster of the user's own, reached with the user's kubectl, needs no
 # local control plane, and none is built.
@@ -25,6 +34,10 @@ local_cluster=false
 if [ -z "${BYTEWAX_LOCAL_CLUSTER:-}" ] && command -v kubectl >/dev/null &&
 	kubectl version --request-timeout=5s >/dev/null 2>&1; then
 	echo "stack: using the cluster of kube context $(kubectl config current-context)"
+	if [ "$real" = 1 ]; then
+		echo "stack: REAL=1 runs the pods on the local cluster's real node, but kube context $(kubectl config current-context) is another cluster" >&2
+		exit 2
+	fi
 	tools=$("$root/scripts/tools.sh" --print-path --without-cluster)
 	export PATH="${tools:+$tools:}$PATH"
 else
@@ -41,15 +54,20 @@ fi
 # The driver, built once for the operations below.
 go build -o "$root/bin/stack" ./cmd/stack
 run() { "$root/bin/stack" -stack "$stack" "$@"; }
+on_node=()
+[ "$real" = 1 ] && on_node=(-real-node)
 
 case "$op" in
 up)
 	# up waits until every process runs; status then shows them.
-	run up
+	run "${on_node[@]}" up
 	echo
 	run status
 	;;
-preview | refresh | destroy | status)
+preview | refresh)
+	run "${on_node[@]}" "$op"
+	;;
+destroy | status)
 	run "$op"
 	;;
 logs)

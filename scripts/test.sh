@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test: static checks, the unit tests (Pulumi mocks) and the
-# end-to-end suite on the local cluster, which it builds and starts as needed.
+# end-to-end suite on the local cluster and its real node, which it builds
+# and starts as needed (the real node needs root; see docs/real-node.md).
 #
 # Usage: scripts/test.sh [e2e]   (e2e: the end-to-end suite alone)
 set -euo pipefail
@@ -38,9 +39,17 @@ for file in Pulumi.*.yaml; do
 		"$rendered/$stack.json" | { grep -Ev '^\[(OK|SKIPPED)\]' || true; }
 done
 rm -rf "$rendered"
-# Stop the cluster afterwards only if this run started it.
+# The end-to-end suite runs real Bytewax on the real node (scripts/node.sh),
+# beside the kwok nodes: it needs root, and fails without it.
+export BYTEWAX_REAL_NODE=1
+# Stop afterwards only what this run started: the whole cluster, or the
+# real node beside a control plane that was already running.
 if ! scripts/cluster.sh status; then
-	trap 'scripts/cluster.sh down' EXIT
+	if BYTEWAX_REAL_NODE=0 scripts/cluster.sh status; then
+		trap 'scripts/node.sh down' EXIT
+	else
+		trap 'scripts/cluster.sh down' EXIT
+	fi
 fi
 scripts/cluster.sh up
 

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Builds the pinned tools the project runs for real: the Pulumi CLI, the
-# Kubernetes provider plugin, and a local control plane (etcd, kube-apiserver,
-# kube-controller-manager, kube-scheduler, kubectl, kwok, kwokctl).
+# Kubernetes provider plugin, a local control plane (etcd, kube-apiserver,
+# kube-controller-manager, kube-scheduler, kubectl, kwok, kwokctl) and, when
+# asked, what the real node runs (containerd, its runc shim, ctr, kubelet,
+# CoreDNS; runc and the CNI plugins come from Debian, see scripts/node.sh).
 #
 # Everything comes from the Go module proxy and is cached outside the clone,
 # keyed by the pinned versions and the tools' go.sum, so a fresh clone on the
@@ -10,10 +12,11 @@
 # A `pulumi` already on PATH is used when it is a v3 from v3.274 on, and the
 # provider plugin is built only when that Pulumi's plugin cache lacks it.
 #
-# Usage: scripts/tools.sh [--print-path] [--without-cluster] [--with-kube-score]
+# Usage: scripts/tools.sh [--print-path] [--without-cluster] [--with-kube-score] [--with-node]
 #   --print-path       print the bin directories to put on PATH (building first if needed)
 #   --without-cluster  leave out the local control plane, for a cluster of one's own
 #   --with-kube-score  add kube-score, which the tests run on every stack's objects
+#   --with-node        add the real node's containerd, kubelet and CoreDNS
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -29,6 +32,10 @@ KUBERNETES_PROVIDER_VERSION=4.25.0
 KUBERNETES_PROVIDER_MODULE_VERSION=v4.0.0-20260115033456-f47bc2d6f199
 # kube-score, which the tests run on every stack's objects (tools/kube-score/go.mod).
 KUBE_SCORE_VERSION=v1.20.0
+# The real node's containerd (tools/containerd/go.mod) and CoreDNS
+# (tools/coredns/go.mod); its kubelet is KUBERNETES_VERSION's.
+CONTAINERD_VERSION=v2.4.2
+COREDNS_VERSION=v1.15.0
 
 cache=${PULUMI_BYTEWAX_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/pulumi-bytewax}
 sum() { sha256sum "$@" | sha256sum | cut -c1-12; }
@@ -37,6 +44,7 @@ pulumi_dir=$cache/pulumi-$PULUMI_VERSION-$(sum "$root/tools/pulumi/go.sum")
 cluster_dir=$cache/cluster-$KUBERNETES_VERSION-$(sum "$root/tools/cluster/go.sum")
 provider_dir=$cache/pulumi-resource-kubernetes-$KUBERNETES_PROVIDER_VERSION
 kube_score_dir=$cache/kube-score-$KUBE_SCORE_VERSION-$(sum "$root/tools/kube-score/go.sum")
+node_dir=$cache/node-$CONTAINERD_VERSION-$KUBERNETES_VERSION-$COREDNS_VERSION-$(sum "$root/tools/containerd/go.sum" "$root/tools/cluster/go.sum" "$root/tools/coredns/go.sum" "$root/tools/coredns/main.go")
 
 log() { [ "${quiet:-}" = 1 ] || echo "tools: $*" >&2; }
 
@@ -101,6 +109,26 @@ build_kube_score() {
 		github.com/zegl/kube-score/cmd/kube-score
 }
 
+build_node() {
+	# containerd without cgo, btrfs or generated docs, as the node needs
+	# none of them; the shim speaks ttrpc only.
+	cd "$root/tools/containerd"
+	local tags=urfave_cli_no_docs,no_btrfs
+	CGO_ENABLED=0 go build -trimpath -tags "$tags" -o "$1/containerd" -ldflags "-s -w" \
+		github.com/containerd/containerd/v2/cmd/containerd
+	CGO_ENABLED=0 go build -trimpath -tags "$tags" -o "$1/ctr" -ldflags "-s -w" \
+		github.com/containerd/containerd/v2/cmd/ctr
+	CGO_ENABLED=0 go build -trimpath -tags "$tags,no_grpc" -o "$1/containerd-shim-runc-v2" -ldflags "-s -w" \
+		github.com/containerd/containerd/v2/cmd/containerd-shim-runc-v2
+	cd "$root/tools/cluster"
+	local minor=${KUBERNETES_VERSION#v1.}; minor=${minor%%.*}
+	go build -trimpath -o "$1/kubelet" \
+		-ldflags "-s -w -X k8s.io/component-base/version.gitVersion=$KUBERNETES_VERSION -X k8s.io/component-base/version.gitMajor=1 -X k8s.io/component-base/version.gitMinor=$minor" \
+		k8s.io/kubernetes/cmd/kubelet
+	cd "$root/tools/coredns"
+	CGO_ENABLED=0 go build -trimpath -o "$1/coredns" -ldflags "-s -w" .
+}
+
 build_provider() {
 	# The module zip lacks schema-embed.json, which the plugin embeds and the
 	# module's own generate.go makes from schema.json, so build from a copy.
@@ -121,13 +149,14 @@ build_provider() {
 		./cmd/pulumi-resource-kubernetes
 }
 
-print_path=false with_cluster=true with_kube_score=false
+print_path=false with_cluster=true with_kube_score=false with_node=false
 for arg in "$@"; do
 	case "$arg" in
 	--print-path) print_path=true quiet=1 ;;
 	--without-cluster) with_cluster=false ;;
 	--with-kube-score) with_kube_score=true ;;
-	*) echo "usage: scripts/tools.sh [--print-path] [--without-cluster] [--with-kube-score]" >&2; exit 2 ;;
+	--with-node) with_node=true ;;
+	*) echo "usage: scripts/tools.sh [--print-path] [--without-cluster] [--with-kube-score] [--with-node]" >&2; exit 2 ;;
 	esac
 done
 
@@ -160,6 +189,11 @@ fi
 if $with_kube_score; then
 	build_into "$kube_score_dir" "kube-score $KUBE_SCORE_VERSION" 1 build_kube_score
 	path+=("$kube_score_dir/bin")
+fi
+
+if $with_node; then
+	build_into "$node_dir" "the real node's containerd $CONTAINERD_VERSION, kubelet $KUBERNETES_VERSION and CoreDNS $COREDNS_VERSION" 11 build_node
+	path+=("$node_dir/bin")
 fi
 
 joined=$(IFS=:; echo "${path[@]+"${path[*]}"}")

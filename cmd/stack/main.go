@@ -11,6 +11,10 @@
 // one dataflow, each line prefixed with its pod; -f follows them. Both read
 // the cluster with kubectl, in the current kube context.
 //
+// With -real-node, up, preview and refresh put the stack's pods on the local
+// cluster's real node (scripts/node.sh), through a copy of the stack's
+// config file with the node's images, toleration and selector added.
+//
 // render prints the Kubernetes objects the stack would deploy, as a v1 List
 // for kubectl, without the pulumi CLI or a cluster (secret config is left
 // out).
@@ -45,6 +49,7 @@ func main() {
 	dir := flag.String("dir", ".", "project folder (holds Pulumi.yaml)")
 	expectNoChanges := flag.Bool("expect-no-changes", false, "preview and up: fail if anything would change")
 	remove := flag.Bool("remove", false, "destroy: remove the stack and its config as well")
+	realNode := flag.Bool("real-node", false, "up, preview and refresh: run the pods on the local cluster's real node")
 	flag.Usage = func() {
 		fmt.Fprintf(flag.CommandLine.Output(), "usage: stack [flags] up|preview|refresh|destroy|outputs|render|status\n       stack [flags] output NAME\n       stack [flags] logs [-f] DATAFLOW\n")
 		flag.PrintDefaults()
@@ -65,16 +70,23 @@ func main() {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if err := run(ctx, args, *stackName, *dir, *expectNoChanges, *remove, *follow); err != nil {
+	if err := run(ctx, args, *stackName, *dir, *expectNoChanges, *remove, *follow, *realNode); err != nil {
 		fmt.Fprintf(os.Stderr, "stack %s: %v\n", args[0], err)
 		os.Exit(1)
 	}
 }
 
-func run(ctx context.Context, args []string, stackName, dir string, expectNoChanges, remove, follow bool) error {
+func run(ctx context.Context, args []string, stackName, dir string, expectNoChanges, remove, follow, realNode bool) error {
 	op := args[0]
 	if op == "render" {
 		return render(dir, stackName)
+	}
+	var configFile string
+	if realNode {
+		var err error
+		if configFile, err = deploy.RealNodeConfigFile(dir, stackName); err != nil {
+			return err
+		}
 	}
 	s, err := deploy.Open(ctx, deploy.Options{ProjectDir: dir, Stack: stackName})
 	if err != nil {
@@ -86,6 +98,9 @@ func run(ctx context.Context, args []string, stackName, dir string, expectNoChan
 		if expectNoChanges {
 			opts = append(opts, optup.ExpectNoChanges())
 		}
+		if configFile != "" {
+			opts = append(opts, optup.ConfigFile(configFile))
+		}
 		// The engine's summary lists the outputs; `outputs` prints them as JSON.
 		_, err := s.Up(ctx, opts...)
 		return err
@@ -94,10 +109,17 @@ func run(ctx context.Context, args []string, stackName, dir string, expectNoChan
 		if expectNoChanges {
 			opts = append(opts, optpreview.ExpectNoChanges())
 		}
+		if configFile != "" {
+			opts = append(opts, optpreview.ConfigFile(configFile))
+		}
 		_, err := s.Preview(ctx, opts...)
 		return err
 	case "refresh":
-		_, err := s.Refresh(ctx, optrefresh.ProgressStreams(os.Stdout), optrefresh.ErrorProgressStreams(os.Stderr))
+		opts := []optrefresh.Option{optrefresh.ProgressStreams(os.Stdout), optrefresh.ErrorProgressStreams(os.Stderr)}
+		if configFile != "" {
+			opts = append(opts, optrefresh.ConfigFile(configFile))
+		}
+		_, err := s.Refresh(ctx, opts...)
 		return err
 	case "destroy":
 		if _, err := s.Destroy(ctx, optdestroy.ProgressStreams(os.Stdout), optdestroy.ErrorProgressStreams(os.Stderr)); err != nil {

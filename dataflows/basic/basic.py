@@ -1,5 +1,7 @@
-"""The example dataflow: count up once a second, forever; double each
-number, subtract one, wrap it in <dance>, and print it.
+"""The example dataflow: count up once a second, forever; spread the numbers
+over every worker of the cluster; double each, subtract one, wrap it in
+<dance>, and print it. Each process prints its own share, so the logs of
+every process show that it joined the cluster.
 
 It is a stream: it runs until it is stopped, so its pods stay Ready while
 it runs (the readiness probe asks Bytewax's dataflow API, which answers only
@@ -43,7 +45,10 @@ def stringy(x):
 
 flow = Dataflow("basic")
 numbers = op.input("inp", flow, Counter())
-doubled = op.map("double", numbers, double)
+# The counter is one partition, read by one worker; redistribute hands the
+# numbers to all of them.
+spread = op.redistribute("spread", numbers)
+doubled = op.map("double", spread, double)
 decremented = op.map("minus_one", doubled, minus_one)
 dancing = op.map("stringy", decremented, stringy)
 op.output("out", dancing, StdOutSink())
