@@ -19,7 +19,7 @@ const (
 	DefaultInitImageTag      = "1.37.0"
 	DefaultPort              = 9999
 	DefaultClusterDomain     = "cluster.local"
-	DefaultKeepAlive         = true
+	DefaultKeepAlive         = false
 	DefaultDataflowAPIPort   = 3030
 	DefaultGracePeriod       = 10
 	DefaultTopologyKey       = "kubernetes.io/hostname"
@@ -142,9 +142,11 @@ type BytewaxDataflowArgs struct {
 
 	// KeepAlive keeps the container running after the dataflow ends
 	// (BYTEWAX_KEEP_CONTAINER_ALIVE), so that it can be inspected; with the
-	// dataflow API on, the pod then turns NotReady. Off, the container
-	// ends with the dataflow and its exit code, and Kubernetes restarts it.
-	// Defaults to true.
+	// dataflow API on, the pod then turns NotReady, and nothing restarts
+	// the dataflow. Off, the container ends with the dataflow and its exit
+	// code, and Kubernetes restarts it, and with it the cluster (a crash of
+	// one process fails every other). Defaults to false; it is a debugging
+	// aid.
 	KeepAlive *bool `pulumi:"keepAlive,optional"`
 	// Port the processes use to reach each other. Defaults to 9999.
 	Port *int `pulumi:"port,optional"`

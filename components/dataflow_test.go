@@ -260,7 +260,7 @@ func TestDefaultsAreApplied(t *testing.T) {
 	process := pt.Get(t, sts, "spec", "template", "spec", "containers", 0)
 	assert.Nil(t, pt.Get(t, process, "resources"))
 	env := pt.Get(t, process, "env").([]any)
-	assert.Contains(t, env, map[string]any{"name": "BYTEWAX_KEEP_CONTAINER_ALIVE", "value": "true"})
+	assert.Contains(t, env, map[string]any{"name": "BYTEWAX_KEEP_CONTAINER_ALIVE", "value": "false"}, "a crashed dataflow is restarted")
 	assert.Contains(t, env, map[string]any{"name": "BYTEWAX_WORKERS_PER_PROCESS", "value": "1"})
 	assert.Nil(t, pt.Get(t, sts, "spec", "template", "spec", "imagePullSecrets"))
 }

@@ -1,8 +1,8 @@
 package components
 
 // recoveryScript prepares a process's recovery volume before the process
-// starts. It runs in the dataflow's image, which has Python and Bytewax,
-// with:
+// starts. It runs in the dataflow's image, which has Python and Bytewax
+// (in the /venv virtualenv of Bytewax's images, activated first), with:
 //
 //	BYTEWAX_RECOVERY_DIRECTORY   the volume
 //	BYTEWAX_RECOVERY_PARTITIONS  the partition count
@@ -21,6 +21,7 @@ package components
 // on a dataflow that has run before was lost, which stops the process
 // rather than let it start from empty partitions while its peers resume.
 const recoveryScript = `set -eu
+` + activateVenv + `
 dir=$BYTEWAX_RECOVERY_DIRECTORY
 partitions=$BYTEWAX_RECOVERY_PARTITIONS
 holders=$BYTEWAX_RECOVERY_HOLDERS

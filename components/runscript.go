@@ -15,7 +15,7 @@ package components
 //     inspection until it is stopped, and exits with Python's code.
 const runScript = `set -u
 cd "$BYTEWAX_WORKDIR" || exit 1
-if [ -f /venv/bin/activate ]; then . /venv/bin/activate; fi
+` + activateVenv + `
 if [ "${BYTEWAX_KEEP_CONTAINER_ALIVE:-}" != true ]; then
   exec python -c '` + runBytewax + `' "$BYTEWAX_PYTHON_FILE_PATH"
 fi
@@ -36,6 +36,11 @@ trap 'exit "$code"' TERM INT
 echo "bytewax: BYTEWAX_KEEP_CONTAINER_ALIVE keeps the container running; the pod is not Ready"
 while :; do sleep 3600 & wait $!; done
 `
+
+// activateVenv puts the image's virtualenv first on PATH, where Bytewax's
+// images install Bytewax: their PATH leaves it out, and the `python` it
+// finds first (/usr/local/bin) has no Bytewax.
+const activateVenv = `if [ -f /venv/bin/activate ]; then . /venv/bin/activate; fi`
 
 // runBytewax runs `python -m bytewax.run FILE` with SIGTERM and SIGINT
 // raising KeyboardInterrupt, Bytewax's way to stop cleanly. It is Python

@@ -2,6 +2,8 @@ package e2e
 
 import (
 	"bufio"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -9,7 +11,9 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -99,22 +103,42 @@ func podReadyNow(t *testing.T, namespace, pod string) bool {
 	return podReady(get(t, "-n", namespace, "pod", pod))
 }
 
-// signalDataflow sends a signal to the Python process of a pod's dataflow
-// container, from inside the container: the one process there whose
-// program is Python (the shell around it, with keep-alive, and this one
-// only mention Bytewax in their arguments).
-func signalDataflow(t *testing.T, namespace, pod, signal string) {
+// dataflowPID is the host's process id of the Python process of a pod's
+// dataflow container on the real node: the process in the pod's cgroups
+// whose program is Python.
+func dataflowPID(t *testing.T, namespace, pod string) int {
 	t.Helper()
-	script := `for p in /proc/[0-9]*; do case "$(readlink "$p/exe")" in */python3*) kill -` + signal +
-		` "${p#/proc/}"; exit ;; esac; done; echo no dataflow process >&2; exit 1`
-	_, err := kubectl("-n", namespace, "exec", pod, "-c", "process", "--", "sh", "-c", script)
+	uid := field(get(t, "-n", namespace, "pod", pod), "metadata", "uid").(string)
+	procs, err := filepath.Glob("/proc/[0-9]*")
 	require.NoError(t, err)
+	for _, proc := range procs {
+		cgroup, err := os.ReadFile(filepath.Join(proc, "cgroup"))
+		if err != nil || !strings.Contains(string(cgroup), "/pod"+uid+"/") {
+			continue
+		}
+		if exe, err := os.Readlink(filepath.Join(proc, "exe")); err == nil && strings.Contains(filepath.Base(exe), "python3") {
+			pid, err := strconv.Atoi(filepath.Base(proc))
+			require.NoError(t, err)
+			return pid
+		}
+	}
+	t.Fatalf("no Python process in the cgroups of pod %s/%s (uid %s)", namespace, pod, uid)
+	return 0
+}
+
+// signalDataflow sends a signal to the Python process of a pod's dataflow
+// container, from the host: inside the pod, Python may be the first
+// process of its PID namespace, which ignores SIGSTOP sent from there.
+func signalDataflow(t *testing.T, namespace, pod string, signal syscall.Signal) {
+	t.Helper()
+	require.NoError(t, syscall.Kill(dataflowPID(t, namespace, pod), signal))
 }
 
 // TestRealNodeDevStack deploys the dev stack's settings to the real node
 // and checks what the Bytewax processes do: they form one cluster, each
-// serves its dataflow API and prints its share of the output, and a pod's
-// readiness follows its process.
+// serves its dataflow API and prints its share of the output, a pod's
+// readiness follows its process, and new code replaces every process
+// together, none of the old code running beside one of the new.
 func TestRealNodeDevStack(t *testing.T) {
 	requireRealNode(t)
 	const ns = "e2e-real-dev"
@@ -168,14 +192,36 @@ func TestRealNodeDevStack(t *testing.T) {
 
 	t.Run("readiness follows the process", func(t *testing.T) {
 		pod := "my-dataflow-1"
-		signalDataflow(t, ns, pod, "STOP")
+		signalDataflow(t, ns, pod, syscall.SIGSTOP)
 		eventually(t, 60*time.Second, pod+" to be NotReady while its process is stopped", func() bool {
 			return !podReadyNow(t, ns, pod)
 		})
 		_, err := dataflowAPI(ips[pod])
 		assert.Error(t, err, "a stopped process does not answer")
-		signalDataflow(t, ns, pod, "CONT")
+		signalDataflow(t, ns, pod, syscall.SIGCONT)
 		eventually(t, 60*time.Second, pod+" to be Ready again", func() bool { return podReadyNow(t, ns, pod) })
+	})
+
+	t.Run("new code reaches every process together", func(t *testing.T) {
+		before := waitRolledOut(t, ns, "my-dataflow", 3)
+		code, err := os.ReadFile(filepath.Join(p.dir, "dataflows", "basic", "basic.py"))
+		require.NoError(t, err)
+		p.writeFile("dataflows/basic/basic.py", strings.ReplaceAll(string(code), "dance>", "tango>"))
+		watch := watchPods(t, ns)
+		p.up()
+		after := requireRolledOut(t, ns, "my-dataflow", 3)
+		requireNoOverlap(t, watch.stop(), before.revision, after.revision, 3)
+		eventually(t, 60*time.Second, "the new code's output from every process", func() bool {
+			for name := range ips {
+				if !strings.Contains(podLogs(t, ns, name), "<tango>") {
+					return false
+				}
+			}
+			return true
+		})
+		for name := range ips {
+			assert.NotContains(t, podLogs(t, ns, name), "<dance>", "%s runs the new code alone", name)
+		}
 	})
 }
 
@@ -284,4 +330,35 @@ except TimeoutError:
 	assert.Contains(t, logs, "resolved 10.0.0.1", "the pod resolves the cluster's names: %s", logs)
 	assert.Contains(t, logs, "BLOCKED", "a pod cannot reach outside the bridge: %s", logs)
 	assert.NotContains(t, logs, "REACHED")
+}
+
+// TestRealNodeSecretEnv checks that a secretEnv value reaches the Bytewax
+// process, which prints a digest of it, and appears nowhere in plain text:
+// not in the process's output, the StatefulSet or the stack's state.
+func TestRealNodeSecretEnv(t *testing.T) {
+	requireRealNode(t)
+	const ns, secret = "e2e-real-secret", "s3cr3t-e2e-value"
+	p := newProject(t, ns, map[string]string{
+		"createNamespace": "true", "processes": "1",
+		"directory": "dataflows/secret", "pythonFile": "secret.py",
+	})
+	code, err := os.ReadFile(filepath.Join(repoRoot, "e2e", "testdata", "secret", "secret.py"))
+	require.NoError(t, err)
+	require.NoError(t, os.MkdirAll(filepath.Join(p.dir, "dataflows", "secret"), 0o755))
+	p.writeFile("dataflows/secret/secret.py", string(code))
+	p.onRealNode()
+	p.setSecretPath("secretEnv.E2E_SECRET", secret)
+	p.destroyOnCleanup()
+	p.up()
+	digest := sha256.Sum256([]byte(secret))
+	eventually(t, 90*time.Second, "the process to print the secret's digest", func() bool {
+		out, err := kubectl("-n", ns, "logs", "my-dataflow-0", "-c", "process")
+		return err == nil && strings.Contains(out, "E2E_SECRET sha256: "+hex.EncodeToString(digest[:]))
+	})
+	logs := podLogs(t, ns, "my-dataflow-0")
+	assert.NotContains(t, logs, secret)
+	sts, err := kubectl("-n", ns, "get", "statefulset", "my-dataflow", "-o", "json")
+	require.NoError(t, err)
+	assert.NotContains(t, sts, secret, "the StatefulSet refers to the Secret")
+	assert.NotContains(t, p.export(), secret, "the stack's state holds the value encrypted")
 }

@@ -90,6 +90,12 @@ logsConfig() {
 # they would on a real cluster (kwok's own nodes offer no ephemeral storage).
 nodeAllocatable='{"cpu": "4", "memory": "16Gi", "ephemeral-storage": "100Gi", "pods": "110"}'
 
+# nodeIPs are the kwok nodes' addresses: loopback ones, where kwok serves
+# their logs, since the API server reaches nodes by their InternalIP (see
+# componentArgs). kwok's default, 192.0.2.1 and up, may be real addresses
+# of the machine's network, and the API server would connect to them.
+nodeIPs='["127.0.0.1"]'
+
 # componentArgs make room for the real node (scripts/node.sh) beside kwok's:
 #   - kwok manages only its own nodes, which carry its annotation; by default
 #     it manages every node, and would mark the real node's pods Running and
@@ -135,7 +141,7 @@ stagesDigest() {
 	files=$(stageFiles) || return 1
 	{
 		while IFS= read -r file; do cat "$file" || return 1; done <<<"$files"
-		echo "$nodes $nodeAllocatable"
+		echo "$nodes $nodeAllocatable $nodeIPs"
 	} | sha256 | cut -c1-16
 }
 
@@ -155,7 +161,7 @@ create() {
 		--kwok-controller-binary "$bin/kwok" \
 		--wait 5m >"$log" 2>&1 ||
 		! kwokctl scale node --name "$name" --replicas "$nodes" \
-			--param ".allocatable = $nodeAllocatable" >>"$log" 2>&1; then
+			--param ".allocatable = $nodeAllocatable" --param ".nodeIPs = $nodeIPs" >>"$log" 2>&1; then
 		echo "cluster: $name did not start; the last lines of $log:" >&2
 		tail -n 20 "$log" >&2
 		return 1

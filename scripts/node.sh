@@ -17,10 +17,12 @@
 # The node registers with the taint and label pulumi-bytewax.local/real-node,
 # so only pods that tolerate the taint and select the label run there.
 #
-# Usage: scripts/node.sh up|down|status
-#   up      start the node (the control plane must run: scripts/cluster.sh up)
-#   down    stop it and undo every change to the host
-#   status  exit 0 when the node's processes run and the node is Ready
+# Usage: scripts/node.sh up|down|status|host-state
+#   up          start the node (the control plane must run: scripts/cluster.sh up)
+#   down        stop it and undo every change to the host
+#   status      exit 0 when the node's processes run and the node is Ready
+#   host-state  print what of the host the node changes, to compare before
+#               up and after down
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -407,6 +409,24 @@ down() {
 	say "$NODE_NAME stopped; the host's bridge, routes, rules, sysctls, mounts and cgroups are as before"
 }
 
+# host_state prints what of the host the node may change: links, routes,
+# rules (without packet counters), the sysctls, mounts, cgroups, network
+# namespaces and the folders the kubelet and the CNI library write.
+host_state() {
+	ip -br link | awk '{ print $1, $2 }'
+	ip route
+	ip -6 route
+	local cmd
+	for cmd in iptables-save ip6tables-save; do
+		command -v "$cmd" >/dev/null && "$cmd" | grep -v '^#' | sed 's/ \[[0-9]*:[0-9]*\]$//'
+	done
+	sysctl $SYSCTLS
+	findmnt -rn -o TARGET | sort
+	find /sys/fs/cgroup -maxdepth 2 -type d | sort
+	ip netns list
+	ls -d /var/lib/cni /var/log/containers "$run" 2>/dev/null || true
+}
+
 status() {
 	running && kubectl_ wait --for condition=Ready --timeout 1s node "$NODE_NAME" >/dev/null 2>&1
 }
@@ -415,8 +435,9 @@ case "${1:-}" in
 up) up ;;
 down) down ;;
 status) status ;;
+host-state) host_state ;;
 *)
-	echo "usage: $0 up|down|status" >&2
+	echo "usage: $0 up|down|status|host-state" >&2
 	exit 2
 	;;
 esac

@@ -43,12 +43,25 @@ rm -rf "$rendered"
 # beside the kwok nodes: it needs root, and fails without it.
 export BYTEWAX_REAL_NODE=1
 # Stop afterwards only what this run started: the whole cluster, or the
-# real node beside a control plane that was already running.
+# real node beside a control plane that was already running. A node this
+# run starts must leave the host as it found it: compared after its down.
+hostBefore=$(mktemp)
+finish() {
+	local code=$? stop=$1
+	"scripts/$stop" down
+	if ! diff -u "$hostBefore" <(scripts/node.sh host-state) >&2; then
+		echo "test: the host differs after the real node's down (above)" >&2
+		code=1
+	fi
+	rm -f "$hostBefore"
+	exit "$code"
+}
 if ! scripts/cluster.sh status; then
+	scripts/node.sh host-state >"$hostBefore"
 	if BYTEWAX_REAL_NODE=0 scripts/cluster.sh status; then
-		trap 'scripts/node.sh down' EXIT
+		trap 'finish node.sh' EXIT
 	else
-		trap 'scripts/cluster.sh down' EXIT
+		trap 'finish cluster.sh' EXIT
 	fi
 fi
 scripts/cluster.sh up

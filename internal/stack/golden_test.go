@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -111,13 +112,22 @@ func differences(t *testing.T) []difference {
 			env := v.([]any)
 			seedEnv, _ := lookup(seedManifests(t)["StatefulSet"], process+"env", false)
 			require.Len(t, env, len(seedEnv.([]any))+3)
-			assert.Equal(t, seedEnv, env[:len(seedEnv.([]any))], "the spec's variables, in its order")
+			// Keep-alive is off: a crashed process then restarts, and with it
+			// the cluster, instead of leaving a dead cluster for good.
+			want := slices.Clone(seedEnv.([]any))
+			for i, e := range want {
+				if pt.Get(t, e, "name") == "BYTEWAX_KEEP_CONTAINER_ALIVE" {
+					assert.Equal(t, "true", pt.Get(t, e, "value"), "the spec keeps containers alive")
+					want[i] = map[string]any{"name": "BYTEWAX_KEEP_CONTAINER_ALIVE", "value": "false"}
+				}
+			}
+			assert.Equal(t, want, env[:len(want)], "the spec's variables, in its order, keep-alive off")
 			assert.Equal(t, []any{
 				map[string]any{"name": "BYTEWAX_DATAFLOW_API_ENABLED", "value": "true"},
 				map[string]any{"name": "BYTEWAX_DATAFLOW_API_PORT", "value": "3030"},
 				map[string]any{"name": "PYTHONUNBUFFERED", "value": "1"},
 			}, env[len(seedEnv.([]any)):])
-		}, why: "the dataflow API, which the readiness probe asks, and Python's output unbuffered so that logs arrive when written"},
+		}, why: "keep-alive off, so that a crash restarts the cluster; the dataflow API, which the readiness probe asks; and Python's output unbuffered so that logs arrive when written"},
 		{kind: "StatefulSet", path: process + "ports", ours: []any{
 			map[string]any{"containerPort": 9999.0, "name": "process", "protocol": "TCP"},
 			map[string]any{"containerPort": 3030.0, "name": "api", "protocol": "TCP"},
