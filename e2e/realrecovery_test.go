@@ -25,41 +25,26 @@ import (
 // check then sees what a cluster gives it.
 func createLocalVolumes(t *testing.T, class string, n int) []string {
 	t.Helper()
-	var manifests, dirs []string
+	var dirs []string
 	for i := range n {
 		dir := filepath.Join(repoRoot, ".cluster", "node", "volumes", fmt.Sprintf("%s-%d", class, i))
 		require.NoError(t, os.RemoveAll(dir))
 		require.NoError(t, os.MkdirAll(dir, 0o755))
 		dirs = append(dirs, dir)
-		manifests = append(manifests, fmt.Sprintf(`apiVersion: v1
-kind: PersistentVolume
-metadata:
-  name: %[1]s-%[2]d
-  labels:
-    e2e.bytewax.io/class: %[1]s
-spec:
-  capacity:
-    storage: 1Gi
-  accessModes: [ReadWriteOnce]
-  persistentVolumeReclaimPolicy: Retain
-  storageClassName: %[1]s
-  local:
-    path: %[3]s
+	}
+	applyVolumes(t, class, n, func(i int) string {
+		return fmt.Sprintf(`local:
+    path: %s
   nodeAffinity:
     required:
       nodeSelectorTerms:
       - matchExpressions:
         - key: kubernetes.io/hostname
           operator: In
-          values: [%[4]s]
-`, class, i, dir, realNodeName))
-	}
-	file := filepath.Join(t.TempDir(), "volumes.yaml")
-	require.NoError(t, os.WriteFile(file, []byte(strings.Join(manifests, "---\n")), 0o644))
-	_, err := kubectl("apply", "--server-side", "-f", file)
-	require.NoError(t, err)
+          values: [%s]
+`, dirs[i], realNodeName)
+	})
 	t.Cleanup(func() {
-		_, _ = kubectl("delete", "persistentvolumes", "-l", "e2e.bytewax.io/class="+class, "--wait=false")
 		for _, dir := range dirs {
 			_ = os.RemoveAll(dir)
 		}

@@ -20,6 +20,16 @@ import (
 // cluster has no provisioner.
 func createVolumes(t *testing.T, class string, n int) {
 	t.Helper()
+	applyVolumes(t, class, n, func(i int) string {
+		return fmt.Sprintf("hostPath:\n    path: /tmp/%s-%d\n", class, i)
+	})
+}
+
+// applyVolumes makes n PersistentVolumes of 1Gi of a storage class,
+// named <class>-<i>, whose spec ends with source(i), and deletes them when
+// the test ends.
+func applyVolumes(t *testing.T, class string, n int, source func(i int) string) {
+	t.Helper()
 	var manifests []string
 	for i := range n {
 		manifests = append(manifests, fmt.Sprintf(`apiVersion: v1
@@ -34,9 +44,7 @@ spec:
   accessModes: [ReadWriteOnce]
   persistentVolumeReclaimPolicy: Retain
   storageClassName: %[1]s
-  hostPath:
-    path: /tmp/%[1]s-%[2]d
-`, class, i))
+  %[3]s`, class, i, source(i)))
 	}
 	file := filepath.Join(t.TempDir(), "volumes.yaml")
 	require.NoError(t, os.WriteFile(file, []byte(strings.Join(manifests, "---\n")), 0o644))

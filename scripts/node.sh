@@ -361,7 +361,7 @@ down() {
 	[ -f "$state" ] || return 0
 	trap - EXIT
 	set +e
-	local node_dir line cmd table chain parent
+	local node_dir line cmd table chain parent port
 	node_dir=$(recorded dir)
 	stop_pid kubelet
 	kill_pods
@@ -377,6 +377,11 @@ down() {
 	done
 	# The pods' cgroups, deepest first.
 	find /sys/fs/cgroup/*/kubepods -depth -type d -exec rmdir {} + 2>/dev/null
+	# The pods' veth pairs go with their network namespaces, but only once
+	# the kernel frees them, which can come later: delete them now.
+	for port in $(ip -o link show master "$BRIDGE" 2>/dev/null | awk -F': ' '{ sub(/@.*/, "", $2); print $2 }'); do
+		ip link del "$port" 2>/dev/null
+	done
 	ip link del "$BRIDGE" 2>/dev/null
 	# Chains: ours and those the kubelet added (present now, not before).
 	while read -r cmd table chain; do

@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strings"
 	"time"
@@ -74,6 +75,8 @@ func run() error {
 	upFresh := measurement{name: "pulumi up of the dev stack, fresh, to all pods Ready", baseline: upFloor.name}
 	noop := measurement{name: "pulumi up of the dev stack, nothing changed", baseline: cmNoop.name}
 	edit := measurement{name: "edit the Python file, up to all pods on the new revision", baseline: upFresh.name}
+	realFresh := measurement{name: "real node: pulumi up of the dev stack, fresh, to first output from every process", baseline: upFresh.name}
+	realEdit := measurement{name: "real node: edit the Python file, up to the new code's first output from every process", baseline: edit.name}
 	one := measurement{name: "pulumi up of 1 dataflow (own program), fresh, to all Ready"}
 	twenty := measurement{name: "pulumi up of 20 dataflows in one stack, fresh, to all Ready", baseline: one.name}
 
@@ -82,6 +85,10 @@ func run() error {
 		return err
 	}
 	floorProgram, err := openStack(work, "configmap", traced(configMapProgram), nil)
+	if err != nil {
+		return err
+	}
+	onNode, err := openRealStack(root, work)
 	if err != nil {
 		return err
 	}
@@ -107,8 +114,16 @@ func run() error {
 			return err
 		}
 		upFresh.samples = append(upFresh.samples, d)
+		d, err = timed(func() error { return upToOutput(onNode, "<dance>") })
+		if err != nil {
+			return err
+		}
+		realFresh.samples = append(realFresh.samples, d)
 		if i < *runs-1 {
 			if _, err := dev.Destroy(ctx); err != nil {
+				return err
+			}
+			if _, err := onNode.Destroy(ctx); err != nil {
 				return err
 			}
 		}
@@ -135,6 +150,18 @@ func run() error {
 			return err
 		}
 		edit.samples = append(edit.samples, d)
+		marker := fmt.Sprintf("<edit-%d>", i)
+		if err := setRealMarker(work, marker); err != nil {
+			return err
+		}
+		d, err = timed(func() error { return upToOutput(onNode, marker) })
+		if err != nil {
+			return err
+		}
+		realEdit.samples = append(realEdit.samples, d)
+	}
+	if _, err := onNode.Destroy(ctx); err != nil {
+		return err
 	}
 
 	// Where the time of each kind of `up` goes, from one traced run each.
@@ -210,7 +237,77 @@ func run() error {
 	if !filepath.IsAbs(file) {
 		file = filepath.Join(root, file)
 	}
-	return writeReport(file, []measurement{upFloor, upFresh, edit, cmNoop, noop, one, twenty}, breakdowns, string(benchOut))
+	return writeReport(file, []measurement{upFloor, upFresh, realFresh, edit, realEdit, cmNoop, noop, one, twenty}, breakdowns, string(benchOut))
+}
+
+// The real node's stack: the dev stack's settings on the local cluster's
+// real node (scripts/node.sh), with a copy of the dataflow of its own, whose
+// edits change what it prints.
+const (
+	realNamespace = "bench-real"
+	realDir       = "dataflows/basic-real"
+)
+
+func openRealStack(root, work string) (auto.Stack, error) {
+	images, err := deploy.RealNodeImages(root)
+	if err != nil {
+		return auto.Stack{}, err
+	}
+	raw, err := os.ReadFile(filepath.Join(work, "Pulumi.dev.yaml"))
+	if err != nil {
+		return auto.Stack{}, err
+	}
+	if raw, err = deploy.WithRealNode(raw, images); err != nil {
+		return auto.Stack{}, err
+	}
+	if err := os.WriteFile(filepath.Join(work, "Pulumi.real.yaml"), raw, 0o644); err != nil {
+		return auto.Stack{}, err
+	}
+	if err := os.CopyFS(filepath.Join(work, realDir), os.DirFS(filepath.Join(work, "dataflows", "basic"))); err != nil {
+		return auto.Stack{}, err
+	}
+	return openStack(work, "real", stack.ProgramIn(work), map[string]string{"namespace": realNamespace, "directory": realDir})
+}
+
+// setRealMarker edits the real node's dataflow to print marker before each
+// number instead of what it printed.
+func setRealMarker(work, marker string) error {
+	file := filepath.Join(work, realDir, "basic.py")
+	code, err := os.ReadFile(file)
+	if err != nil {
+		return err
+	}
+	edited := regexp.MustCompile(`return f"<[^>]*>\{x\}`).ReplaceAllString(string(code), `return f"`+marker+`{x}`)
+	if edited == string(code) {
+		return fmt.Errorf("%s: no output line to mark", file)
+	}
+	return os.WriteFile(file, []byte(edited), 0o644)
+}
+
+// upToOutput deploys the real node's stack and waits until the current
+// container of every process has printed marker: the cluster formed and
+// runs the code that prints it.
+func upToOutput(s auto.Stack, marker string) error {
+	if _, err := s.Up(ctx); err != nil {
+		return err
+	}
+	deadline := time.Now().Add(3 * time.Minute)
+	for {
+		printed := 0
+		for i := range 3 {
+			out, err := exec.Command("kubectl", "-n", realNamespace, "logs", fmt.Sprintf("my-dataflow-%d", i), "-c", "process").Output()
+			if err == nil && strings.Contains(string(out), marker) {
+				printed++
+			}
+		}
+		if printed == 3 {
+			return nil
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("no %s from every process of %s after 3 minutes", marker, realNamespace)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
 }
 
 // appendLine edits the dev stack's Python file.
@@ -361,8 +458,9 @@ func writeReport(file string, rows []measurement, breakdowns []breakdown, goBenc
 	var b strings.Builder
 	fmt.Fprintf(&b, "# Benchmarks\n\n")
 	fmt.Fprintf(&b, "Measured by `make bench` (`scripts/bench.sh`, which runs `go run ./scripts/bench -runs %d`) on the\n", *runs)
-	fmt.Fprintf(&b, "project's local cluster (kwok nodes, so pods are Ready without containers: these are\n")
-	fmt.Fprintf(&b, "control-plane and tooling times). Medians of %d runs; each ratio compares two rows measured\n", *runs)
+	fmt.Fprintf(&b, "project's local cluster: kwok nodes, where pods are Ready without containers (control-plane and\n")
+	fmt.Fprintf(&b, "tooling times), and, for the rows marked \"real node\", its real node, where real Bytewax processes\n")
+	fmt.Fprintf(&b, "run (docs/real-node.md), timed to their own output. Medians of %d runs; each ratio compares two rows measured\n", *runs)
 	fmt.Fprintf(&b, "in the same run, interleaved, since the machine is noisy. Last run: %s.\n\n", time.Now().UTC().Format("2006-01-02"))
 	fmt.Fprintf(&b, "| measurement | median | samples | ratio to baseline |\n|---|---|---|---|\n")
 	for _, r := range rows {
