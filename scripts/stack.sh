@@ -8,7 +8,10 @@
 #
 # status shows each dataflow's processes, revision, rollout, claims and
 # warnings; logs prints the logs of all processes of one dataflow (FOLLOW=1
-# follows them).
+# or FOLLOW=true follows them; 0, false or unset does not).
+#
+# up and preview refuse a stack without its Pulumi.<stack>.yaml: a mistyped
+# name would otherwise deploy the project's defaults as a new stack.
 #
 # With BYTEWAX_REAL_NODE=1 (make up REAL=1), the local cluster gets its real
 # node (scripts/node.sh: root, Debian packages, changes to the host's network
@@ -24,6 +27,22 @@ op=${1:?usage: scripts/stack.sh up|preview|refresh|destroy|down|status|logs [sta
 stack=${2:-dev}
 export PULUMI_SKIP_UPDATE_CHECK=true
 cd "$root"
+follow=()
+if [ "$op" = logs ]; then
+	case ${FOLLOW:-0} in
+	1 | true) follow=(-f) ;;
+	0 | false) ;;
+	*)
+		echo "stack: FOLLOW must be 1 or true to follow the logs, 0 or false not to (got \"$FOLLOW\")" >&2
+		exit 2
+		;;
+	esac
+fi
+if [[ $op == up || $op == preview ]] && [ ! -f "Pulumi.$stack.yaml" ]; then
+	stacks=$(for f in Pulumi.*.yaml; do f=${f#Pulumi.}; printf ' %s' "${f%.yaml}"; done)
+	echo "stack: there is no Pulumi.$stack.yaml, so stack $stack would deploy the project's defaults; the stacks here are:$stacks (to deploy the defaults as $stack, create an empty Pulumi.$stack.yaml)" >&2
+	exit 2
+fi
 real=${BYTEWAX_REAL_NODE:-0}
 [ "$real" = 1 ] || real=0
 export BYTEWAX_REAL_NODE=$real
@@ -71,7 +90,7 @@ destroy | status)
 	run "$op"
 	;;
 logs)
-	run logs ${FOLLOW:+-f} "${3:?usage: scripts/stack.sh logs STACK DATAFLOW}"
+	run logs "${follow[@]}" "${3:?usage: scripts/stack.sh logs STACK DATAFLOW}"
 	;;
 down)
 	run destroy

@@ -165,6 +165,7 @@ func (r *reader) bool(key string) *bool {
 // decode reads a list or object into out, refusing fields out does not
 // have, and reports a mismatch as shape.
 func (r *reader) decode(key, shape string, out any) bool {
+	r.observe(key, out)
 	v, ok := r.value(key)
 	if !ok || v == "null" {
 		return false
@@ -176,6 +177,18 @@ func (r *reader) decode(key, shape string, out any) bool {
 		return false
 	}
 	return true
+}
+
+// decodeObserver is a source told what each list or object key is read
+// into, as ReadKeys's is.
+type decodeObserver interface{ decoding(key string, out any) }
+
+// observe tells a source that watches the reading what a list or object
+// key is read into; sources that do not watch are not told.
+func (r *reader) observe(key string, out any) {
+	if o, ok := r.src.(decodeObserver); ok {
+		o.decoding(key, out)
+	}
 }
 
 // jsonError says what is wrong with a config value, without quoting a

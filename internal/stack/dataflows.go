@@ -80,6 +80,7 @@ func readEntries(top *reader, file *stackFile, declared map[string]bool) []entry
 		return nil
 	}
 	var entries map[string]map[string]json.RawMessage
+	top.observe(dataflowsKey, &entries)
 	if err := json.Unmarshal([]byte(raw), &entries); err != nil {
 		top.fail(dataflowsKey, "must be an object of dataflows keyed by name, each an object of the per-dataflow keys (%s)", jsonError(err, top.src.secret(dataflowsKey)))
 		return nil
