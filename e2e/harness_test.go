@@ -92,6 +92,7 @@ func newProject(t *testing.T, namespace string, config map[string]string) *proje
 func newProjectAs(t *testing.T, namespace string, config map[string]string, kubeconfigPath string) *project {
 	t.Helper()
 	requireE2E(t)
+	requireControlPlane(t)
 	dir := t.TempDir()
 	require.NoError(t, deploy.CopyProject(repoRoot, dir))
 	p := &project{t: t, dir: dir, namespace: namespace, kubeconfig: kubeconfigPath}
@@ -158,8 +159,59 @@ func (p *project) up() string {
 	p.t.Helper()
 	var out bytes.Buffer
 	_, err := p.stack.Up(context.Background(), optup.ProgressStreams(&out), optup.ErrorProgressStreams(&out))
-	require.NoError(p.t, err, "%s", out.String())
+	if err != nil {
+		p.t.Fatalf("up failed: %v\n%s\nthe engine printed:\n%s", err, diagnosis(p.namespace), out.String())
+	}
 	return out.String()
+}
+
+// requireControlPlane fails a test at once, rather than after the
+// provider's timeouts, when a process of the local cluster has stopped.
+func requireControlPlane(t *testing.T) {
+	t.Helper()
+	clusterDir := filepath.Join(repoRoot, ".cluster", "kwok", "clusters", "bytewax")
+	for _, c := range controlPlane {
+		if exec.Command("pgrep", "-f", "^"+filepath.Join(clusterDir, "bin", c)+" ").Run() != nil {
+			t.Fatalf("the local cluster is broken:\n%s", diagnosis("default"))
+		}
+	}
+}
+
+// controlPlane are the local cluster's processes (scripts/cluster.sh).
+var controlPlane = []string{"etcd", "kube-apiserver", "kube-controller-manager", "kube-scheduler", "kwok-controller"}
+
+// diagnosis says what the cluster holds in a namespace, and which of its
+// control plane's processes have stopped, with their last log lines: what
+// a failed rollout needs to be understood from a test's output alone.
+func diagnosis(namespace string) string {
+	var b strings.Builder
+	clusterDir := filepath.Join(repoRoot, ".cluster", "kwok", "clusters", "bytewax")
+	for _, c := range controlPlane {
+		if exec.Command("pgrep", "-f", "^"+filepath.Join(clusterDir, "bin", c)+" ").Run() == nil {
+			continue
+		}
+		fmt.Fprintf(&b, "the control plane's %s is not running; the end of its log:\n", c)
+		if logs, _ := filepath.Glob(filepath.Join(clusterDir, "logs", c+"*")); len(logs) > 0 {
+			tail, _ := exec.Command("tail", "-n", "15", logs[0]).CombinedOutput()
+			b.Write(tail)
+		}
+	}
+	for _, args := range [][]string{
+		{"get", "nodes", "-o", "wide"},
+		{"-n", namespace, "get", "statefulsets,jobs,pods,persistentvolumeclaims", "-o", "wide"},
+		{"-n", namespace, "get", "events", "--sort-by", ".lastTimestamp"},
+	} {
+		out, err := kubectl(args...)
+		if err != nil {
+			fmt.Fprintf(&b, "kubectl %s: %v\n", strings.Join(args, " "), err)
+		}
+		lines := strings.Split(strings.TrimSpace(out), "\n")
+		if len(lines) > 25 {
+			lines = lines[len(lines)-25:]
+		}
+		fmt.Fprintf(&b, "kubectl %s:\n%s\n", strings.Join(args, " "), strings.Join(lines, "\n"))
+	}
+	return b.String()
 }
 
 // upWarnings runs up and returns the warnings the engine, the provider and

@@ -102,7 +102,11 @@ nodeIPs='["127.0.0.1"]'
 #     Ready while the kubelet runs them;
 #   - the API server reaches kubelets by their InternalIP (a node's host name
 #     would be looked up in the machine's DNS), presenting the cluster's admin
-#     certificate, which the real node's kubelet requires.
+#     certificate, which the real node's kubelet requires;
+#   - the controller manager and the scheduler, one of each, elect no leader:
+#     one that misses renewing its lease, as a loaded machine can make it,
+#     exits, and kwokctl restarts nothing, so every later rollout would wait
+#     out its timeout.
 componentArgs() {
 	local pki=$KWOK_WORKDIR/clusters/$name/pki
 	mkdir -p "$dir"
@@ -118,6 +122,14 @@ componentArgs() {
 		    value: "false"
 		  - key: manage-nodes-with-annotation-selector
 		    value: kwok.x-k8s.io/node=fake
+		- name: kube-controller-manager
+		  extraArgs:
+		  - key: leader-elect
+		    value: "false"
+		- name: kube-scheduler
+		  extraArgs:
+		  - key: leader-elect
+		    value: "false"
 		- name: kube-apiserver
 		  extraArgs:
 		  - key: kubelet-preferred-address-types
