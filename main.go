@@ -1,6 +1,6 @@
 // Command pulumi-bytewax is the Pulumi program that deploys a Bytewax
 // dataflow to Kubernetes as the stack's config describes. Run it with
-// `pulumi up`; see README.md for the config keys.
+// `pulumi up`; see docs/configuration.md for the config keys.
 package main
 
 import (

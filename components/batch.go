@@ -169,6 +169,12 @@ func batchOptions(b *batchSpec) []pulumi.ResourceOption {
 	return opts
 }
 
+// batchMinor is the oldest Kubernetes release (1.x) whose Jobs honour
+// backoffLimitPerIndex and maxFailedIndexes by default (beta in 1.29, GA
+// in 1.33): an older API server drops them, and a failed process would be
+// retried as the whole Job's backoffLimit says, not as Retries does.
+const batchMinor = 29
+
 // jobArgs builds the Indexed Job that runs a batch: one completion per
 // process, all started together (parallelism = completions), each
 // process's id its completion index and its hostname <job>-<index> under

@@ -60,8 +60,8 @@ func TestABatchWithATTLIsHandedOverOnce(t *testing.T) {
 	job := d.ByType(t, typeJob)
 	assert.True(t, job.RetainOnDelete, "Kubernetes deletes it after its TTL")
 	assert.Equal(t, 3600.0, pt.Get(t, job.Object(t), "spec", "ttlSecondsAfterFinished"))
-	assert.Equal(t, map[string]any{"pulumi.com/waitFor": `jsonpath={.status.conditions[?(@.status=="True")].type}`},
-		pt.Get(t, job.Object(t), "metadata", "annotations"), "up waits until the batch ends, completed or failed")
+	assert.Equal(t, `jsonpath={.status.conditions[?(@.status=="True")].type}`,
+		pt.Get(t, job.Object(t), "metadata", "annotations", "pulumi.com/waitFor"), "up waits until the batch ends, completed or failed")
 
 	tests := []struct {
 		name     string

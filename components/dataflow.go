@@ -153,11 +153,12 @@ func ValidateArgs(ctx *pulumi.Context, name string, args *BytewaxDataflowArgs) e
 // both create, which NewBytewaxDataflow reports only once the first of the
 // two is registered. It returns a *ValidationError for each invalid
 // dataflow, in the order of their names, and nil when all are valid.
-func ValidateAll(ctx *pulumi.Context, dataflows map[string]*BytewaxDataflowArgs) []*ValidationError {
+func ValidateAll(ctx *pulumi.Context, dataflows map[string]*BytewaxDataflowArgs, opts ...pulumi.ResourceOption) []*ValidationError {
 	var invalid []*ValidationError
 	owners := map[objectKey]string{}
 	for _, name := range slices.Sorted(maps.Keys(dataflows)) {
 		s, v := resolve(projectRoot(ctx), name, dataflows[name])
+		s.stack = stackName(ctx)
 		checkObjectsInUse(ctx, &v.problems, s, false)
 		if v.ok() {
 			keys := ownedObjects(s)
@@ -167,6 +168,9 @@ func ValidateAll(ctx *pulumi.Context, dataflows map[string]*BytewaxDataflowArgs)
 					owners[k] = name
 				}
 			}
+		}
+		if v.ok() {
+			checkCluster(ctx, v, s, opts)
 		}
 		if !v.ok() {
 			invalid = append(invalid, &ValidationError{Resource: name, Errors: v.errs})
@@ -192,6 +196,8 @@ func ValidateAll(ctx *pulumi.Context, dataflows map[string]*BytewaxDataflowArgs)
 // working directory.
 func NewBytewaxDataflow(ctx *pulumi.Context, name string, args *BytewaxDataflowArgs, opts ...pulumi.ResourceOption) (*BytewaxDataflow, error) {
 	s, v := resolve(projectRoot(ctx), name, args)
+	s.stack = stackName(ctx)
+	clusterDeferred := false
 	if v.ok() {
 		checkObjectsInUse(ctx, &v.problems, s, true)
 		// Objects in a namespace not known yet, such as another
@@ -205,12 +211,18 @@ func NewBytewaxDataflow(ctx *pulumi.Context, name string, args *BytewaxDataflowA
 			}, s.namespace)
 		}
 	}
+	if v.ok() {
+		clusterDeferred = checkCluster(ctx, v, s, opts)
+	}
 	if !v.ok() {
 		return nil, &ValidationError{Resource: name, Errors: v.errs}
 	}
 	d := &BytewaxDataflow{}
 	if err := ctx.RegisterComponentResource(BytewaxDataflowType, name, d, opts...); err != nil {
 		return nil, err
+	}
+	if clusterDeferred && ctx.DryRun() {
+		_ = ctx.Log.Info("the cluster is checked for objects the dataflow would take over once its namespace and the provider's settings are known, before any object is applied", &pulumi.LogArgs{Resource: d})
 	}
 	// Children are named after the component, so that several dataflows in
 	// one stack never share a URN.

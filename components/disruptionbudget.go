@@ -6,6 +6,11 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
+// disruptionBudgetMinor is the oldest Kubernetes release (1.x) whose
+// budgets honour unhealthyPodEvictionPolicy by default (beta in 1.27, GA
+// in 1.31).
+const disruptionBudgetMinor = 27
+
 // disruptionBudgetArgs builds the PodDisruptionBudget of the dataflow's
 // pods. Losing any process stops all of them, so no voluntary eviction of
 // a Ready process is allowed: a node drain waits, visibly, until someone

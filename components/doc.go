@@ -10,11 +10,20 @@
 //   - a headless Service that gives every process a stable DNS name;
 //   - a StatefulSet whose init-container writes the peers' hostfile and puts
 //     the files in the working directory, and whose pod template carries a
-//     checksum of the files so that new code rolls every pod;
+//     checksum of the files so that new code rolls every pod; in batch mode,
+//     an Indexed Job instead;
 //   - a ServiceAccount with the image pull secrets, and optionally the
-//     registry credentials Secret itself.
+//     registry credentials Secret itself, and a Secret for the variables
+//     whose values may be secret;
+//   - a NetworkPolicy and a PodDisruptionBudget, unless disabled; with
+//     recovery, its claim and the record of its partitions; optionally a
+//     PodMonitor.
 //
-// All input is checked before any resource is registered, so a mistake fails
-// `pulumi preview` with an error that names the field, the value and what is
-// allowed.
+// Input known when NewBytewaxDataflow is called is checked before any
+// resource is registered, so a mistake fails `pulumi preview` with an error
+// that names the field, the value and what is allowed; outputs are checked
+// as they resolve, before any child is sent to the cluster. Among the
+// checks, the cluster's: an object the dataflow would create that exists
+// and that the stack did not create is never taken over, and an API server
+// too old for a feature is refused.
 package components

@@ -55,11 +55,12 @@ func objectLabels(s *dataflowSpec) pulumi.StringMapInput {
 	}).(pulumi.StringMapOutput)
 }
 
-// objectAnnotations are the user's annotations with the given ones, which
-// tell the provider how to await the object.
+// objectAnnotations go on every object the component creates: the user's,
+// the stack's marks (ownership.go), and the given ones, which tell the
+// provider how to await the object.
 func objectAnnotations(s *dataflowSpec, await map[string]string) pulumi.StringMapInput {
 	return pulumi.All(mapOrEmpty(s.annotations)).ApplyT(func(v []any) map[string]string {
-		return merged(asMap(v[0]), await)
+		return merged(asMap(v[0]), ownerMarks(s), await)
 	}).(pulumi.StringMapOutput)
 }
 

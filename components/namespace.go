@@ -33,7 +33,7 @@ func namespaceArgs(s *dataflowSpec, name pulumi.StringInput) *corev1.NamespaceAr
 		Metadata: &metav1.ObjectMetaArgs{
 			Name:        name,
 			Labels:      labels,
-			Annotations: optionalMap(s.annotations),
+			Annotations: objectAnnotations(s, nil),
 		},
 	}
 }
@@ -44,6 +44,6 @@ func objectMeta(s *dataflowSpec, name, namespace pulumi.StringInput) *metav1.Obj
 		Name:        name,
 		Namespace:   namespace,
 		Labels:      objectLabels(s),
-		Annotations: optionalMap(s.annotations),
+		Annotations: objectAnnotations(s, nil),
 	}
 }

@@ -181,10 +181,15 @@ func recoveryClaimTemplates(s *dataflowSpec) corev1.PersistentVolumeClaimTypeArr
 	}}
 }
 
-// sharedClaimArgs is the one claim every process mounts.
+// sharedClaimArgs is the one claim every process mounts. The provider's
+// await of a claim reads its StorageClass, a cluster-wide object a deployer
+// bound in one namespace may not read, and adds nothing: a claim that does
+// not bind holds the pods Pending, which the StatefulSet's await reports.
 func sharedClaimArgs(s *dataflowSpec, namespace pulumi.StringInput) *corev1.PersistentVolumeClaimArgs {
+	meta := objectMeta(s, pulumi.String(s.recoveryName()), namespace)
+	meta.Annotations = objectAnnotations(s, map[string]string{skipAwaitAnnotation: "true"})
 	return &corev1.PersistentVolumeClaimArgs{
-		Metadata: objectMeta(s, pulumi.String(s.recoveryName()), namespace),
+		Metadata: meta,
 		Spec:     recoveryClaimSpec(s.recovery),
 	}
 }

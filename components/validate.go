@@ -34,6 +34,7 @@ const maxProcesses = 10000
 // get wrong. Inputs are those of the args, or literals for their defaults.
 type dataflowSpec struct {
 	resource             string
+	stack                string // the stack's fully qualified name, its objects' mark
 	name                 string
 	namespace            pulumi.StringInput
 	createNamespace      bool

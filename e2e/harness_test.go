@@ -53,6 +53,10 @@ func setUp(m *testing.M) int {
 	path, err := exec.Command(filepath.Join(repoRoot, "scripts", "tools.sh"), "--print-path").Output()
 	must(err, "building the tools")
 	must(os.Setenv("PATH", strings.TrimSpace(string(path))+":"+os.Getenv("PATH")), "PATH")
+	// The programs run inline, in this process: the component reads the
+	// cluster with this process's KUBECONFIG, as the provider does with
+	// the one each project passes it.
+	must(os.Setenv("KUBECONFIG", kubeconfig), "KUBECONFIG")
 	up := exec.Command(filepath.Join(repoRoot, "scripts", "cluster.sh"), "up")
 	up.Stdout, up.Stderr = os.Stderr, os.Stderr
 	must(up.Run(), "starting the local cluster")
@@ -97,6 +101,11 @@ func newProjectAs(t *testing.T, namespace string, config map[string]string, kube
 	require.NoError(t, deploy.CopyProject(repoRoot, dir))
 	p := &project{t: t, dir: dir, namespace: namespace, kubeconfig: kubeconfigPath}
 	p.stack = p.open()
+	if kubeconfigPath != kubeconfig {
+		// Another user's: the provider and the component, which runs in
+		// this process, both read it from the stack's config.
+		require.NoError(t, p.stack.SetConfig(context.Background(), "kubernetes:kubeconfig", auto.ConfigValue{Value: kubeconfigPath}))
+	}
 	p.setConfig(map[string]string{"namespace": namespace})
 	p.setConfig(config)
 	return p

@@ -32,7 +32,10 @@ type Options struct {
 	// Stack is the stack's name, such as "dev".
 	Stack string
 	// Env adds environment variables for the pulumi CLI and the Kubernetes
-	// provider, such as KUBECONFIG.
+	// provider, such as KUBECONFIG. The program runs in this process, and
+	// the component reads the cluster with this process's environment (or
+	// the stack's kubernetes:kubeconfig): a KUBECONFIG here must be this
+	// process's too.
 	Env map[string]string
 	// BackendURL overrides Backend's choice, such as "file:///tmp/state".
 	BackendURL string

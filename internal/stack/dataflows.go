@@ -261,7 +261,11 @@ func stackNamespaces(ctx *pulumi.Context, plan *namespacePlan) (map[string]*core
 		nsLabels["app.kubernetes.io/managed-by"] = "pulumi"
 		maps.Copy(nsLabels, components.RestrictedPodSecurityLabels())
 		res, err := corev1.NewNamespace(ctx, ns, &corev1.NamespaceArgs{
-			Metadata: &metav1.ObjectMetaArgs{Name: pulumi.String(ns), Labels: pulumi.ToStringMap(nsLabels)},
+			Metadata: &metav1.ObjectMetaArgs{
+				Name:        pulumi.String(ns),
+				Labels:      pulumi.ToStringMap(nsLabels),
+				Annotations: pulumi.ToStringMap(components.OwnerAnnotations(ctx)),
+			},
 		}, pulumi.Aliases(aliases),
 			// Deleting a namespace deletes its claims whatever their
 			// policy, so one holding recovery claims is left by destroy.

@@ -16,6 +16,7 @@ import (
 	"github.com/stretchr/testify/require"
 	"gopkg.in/yaml.v3"
 
+	"github.com/pulumi-bytewax/pulumi-bytewax/components"
 	pt "github.com/pulumi-bytewax/pulumi-bytewax/components/bytewaxtest"
 )
 
@@ -63,20 +64,24 @@ func readFile(t *testing.T, path string) string {
 
 func differences(t *testing.T) []difference {
 	const helmLabels = "Helm's and waxctl's labels (managed-by Helm, helm.sh/chart, bytewax.io/managed-by, the chart's version) give way to the recommended app.kubernetes.io labels with managed-by pulumi and the app's version (the image tag)"
-	const helmAnnotations = "Helm's release annotations; Pulumi records ownership in its state"
+	const helmAnnotations = "Helm's release annotations are Helm's"
 	pod := "spec.template.spec."
 	process, init := pod+"containers[0].", pod+"initContainers[0]."
 	restricted := "so that pods are admitted by a namespace enforcing Pod Security 'restricted'"
+	// The component marks what it creates as its stack's, and never takes
+	// over an object without the mark.
+	owned := helmAnnotations + "; ours name the stack that created the object and the component's release, so that no object of another stack or tool is ever taken over"
+	marks := map[string]any{"bytewax.io/stack": "organization/project/dev", "bytewax.io/component-version": components.Version}
 	diffs := []difference{
-		{kind: "Namespace", path: "metadata.annotations", serverSide: true, why: helmAnnotations},
+		{kind: "Namespace", path: "metadata.annotations", ours: marks, why: owned},
 		{kind: "Namespace", path: "metadata.labels", ours: withPodSecurity(ourLabels), why: helmLabels + "; the API server adds kubernetes.io/metadata.name; and the namespace enforces, audits and warns on Pod Security 'restricted'"},
 		{kind: "Namespace", path: "spec", serverSide: true, why: "the kubernetes finalizer is added by the API server"},
 
-		{kind: "ConfigMap", path: "metadata.annotations", serverSide: true, why: helmAnnotations},
+		{kind: "ConfigMap", path: "metadata.annotations", ours: marks, why: owned},
 		{kind: "ConfigMap", path: "metadata.labels", ours: ourLabels, why: helmLabels},
 		{kind: "ConfigMap", path: "data.basic\\.py", ours: readFile(t, "dataflows/basic/basic.py"), why: "the spec's basic.py uses an API Bytewax removed; ours is the same dataflow for the Bytewax of the default image"},
 
-		{kind: "Service", path: "metadata.annotations", ours: map[string]any{"pulumi.com/skipAwait": "true"}, why: helmAnnotations + "; the provider's await, which has nothing to wait for on a headless Service and can record a copy older than an update, is skipped"},
+		{kind: "Service", path: "metadata.annotations", ours: map[string]any{"pulumi.com/skipAwait": "true", "bytewax.io/stack": "organization/project/dev", "bytewax.io/component-version": components.Version}, why: owned + "; the provider's await, which has nothing to wait for on a headless Service and can record a copy older than an update, is skipped"},
 		{kind: "Service", path: "metadata.labels", ours: ourLabels, why: helmLabels},
 		{kind: "Service", path: "spec.clusterIPs", serverSide: true, why: "filled by the API server from clusterIP"},
 		{kind: "Service", path: "spec.ipFamilies", serverSide: true, why: "filled by the API server"},
@@ -85,12 +90,12 @@ func differences(t *testing.T) []difference {
 		{kind: "Service", path: "spec.type", serverSide: true, why: "defaulted by the API server"},
 		{kind: "Service", path: "spec.publishNotReadyAddresses", ours: true, why: "peers dial each other while the cluster forms, before any pod is Ready"},
 
-		{kind: "ServiceAccount", path: "metadata.annotations", serverSide: true, why: helmAnnotations},
+		{kind: "ServiceAccount", path: "metadata.annotations", ours: marks, why: owned},
 		{kind: "ServiceAccount", path: "metadata.labels", ours: ourLabels, why: helmLabels},
 		{kind: "ServiceAccount", path: "secrets", serverSide: true, why: "the token Secret was added by the token controller of older clusters"},
 		{kind: "ServiceAccount", path: "automountServiceAccountToken", ours: false, why: "the dataflow never calls the Kubernetes API, so it gets no token"},
 
-		{kind: "StatefulSet", path: "metadata.annotations", serverSide: true, why: helmAnnotations},
+		{kind: "StatefulSet", path: "metadata.annotations", ours: marks, why: owned},
 		{kind: "StatefulSet", path: "metadata.generation", serverSide: true, why: "counted by the API server"},
 		{kind: "StatefulSet", path: "metadata.labels", ours: ourLabels, why: helmLabels},
 		{kind: "StatefulSet", path: "spec.revisionHistoryLimit", serverSide: true, why: "defaulted by the API server"},

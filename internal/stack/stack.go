@@ -97,6 +97,15 @@ func deployDataflow(ctx *pulumi.Context, root string) error {
 	var namespaces *namespacePlan
 	if entries != nil {
 		namespaces = planNamespaces(top, dfs)
+		// The stack creates these itself, and so checks them itself, as
+		// the component does its own.
+		if len(rep.lines) == 0 {
+			for _, ns := range slices.Sorted(maps.Keys(namespaces.askedBy)) {
+				if err := components.CheckNamespaceCreated(ctx, ns); err != nil {
+					rep.add(Namespace+":dataflows."+namespaces.askedBy[ns][0]+".createNamespace", "%v", err)
+				}
+			}
+		}
 	}
 	// A stack-wide value shared by several dataflows is reported once.
 	rep.dedupe()

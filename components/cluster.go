@@ -1,0 +1,295 @@
+package components
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/user"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"sync"
+	"time"
+	"weak"
+
+	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+	utilversion "k8s.io/apimachinery/pkg/util/version"
+	"k8s.io/client-go/discovery"
+	"k8s.io/client-go/metadata"
+	"k8s.io/client-go/rest"
+	"k8s.io/client-go/tools/clientcmd"
+	clientapi "k8s.io/client-go/tools/clientcmd/api"
+)
+
+// The component reads the cluster its objects go to before it creates
+// anything: the Kubernetes provider creates by upsert, so an object of the
+// same name that something else made would be taken over, and deleted by
+// destroy (ownership.go); and an API server too old for a feature would
+// drop the fields it does not know (versions.go). The provider offers no
+// lookup that tolerates a missing object, so the component reads the API
+// itself, with the settings the provider uses.
+
+// clusterView is what the component reads of a cluster.
+type clusterView interface {
+	// object returns the metadata of an object, nil when there is none.
+	object(ctx context.Context, k objectKey) (*metav1.PartialObjectMetadata, error)
+	// version returns the API server's version.
+	version(ctx context.Context) (*utilversion.Version, error)
+	// String names the cluster in messages.
+	String() string
+}
+
+// clusterSettings are the Kubernetes provider's settings that pick the
+// cluster: its kubeconfig (a path or the file's contents), context and
+// cluster. Empty, the provider's defaults apply: $KUBECONFIG, then
+// ~/.kube/config, then the in-cluster account.
+type clusterSettings struct {
+	kubeconfig, context, cluster string
+}
+
+// defaultClusterSettings are the default provider's settings, the stack's
+// kubernetes:kubeconfig, kubernetes:context and kubernetes:cluster.
+func defaultClusterSettings(ctx *pulumi.Context) clusterSettings {
+	get := func(key string) string {
+		v, _ := ctx.GetConfig("kubernetes:" + key)
+		return v
+	}
+	return clusterSettings{kubeconfig: get("kubeconfig"), context: get("context"), cluster: get("cluster")}
+}
+
+// explicitProvider returns the Kubernetes provider among the options, nil
+// when the component's objects use the default one.
+func explicitProvider(opts []pulumi.ResourceOption) *kubernetes.Provider {
+	ro, err := pulumi.NewResourceOptions(opts...)
+	if err != nil || ro == nil {
+		return nil
+	}
+	if p, ok := ro.Provider.(*kubernetes.Provider); ok {
+		return p
+	}
+	for _, p := range ro.Providers {
+		if k, ok := p.(*kubernetes.Provider); ok {
+			return k
+		}
+	}
+	return nil
+}
+
+// providerSettings resolves to an explicit provider's settings, read from
+// the engine once the provider is registered. It is unknown when they are:
+// at a preview that creates the provider, or whose kubeconfig is the
+// output of a resource not made yet.
+func providerSettings(ctx *pulumi.Context, p *kubernetes.Provider) pulumi.StringArrayOutput {
+	state := ctx.InvokeOutput("pulumi:pulumi:getResource", pulumi.Map{"urn": p.URN()}, pulumi.MapOutput{}, pulumi.InvokeOutputOptions{}).(pulumi.MapOutput)
+	return state.ApplyT(func(r map[string]any) []string {
+		outs, _ := r["state"].(map[string]any)
+		get := func(key string) string {
+			v, _ := outs[key].(string)
+			return v
+		}
+		return []string{get("kubeconfig"), get("context"), get("cluster")}
+	}).(pulumi.StringArrayOutput)
+}
+
+// clusterViews caches, per program run, a view per settings, so that the
+// dataflows of one program share clients. Runs are keyed weakly.
+var clusterViews = struct {
+	sync.Mutex
+	byRun map[weak.Pointer[pulumi.Context]]map[clusterSettings]clusterView
+}{byRun: map[weak.Pointer[pulumi.Context]]map[clusterSettings]clusterView{}}
+
+// mockedCluster, when set, is the cluster a program run with Pulumi's
+// mocks sees; without it, such a run reads no cluster.
+var mockedCluster func(ctx *pulumi.Context) clusterView
+
+// viewOf returns the view of the cluster the settings pick; nil under
+// mocks, which have no cluster.
+func viewOf(ctx *pulumi.Context, settings clusterSettings) (clusterView, error) {
+	if ctx.RunningWithMocks() {
+		if mockedCluster != nil {
+			return mockedCluster(ctx), nil
+		}
+		return nil, nil
+	}
+	run := weak.Make(ctx)
+	clusterViews.Lock()
+	defer clusterViews.Unlock()
+	views := clusterViews.byRun[run]
+	if v, ok := views[settings]; ok {
+		return v, nil
+	}
+	v, err := newAPIView(settings)
+	if err != nil {
+		return nil, err
+	}
+	if views == nil {
+		views = map[clusterSettings]clusterView{}
+		clusterViews.byRun[run] = views
+		runtime.AddCleanup(ctx, func(run weak.Pointer[pulumi.Context]) {
+			clusterViews.Lock()
+			delete(clusterViews.byRun, run)
+			clusterViews.Unlock()
+		}, run)
+	}
+	views[settings] = v
+	return v, nil
+}
+
+// apiView reads a cluster through its API server.
+type apiView struct {
+	meta      metadata.Interface
+	discovery discovery.DiscoveryInterface
+	host      string
+}
+
+// newAPIView makes the clients, loading the kubeconfig as the provider
+// does: a path (~ expanded) when a file is there, the contents otherwise.
+func newAPIView(s clusterSettings) (*apiView, error) {
+	overrides := &clientcmd.ConfigOverrides{
+		Context:        clientapi.Context{Cluster: s.cluster},
+		CurrentContext: s.context,
+	}
+	var loader clientcmd.ClientConfig
+	if s.kubeconfig != "" {
+		config, err := parseKubeconfig(s.kubeconfig)
+		if err != nil {
+			return nil, fmt.Errorf("reading the Kubernetes provider's kubeconfig: %w", err)
+		}
+		loader = clientcmd.NewDefaultClientConfig(*config, overrides)
+	} else {
+		loader = clientcmd.NewNonInteractiveDeferredLoadingClientConfig(clientcmd.NewDefaultClientConfigLoadingRules(), overrides)
+	}
+	config, err := loader.ClientConfig()
+	if err != nil {
+		return nil, fmt.Errorf("loading the Kubernetes provider's client configuration: %w", err)
+	}
+	config = rest.CopyConfig(config)
+	config.UserAgent = "pulumi-bytewax/" + Version
+	config.Timeout = 30 * time.Second
+	meta, err := metadata.NewForConfig(config)
+	if err != nil {
+		return nil, err
+	}
+	disc, err := discovery.NewDiscoveryClientForConfig(config)
+	if err != nil {
+		return nil, err
+	}
+	return &apiView{meta: meta, discovery: disc, host: config.Host}, nil
+}
+
+// parseKubeconfig reads a kubeconfig given as a path or as its contents.
+func parseKubeconfig(pathOrContents string) (*clientapi.Config, error) {
+	path := pathOrContents
+	if path == "~" || strings.HasPrefix(path, "~/") {
+		if u, err := user.Current(); err == nil {
+			path = filepath.Join(u.HomeDir, strings.TrimPrefix(path, "~"))
+		}
+	}
+	if _, err := os.Stat(path); err == nil {
+		return clientcmd.LoadFromFile(path)
+	}
+	return clientcmd.Load([]byte(pathOrContents))
+}
+
+func (a *apiView) String() string { return "the cluster at " + a.host }
+
+// resources are the API resources of the kinds the component creates.
+var resources = map[string]schema.GroupVersionResource{
+	"Namespace":             {Version: "v1", Resource: "namespaces"},
+	"ConfigMap":             {Version: "v1", Resource: "configmaps"},
+	"Secret":                {Version: "v1", Resource: "secrets"},
+	"Service":               {Version: "v1", Resource: "services"},
+	"ServiceAccount":        {Version: "v1", Resource: "serviceaccounts"},
+	"PersistentVolumeClaim": {Version: "v1", Resource: "persistentvolumeclaims"},
+	"StatefulSet":           {Group: "apps", Version: "v1", Resource: "statefulsets"},
+	"Job":                   {Group: "batch", Version: "v1", Resource: "jobs"},
+	"NetworkPolicy":         {Group: "networking.k8s.io", Version: "v1", Resource: "networkpolicies"},
+	"PodDisruptionBudget":   {Group: "policy", Version: "v1", Resource: "poddisruptionbudgets"},
+	"PodMonitor":            {Group: "monitoring.coreos.com", Version: "v1", Resource: "podmonitors"},
+}
+
+func (a *apiView) object(ctx context.Context, k objectKey) (*metav1.PartialObjectMetadata, error) {
+	gvr, ok := resources[k.kind]
+	if !ok {
+		return nil, fmt.Errorf("no API resource for kind %s", k.kind)
+	}
+	var obj *metav1.PartialObjectMetadata
+	var err error
+	if k.namespace == "" {
+		obj, err = a.meta.Resource(gvr).Get(ctx, k.name, metav1.GetOptions{})
+	} else {
+		obj, err = a.meta.Resource(gvr).Namespace(k.namespace).Get(ctx, k.name, metav1.GetOptions{})
+	}
+	switch {
+	case err == nil:
+		return obj, nil
+	case apierrors.IsNotFound(err):
+		// The object, or its kind: a PodMonitor without the Prometheus
+		// Operator's CRDs is not there either.
+		return nil, nil
+	case apierrors.IsForbidden(err):
+		return nil, fmt.Errorf("reading %s on %s is forbidden: the account that deploys needs get on %s (see rbac/deployer.yaml): %w", k, a, gvr.GroupResource(), err)
+	default:
+		return nil, fmt.Errorf("reading %s on %s: %w", k, a, err)
+	}
+}
+
+func (a *apiView) version(context.Context) (*utilversion.Version, error) {
+	info, err := a.discovery.ServerVersion()
+	if err != nil {
+		return nil, fmt.Errorf("reading the version of %s: %w", a, err)
+	}
+	v, err := utilversion.ParseGeneric(info.GitVersion)
+	if err != nil {
+		return nil, fmt.Errorf("%s reports version %q: %w", a, info.GitVersion, err)
+	}
+	return v, nil
+}
+
+// checkCluster reads the cluster before anything is applied: the objects
+// the dataflow would create, which must not exist or be the stack's own,
+// and the API server's version. It runs now when the cluster and the
+// namespace are known, and otherwise as they resolve, through the gate, so
+// no child is applied before it passes. deferred is true in that case.
+func checkCluster(ctx *pulumi.Context, v *validator, s *dataflowSpec, opts []pulumi.ResourceOption) (deferred bool) {
+	check := func(p *problems, settings clusterSettings, namespace string) {
+		view, err := viewOf(ctx, settings)
+		if err != nil {
+			p.add("Namespace", namespace, "could not be checked for objects of the dataflow's names that the stack did not create, which the component would take over: %v", err)
+			return
+		}
+		if view == nil {
+			return
+		}
+		resolved := *s
+		resolved.namespace = pulumi.String(namespace)
+		checkOwnership(ctx.Context(), p, &resolved, view)
+		checkServerVersion(ctx.Context(), p, &resolved, view)
+	}
+	if ctx.RunningWithMocks() && mockedCluster == nil {
+		return false
+	}
+	provider := explicitProvider(opts)
+	if provider == nil || ctx.RunningWithMocks() {
+		settings := defaultClusterSettings(ctx)
+		if ns, known := knownString(s.namespace); known {
+			check(&v.problems, settings, ns)
+			return false
+		}
+		v.when("Namespace", func(p *problems, values []any) { check(p, settings, asString(values[0])) }, s.namespace)
+		return true
+	}
+	v.when("Namespace", func(p *problems, values []any) {
+		got, _ := values[1].([]string)
+		if len(got) != 3 {
+			p.add("Namespace", asString(values[0]), "could not be checked: the Kubernetes provider's settings could not be read from the engine")
+			return
+		}
+		check(p, clusterSettings{kubeconfig: got[0], context: got[1], cluster: got[2]}, asString(values[0]))
+	}, s.namespace, providerSettings(ctx, provider))
+	return true
+}

@@ -1,0 +1,193 @@
+package components
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+)
+
+// A stack owns only what it created. The Kubernetes provider creates by
+// upsert: an object of the same name made by Helm, kubectl or another
+// stack would be taken over, and deleted by destroy. So every object the
+// component creates carries its stack's name, and before anything is
+// applied each one the dataflow would create is looked up: one that exists
+// and is not the stack's own is an error naming it and the way out.
+
+// Annotations the component writes on every object it creates, never on the
+// pod template: a new release must not restart every dataflow.
+const (
+	// stackAnnotation is the fully qualified name of the stack that
+	// created the object.
+	stackAnnotation = "bytewax.io/stack"
+	// versionAnnotation is the release of the component that last wrote
+	// the object.
+	versionAnnotation = "bytewax.io/component-version"
+)
+
+// stackName is the fully qualified name of the program's stack.
+func stackName(ctx *pulumi.Context) string {
+	return ctx.Organization() + "/" + ctx.Project() + "/" + ctx.Stack()
+}
+
+// ownerMarks are the annotations that make an object the stack's.
+func ownerMarks(s *dataflowSpec) map[string]string {
+	return map[string]string{stackAnnotation: s.stack, versionAnnotation: Version}
+}
+
+// checkOwnership reports each object the dataflow would create that exists
+// on the cluster and is not its stack's. An object that cannot be read is
+// reported with the reason: the check never passes by default.
+func checkOwnership(ctx context.Context, p *problems, s *dataflowSpec, view clusterView) {
+	keys := ownedObjects(s)
+	found := make([]*metav1.PartialObjectMetadata, len(keys))
+	failed := make([]error, len(keys))
+	var wg sync.WaitGroup
+	for i, k := range keys {
+		wg.Go(func() { found[i], failed[i] = view.object(ctx, k) })
+	}
+	wg.Wait()
+	for i, k := range keys {
+		if failed[i] != nil {
+			p.add(ownerField(s, k), k.name, "could not be checked for an object of that name that the stack did not create, which the component would take over: %v", failed[i])
+			continue
+		}
+		if found[i] == nil {
+			continue
+		}
+		if owner, foreign := foreignOwner(found[i], k.kind, s.stack, s.name); foreign {
+			p.add(ownerField(s, k), k.name, "%s", takeOverMessage(s, k, owner, view))
+		}
+	}
+}
+
+// foreignOwner says who made an existing object of a kind, and whether
+// that is not the stack. An object without the stack's mark was made by an
+// earlier release, which marked nothing, when it has the labels that
+// release gave (those of the dataflow named instance; a namespace's, Pod
+// Security's) and the Kubernetes provider's field manager: the next up
+// marks it. Two stacks of earlier releases that deployed one dataflow name
+// to one namespace each overwrote the other's objects already; the mark
+// keeps a third from doing so.
+func foreignOwner(obj *metav1.PartialObjectMetadata, kind, stack, instance string) (string, bool) {
+	switch mark := obj.Annotations[stackAnnotation]; {
+	case mark == stack:
+		return "", false
+	case mark != "":
+		return fmt.Sprintf("stack %s's", mark), true
+	}
+	labels := obj.Labels
+	earlier := labels[labelManagedBy] == "pulumi" && madeByProvider(obj)
+	if kind == "Namespace" {
+		earlier = earlier && labels["pod-security.kubernetes.io/enforce"] == "restricted"
+	} else {
+		earlier = earlier && labels[labelName] == "bytewax" && labels[labelInstance] == instance
+	}
+	if earlier {
+		return "", false
+	}
+	return madeBy(obj), true
+}
+
+// madeByProvider reports whether the Kubernetes provider applied the object.
+func madeByProvider(obj *metav1.PartialObjectMetadata) bool {
+	for _, f := range obj.ManagedFields {
+		if strings.HasPrefix(f.Manager, "pulumi-kubernetes") {
+			return true
+		}
+	}
+	return false
+}
+
+// madeBy describes who made an object, as far as its metadata tells.
+func madeBy(obj *metav1.PartialObjectMetadata) string {
+	if release := obj.Annotations["meta.helm.sh/release-name"]; release != "" {
+		return fmt.Sprintf("Helm release %q's", release)
+	}
+	if by := obj.Labels[labelManagedBy]; by != "" {
+		return fmt.Sprintf("managed by %s (%s), not by this stack", by, labelManagedBy)
+	}
+	managers := map[string]bool{}
+	for _, f := range obj.ManagedFields {
+		managers[f.Manager] = true
+	}
+	if len(managers) > 0 {
+		return fmt.Sprintf("written by %s, not by this stack", strings.Join(slices.Sorted(maps.Keys(managers)), ", "))
+	}
+	return "not made by this stack"
+}
+
+// OwnerAnnotations returns the annotations that mark an object as made by
+// the program's stack, which every object the component creates carries:
+// a program that creates an object beside the component's, such as a
+// namespace its dataflows share, marks it with them.
+func OwnerAnnotations(ctx *pulumi.Context) map[string]string {
+	return ownerMarks(&dataflowSpec{stack: stackName(ctx)})
+}
+
+// CheckNamespaceCreated returns an error, before anything is applied, when
+// a namespace the program is to create, marked with OwnerAnnotations,
+// exists on the cluster and is not the stack's own: creating it would take
+// it over, and destroy would delete it with everything in it. It reads the
+// cluster the default Kubernetes provider reaches (the stack's
+// kubernetes:kubeconfig, kubernetes:context and kubernetes:cluster, then
+// $KUBECONFIG); a program with an explicit provider lets the component
+// create the namespace instead (CreateNamespace), which reads through that
+// provider's settings. Under Pulumi's mocks, it reads nothing.
+func CheckNamespaceCreated(ctx *pulumi.Context, namespace string) error {
+	view, err := viewOf(ctx, defaultClusterSettings(ctx))
+	if err != nil {
+		return fmt.Errorf("namespace %q could not be checked for being another's, which creating it would take over: %w", namespace, err)
+	}
+	if view == nil {
+		return nil
+	}
+	k := objectKey{kind: "Namespace", name: namespace}
+	obj, err := view.object(ctx.Context(), k)
+	if err != nil {
+		return fmt.Errorf("namespace %q could not be checked for being another's, which creating it would take over: %w", namespace, err)
+	}
+	if obj == nil {
+		return nil
+	}
+	s := &dataflowSpec{stack: stackName(ctx)}
+	if owner, foreign := foreignOwner(obj, k.kind, s.stack, ""); foreign {
+		return errors.New(takeOverMessage(s, k, owner, view))
+	}
+	return nil
+}
+
+// takeOverMessage says what exists, whose it is, and the ways out.
+func takeOverMessage(s *dataflowSpec, k objectKey, owner string, view clusterView) string {
+	where := "-n " + k.namespace + " "
+	if k.namespace == "" {
+		where = ""
+	}
+	mark := fmt.Sprintf("if it is this stack's own, mark it with kubectl annotate %s%s %s %s=%s", where, strings.ToLower(k.kind), k.name, stackAnnotation, s.stack)
+	switch k.kind {
+	case "Namespace":
+		return fmt.Sprintf("namespace %q exists on %s and is %s: creating it would take it over, and destroy would delete it with everything in it; set CreateNamespace false to deploy into it as it is, or name another namespace (%s)", k.name, view, owner, mark)
+	default:
+		return fmt.Sprintf("%s exists on %s and is %s: deploying would take it over, and destroy would delete it; give the dataflow another Name or Namespace, or delete that object if it is yours to delete (%s)", k, view, owner, mark)
+	}
+}
+
+// ownerField is the field of the args that names an object.
+func ownerField(s *dataflowSpec, k objectKey) string {
+	switch {
+	case k.kind == "Namespace":
+		return "CreateNamespace"
+	case k.kind == "ServiceAccount":
+		return "ServiceAccount.Name"
+	case k.kind == "Secret" && k.name != s.envSecretName():
+		return "RegistryCredentials.SecretName"
+	default:
+		return "Name"
+	}
+}
