@@ -1,6 +1,7 @@
 package components
 
 import (
+	"errors"
 	"maps"
 	"slices"
 
@@ -140,21 +141,24 @@ func projectRoot(ctx *pulumi.Context) string {
 // anything, and returns a *ValidationError listing every problem of the
 // values known now. Outputs are checked by NewBytewaxDataflow when they
 // resolve.
-func ValidateArgs(ctx *pulumi.Context, name string, args *BytewaxDataflowArgs) error {
-	if invalid := ValidateAll(ctx, map[string]*BytewaxDataflowArgs{name: args}); len(invalid) > 0 {
-		return invalid[0]
+func ValidateArgs(ctx *pulumi.Context, name string, args *BytewaxDataflowArgs, opts ...pulumi.ResourceOption) error {
+	var all ValidationErrors
+	if errors.As(ValidateAll(ctx, map[string]*BytewaxDataflowArgs{name: args}, opts...), &all) {
+		return all[0]
 	}
 	return nil
 }
 
 // ValidateAll checks the args of the dataflows a program is to register,
-// keyed by resource name, as NewBytewaxDataflow would, without registering
-// anything: each dataflow's own problems, and the objects two of them would
-// both create, which NewBytewaxDataflow reports only once the first of the
-// two is registered. It returns a *ValidationError for each invalid
-// dataflow, in the order of their names, and nil when all are valid.
-func ValidateAll(ctx *pulumi.Context, dataflows map[string]*BytewaxDataflowArgs, opts ...pulumi.ResourceOption) []*ValidationError {
-	var invalid []*ValidationError
+// keyed by resource name, as NewBytewaxDataflow would with opts, without
+// registering anything: each dataflow's own problems, the objects two of
+// them would both create, which NewBytewaxDataflow reports only once the
+// first of the two is registered, and the cluster's objects none of them
+// may take over. It returns nil when all are valid, and otherwise a
+// ValidationErrors, a *ValidationError for each invalid dataflow in the
+// order of their names.
+func ValidateAll(ctx *pulumi.Context, dataflows map[string]*BytewaxDataflowArgs, opts ...pulumi.ResourceOption) error {
+	var invalid ValidationErrors
 	owners := map[objectKey]string{}
 	for _, name := range slices.Sorted(maps.Keys(dataflows)) {
 		s, v := resolve(projectRoot(ctx), name, dataflows[name])
@@ -175,6 +179,9 @@ func ValidateAll(ctx *pulumi.Context, dataflows map[string]*BytewaxDataflowArgs,
 		if !v.ok() {
 			invalid = append(invalid, &ValidationError{Resource: name, Errors: v.errs})
 		}
+	}
+	if len(invalid) == 0 {
+		return nil
 	}
 	return invalid
 }

@@ -73,6 +73,28 @@ func (e *ValidationError) Unwrap() []error {
 	return errs
 }
 
+// ValidationErrors are the problems of several dataflows, one
+// *ValidationError each, as ValidateAll returns them.
+type ValidationErrors []*ValidationError
+
+// Error lists each dataflow's problems.
+func (e ValidationErrors) Error() string {
+	lines := make([]string, len(e))
+	for i, v := range e {
+		lines[i] = v.Error()
+	}
+	return strings.Join(lines, "\n")
+}
+
+// Unwrap returns each *ValidationError.
+func (e ValidationErrors) Unwrap() []error {
+	errs := make([]error, len(e))
+	for i, v := range e {
+		errs[i] = v
+	}
+	return errs
+}
+
 // RenameFields rewrites each error's Field with rename, so that a program
 // reading stack config can name its config keys instead of Go fields.
 func (e *ValidationError) RenameFields(rename func(field string) string) {

@@ -25,11 +25,19 @@ var flows = fstest.MapFS{
 }
 
 // A namespace your program creates is passed as an output: every child of
-// the dataflow then waits for it, without DependsOn.
+// the dataflow then waits for it, without DependsOn. Marked with the
+// stack's annotations and checked first, it is never one that exists and
+// is not the stack's (under mocks, as here, the check reads no cluster).
 func Example_namespaceCreatedByTheProgram() {
 	d, err := bytewaxtest.Record(func(ctx *pulumi.Context) error {
+		if err := components.CheckNamespaceCreated(ctx, "streams"); err != nil {
+			return err
+		}
 		ns, err := corev1.NewNamespace(ctx, "streams", &corev1.NamespaceArgs{
-			Metadata: &metav1.ObjectMetaArgs{Name: pulumi.String("streams")},
+			Metadata: &metav1.ObjectMetaArgs{
+				Name:        pulumi.String("streams"),
+				Annotations: pulumi.ToStringMap(components.OwnerAnnotations(ctx)),
+			},
 		})
 		if err != nil {
 			return err
@@ -223,4 +231,30 @@ func Example_batch() {
 	}
 	// Output:
 	// nightly-2026-11-26 Indexed 2 retries per process: 1
+}
+
+// ValidateAll checks every dataflow of a program before any is registered,
+// and reports each invalid one with all its problems.
+func ExampleValidateAll() {
+	_, err := bytewaxtest.Record(func(ctx *pulumi.Context) error {
+		err := components.ValidateAll(ctx, map[string]*components.BytewaxDataflowArgs{
+			"orders":   {Processes: pulumi.IntRef(0), FS: flows, PythonFile: "orders.py"},
+			"payments": {FS: flows, PythonFile: "payments.py", Port: pulumi.IntRef(70000)},
+		})
+		var all components.ValidationErrors
+		if errors.As(err, &all) {
+			for _, invalid := range all {
+				for _, fe := range invalid.Errors {
+					fmt.Printf("%s: %s\n", invalid.Resource, fe.Field)
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		fmt.Println(err)
+	}
+	// Output:
+	// orders: Processes
+	// payments: Port
 }

@@ -290,7 +290,8 @@ func TestNoObjectHasTwoOwners(t *testing.T) {
 		t.Run(tt.name+", found before either is registered", func(t *testing.T) {
 			d, err := run(t, func(ctx *pulumi.Context) error {
 				first, second := pair()
-				invalid := ValidateAll(ctx, map[string]*BytewaxDataflowArgs{"first": first, "second": second})
+				var invalid ValidationErrors
+				require.ErrorAs(t, ValidateAll(ctx, map[string]*BytewaxDataflowArgs{"first": first, "second": second}), &invalid)
 				require.Len(t, invalid, 1)
 				assert.Equal(t, "second", invalid[0].Resource)
 				assert.Contains(t, invalid[0].Error(), tt.want)

@@ -137,11 +137,42 @@ func OwnerAnnotations(ctx *pulumi.Context) map[string]string {
 // it over, and destroy would delete it with everything in it. It reads the
 // cluster the default Kubernetes provider reaches (the stack's
 // kubernetes:kubeconfig, kubernetes:context and kubernetes:cluster, then
-// $KUBECONFIG); a program with an explicit provider lets the component
-// create the namespace instead (CreateNamespace), which reads through that
-// provider's settings. Under Pulumi's mocks, it reads nothing.
+// $KUBECONFIG); with an explicit provider, use CheckedNamespaceName. Under
+// Pulumi's mocks, it reads nothing.
 func CheckNamespaceCreated(ctx *pulumi.Context, namespace string) error {
-	view, err := viewOf(ctx, defaultClusterSettings(ctx))
+	return checkNewNamespace(ctx, defaultClusterSettings(ctx), namespace)
+}
+
+// CheckedNamespaceName returns the name of a namespace the program is to
+// create, to pass as its Name: it resolves once the cluster the options'
+// Kubernetes provider reaches has been checked as CheckNamespaceCreated
+// does, and fails the deployment, before the namespace is applied, when
+// one of that name exists and is not the stack's own. An explicit
+// provider's settings are known once the engine has registered it, so the
+// check runs during up.
+func CheckedNamespaceName(ctx *pulumi.Context, namespace string, opts ...pulumi.ResourceOption) pulumi.StringOutput {
+	if ctx.RunningWithMocks() && mockedCluster == nil {
+		return pulumi.String(namespace).ToStringOutput()
+	}
+	settings := pulumi.ToStringArray([]string{"", "", ""}).ToStringArrayOutput()
+	if provider := explicitProvider(opts); provider != nil && !ctx.RunningWithMocks() {
+		settings = providerSettings(ctx, provider)
+	} else {
+		d := defaultClusterSettings(ctx)
+		settings = pulumi.ToStringArray([]string{d.kubeconfig, d.context, d.cluster}).ToStringArrayOutput()
+	}
+	return settings.ApplyT(func(got []string) (string, error) {
+		if len(got) != 3 {
+			return "", fmt.Errorf("namespace %q could not be checked: the Kubernetes provider's settings could not be read from the engine", namespace)
+		}
+		return namespace, checkNewNamespace(ctx, clusterSettings{kubeconfig: got[0], context: got[1], cluster: got[2]}, namespace)
+	}).(pulumi.StringOutput)
+}
+
+// checkNewNamespace is the check of CheckNamespaceCreated, on the cluster
+// the settings pick.
+func checkNewNamespace(ctx *pulumi.Context, settings clusterSettings, namespace string) error {
+	view, err := viewOf(ctx, settings)
 	if err != nil {
 		return fmt.Errorf("namespace %q could not be checked for being another's, which creating it would take over: %w", namespace, err)
 	}
@@ -172,7 +203,7 @@ func takeOverMessage(s *dataflowSpec, k objectKey, owner string, view clusterVie
 	mark := fmt.Sprintf("if it is this stack's own, mark it with kubectl annotate %s%s %s %s=%s", where, strings.ToLower(k.kind), k.name, stackAnnotation, s.stack)
 	switch k.kind {
 	case "Namespace":
-		return fmt.Sprintf("namespace %q exists on %s and is %s: creating it would take it over, and destroy would delete it with everything in it; set CreateNamespace false to deploy into it as it is, or name another namespace (%s)", k.name, view, owner, mark)
+		return fmt.Sprintf("namespace %q exists on %s and is %s: creating it would take it over, and destroy would delete it with everything in it; deploy into it as it is (CreateNamespace false: the component then never labels or deletes it), or name another namespace (%s)", k.name, view, owner, mark)
 	default:
 		return fmt.Sprintf("%s exists on %s and is %s: deploying would take it over, and destroy would delete it; give the dataflow another Name or Namespace, or delete that object if it is yours to delete (%s)", k, view, owner, mark)
 	}

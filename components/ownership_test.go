@@ -101,7 +101,7 @@ func TestAnObjectTheStackDidNotCreateIsNeverTakenOver(t *testing.T) {
 			field:   "Name", message: "managed by pulumi (app.kubernetes.io/managed-by), not by this stack"},
 		{name: "a namespace made by someone else",
 			objects: map[objectKey]*metav1.PartialObjectMetadata{ns: existing(nil, nil, "kubectl-create")},
-			field:   "CreateNamespace", message: `namespace "streams" exists on the test cluster and is written by kubectl-create, not by this stack: creating it would take it over, and destroy would delete it with everything in it; set CreateNamespace false`},
+			field:   "CreateNamespace", message: `namespace "streams" exists on the test cluster and is written by kubectl-create, not by this stack: creating it would take it over, and destroy would delete it with everything in it; deploy into it as it is (CreateNamespace false`},
 		{name: "a read that fails",
 			broken: map[string]error{"Service": errors.New("connection refused")},
 			field:  "Name", message: "could not be checked for an object of that name that the stack did not create, which the component would take over: connection refused"},
@@ -220,7 +220,8 @@ func TestValidateAllReadsTheClusterOnce(t *testing.T) {
 	_, err := run(t, func(ctx *pulumi.Context) error {
 		first, second := flatArgs(), flatArgs()
 		second.Name, second.CreateNamespace = "payments", false
-		invalid := ValidateAll(ctx, map[string]*BytewaxDataflowArgs{"orders": first, "payments": second})
+		var invalid ValidationErrors
+		require.ErrorAs(t, ValidateAll(ctx, map[string]*BytewaxDataflowArgs{"orders": first, "payments": second}), &invalid)
 		require.Len(t, invalid, 1)
 		assert.Equal(t, "payments", invalid[0].Resource)
 		assert.Contains(t, invalid[0].Error(), "Service streams/payments exists on the test cluster")

@@ -430,12 +430,20 @@ func atLeastOne(p *problems, field string, n int) {
 	}
 }
 
-// CheckNamespaceCreation is the problem of creating a namespace that
+// CheckNamespaceCreation returns the problem of creating a namespace that
 // belongs to the cluster (default and kube-*), which a program must never
-// create, and so never delete; nil for any other namespace. Programs that
-// create namespaces themselves, such as a stack's for its dataflows, check
-// them with it.
-func CheckNamespaceCreation(ns string) *FieldError {
+// create, and so never delete: a *FieldError on CreateNamespace. It
+// returns nil for any other namespace. Programs that create namespaces
+// themselves, such as a stack's for its dataflows, check them with it.
+func CheckNamespaceCreation(ns string) error {
+	if fe := namespaceCreationProblem(ns); fe != nil {
+		return fe
+	}
+	return nil
+}
+
+// namespaceCreationProblem is CheckNamespaceCreation's *FieldError.
+func namespaceCreationProblem(ns string) *FieldError {
 	if ns != "default" && !strings.HasPrefix(ns, "kube-") {
 		return nil
 	}
@@ -449,7 +457,7 @@ func checkNamespace(p *problems, ns string, create bool) {
 		p.addAll("Namespace", ns, msgs)
 		return
 	}
-	if fe := CheckNamespaceCreation(ns); create && fe != nil {
+	if fe := namespaceCreationProblem(ns); create && fe != nil {
 		p.errs = append(p.errs, fe)
 	}
 }

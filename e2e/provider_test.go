@@ -6,6 +6,8 @@ import (
 	"testing"
 
 	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes"
+	corev1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/core/v1"
+	metav1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/meta/v1"
 	"github.com/pulumi/pulumi/sdk/v3/go/auto/optpreview"
 	"github.com/pulumi/pulumi/sdk/v3/go/auto/optup"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -43,13 +45,27 @@ spec:
 
 	dir := t.TempDir()
 	require.NoError(t, deploy.CopyProject(repoRoot, dir))
+	// createNamespace: the program creates the namespace itself, checked
+	// with CheckedNamespaceName.
+	createNamespace := true
 	program := func(ctx *pulumi.Context) error {
 		k8s, err := kubernetes.NewProvider(ctx, "cluster", &kubernetes.ProviderArgs{Kubeconfig: pulumi.String(kubeconfig)})
 		if err != nil {
 			return err
 		}
+		namespace := pulumi.String(ns).ToStringOutput()
+		if createNamespace {
+			created, err := corev1.NewNamespace(ctx, "streams", &corev1.NamespaceArgs{Metadata: &metav1.ObjectMetaArgs{
+				Name:        components.CheckedNamespaceName(ctx, ns, pulumi.Provider(k8s)),
+				Annotations: pulumi.ToStringMap(components.OwnerAnnotations(ctx)),
+			}}, pulumi.Provider(k8s))
+			if err != nil {
+				return err
+			}
+			namespace = created.Metadata.Name().Elem()
+		}
 		_, err = components.NewBytewaxDataflow(ctx, "flow", &components.BytewaxDataflowArgs{
-			Namespace: pulumi.String(ns), Processes: pulumi.IntRef(2),
+			Namespace: namespace, Processes: pulumi.IntRef(2),
 			BaseDirectory: dir, Directory: "dataflows/basic", PythonFile: "basic.py",
 		}, pulumi.Provider(k8s))
 		return err
@@ -69,6 +85,15 @@ spec:
 	require.NoError(t, err, "%s", out.String())
 	assert.Contains(t, out.String(), "the cluster is checked for objects the dataflow would take over once", "a preview that creates the provider says the check is deferred")
 
+	out.Reset()
+	_, err = s.Up(context.Background(), optup.ProgressStreams(&out), optup.ErrorProgressStreams(&out))
+	require.Error(t, err)
+	assert.Contains(t, out.String(), `namespace "e2e-explicit" exists on the cluster at`)
+	assert.Nil(t, field(get(t, "namespace", ns), "metadata", "annotations", "bytewax.io/stack"), "the namespace is not taken over")
+	assert.False(t, exists(t, "-n", ns, "configmap", "flow"), "nothing is applied")
+
+	// Into the namespace as it is.
+	createNamespace = false
 	out.Reset()
 	_, err = s.Up(context.Background(), optup.ProgressStreams(&out), optup.ErrorProgressStreams(&out))
 	require.Error(t, err)

@@ -86,10 +86,15 @@ func NewPlatform(ctx *pulumi.Context) (*Platform, error) {
 
 	ns, err := corev1.NewNamespace(ctx, "streams", &corev1.NamespaceArgs{
 		Metadata: &metav1.ObjectMetaArgs{
-			Name: pulumi.String(namespace),
+			// A namespace of that name that the stack did not create
+			// fails the up before it is applied, rather than being taken
+			// over, and deleted by destroy.
+			Name: components.CheckedNamespaceName(ctx, namespace, onCluster),
 			// The dataflows' pods meet the Pod Security Standards'
 			// "restricted" profile; the namespace enforces it.
 			Labels: pulumi.ToStringMap(components.RestrictedPodSecurityLabels()),
+			// The stack's mark, which the component's objects carry too.
+			Annotations: pulumi.ToStringMap(components.OwnerAnnotations(ctx)),
 		},
 	}, onCluster)
 	if err != nil {

@@ -3,6 +3,7 @@ package stack
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"maps"
 	"slices"
@@ -206,7 +207,8 @@ func planNamespaces(top *reader, dfs []*dataflowConfig) *namespacePlan {
 	// The component is not asked to create listed dataflows' namespaces,
 	// so its check of what may be created is made here.
 	for _, df := range dfs {
-		if fe := components.CheckNamespaceCreation(df.namespace); df.args.CreateNamespace && fe != nil {
+		var fe *components.FieldError
+		if err := components.CheckNamespaceCreation(df.namespace); df.args.CreateNamespace && errors.As(err, &fe) {
 			fe.Field = df.configKey(fe.Field)
 			top.report.lines = append(top.report.lines, fe.Error())
 		}

@@ -88,7 +88,9 @@ func deployDataflow(ctx *pulumi.Context, root string) error {
 			plain[df.name].CreateNamespace = false
 		}
 	}
-	for _, invalid := range components.ValidateAll(ctx, plain) {
+	var invalids components.ValidationErrors
+	errors.As(components.ValidateAll(ctx, plain), &invalids)
+	for _, invalid := range invalids {
 		for _, fe := range invalid.Errors {
 			fe.Field = byName[invalid.Resource].configKey(fe.Field)
 			rep.lines = append(rep.lines, fe.Error())
