@@ -60,7 +60,13 @@ type Registered struct {
 	IgnoreChanges []string
 	// Dependencies are the URNs the resource waits for.
 	Dependencies []string
-	Inputs       resource.PropertyMap
+	// PropertyDependencies are, for each input, the URNs of the resources
+	// its value came from.
+	PropertyDependencies map[string][]string
+	// Aliases are the resource's former URNs, and the names of former
+	// identities given by name or parent rather than by URN.
+	Aliases []string
+	Inputs  resource.PropertyMap
 }
 
 // DependsOn reports whether the resource waits for the resource urn.
@@ -140,6 +146,37 @@ func (r Registered) IsSecret(key string) bool {
 	return ok && v.ContainsSecrets()
 }
 
+// IsSecretAt reports whether the input at a path of object keys and array
+// indexes, such as ("stringData", "TOKEN") or ("spec", "containers", 0),
+// is a secret or lies inside one; false when there is no such input.
+func (r Registered) IsSecretAt(path ...any) bool {
+	v := resource.NewObjectProperty(r.Inputs)
+	for _, step := range path {
+		if v.IsSecret() {
+			return true
+		}
+		switch s := step.(type) {
+		case string:
+			if !v.IsObject() {
+				return false
+			}
+			next, ok := v.ObjectValue()[resource.PropertyKey(s)]
+			if !ok {
+				return false
+			}
+			v = next
+		case int:
+			if !v.IsArray() || s < 0 || s >= len(v.ArrayValue()) {
+				return false
+			}
+			v = v.ArrayValue()[s]
+		default:
+			return false
+		}
+	}
+	return v.IsSecret()
+}
+
 // ByType returns the only resource of a type, failing the test otherwise.
 func (d Deployment) ByType(t testing.TB, typ string) Registered {
 	t.Helper()
@@ -188,6 +225,22 @@ func WithProject(name string) Option {
 	return func(info *pulumi.RunInfo) { info.Project = name }
 }
 
+// WithPreview runs the program as `pulumi preview` does: the outputs of
+// resources are unknown until they are created, and values made with
+// Unknown stay unknown.
+func WithPreview() Option {
+	return func(info *pulumi.RunInfo) { info.DryRun = true }
+}
+
+// Unknown is a string output whose value is not known, as a resource's
+// output is at a preview that creates it: pass it where a program would
+// pass another resource's output, to test what is checked, and what
+// waits, when the value resolves. Use it with WithPreview: an up refuses
+// unknown values.
+func Unknown() pulumi.StringOutput {
+	return pulumi.UnsafeUnknownOutput(nil).ApplyT(func(any) string { return "" }).(pulumi.StringOutput)
+}
+
 // WithConfig is the stack's config, keyed "<namespace>:<key>", with the
 // keys whose values are secret.
 func WithConfig(values map[string]string, secretKeys ...string) Option {
@@ -228,6 +281,21 @@ func Record(program pulumi.RunFunc, opts ...Option) (Deployment, error) {
 			reg.RetainOnDelete = r.RegisterRPC.GetRetainOnDelete()
 			reg.IgnoreChanges = r.RegisterRPC.GetIgnoreChanges()
 			reg.ReplaceOnChanges = r.RegisterRPC.GetReplaceOnChanges()
+			reg.Aliases = append(reg.Aliases, r.RegisterRPC.GetAliasURNs()...)
+			for _, a := range r.RegisterRPC.GetAliases() {
+				switch {
+				case a.GetUrn() != "":
+					reg.Aliases = append(reg.Aliases, a.GetUrn())
+				case a.GetSpec().GetName() != "":
+					reg.Aliases = append(reg.Aliases, a.GetSpec().GetName())
+				}
+			}
+			if deps := r.RegisterRPC.GetPropertyDependencies(); len(deps) > 0 {
+				reg.PropertyDependencies = map[string][]string{}
+				for key, urns := range deps {
+					reg.PropertyDependencies[key] = urns.GetUrns()
+				}
+			}
 		}
 		var parentType tokens.Type
 		if reg.Parent != "" {

@@ -44,3 +44,43 @@ func TestConfigAndProjectReachTheProgram(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, "eu", got, "a key without a namespace is the project's")
 }
+
+func TestAliasesPropertyDependenciesAndNestedSecrets(t *testing.T) {
+	d, err := bytewaxtest.Run(t, func(ctx *pulumi.Context) error {
+		_, err := components.NewBytewaxDataflow(ctx, "orders", &components.BytewaxDataflowArgs{
+			CreateNamespace: true, FS: flow, PythonFile: "flow.py",
+			RegistryCredentials: &components.RegistryCredentialsArgs{DockerConfigJSON: pulumi.String(`{"auths":{}}`)},
+			Env:                 []components.EnvVarArgs{{Name: "TOKEN", Value: pulumi.ToSecret(pulumi.String("t")).(pulumi.StringOutput)}},
+		})
+		return err
+	})
+	require.NoError(t, err)
+
+	registry := d.Named(t, bytewaxtest.Secret, "orders-registry")
+	assert.Contains(t, registry.Aliases, "orders", "the registry Secret keeps the name it had")
+
+	env := d.Named(t, bytewaxtest.Secret, "orders-env")
+	assert.True(t, env.IsSecretAt("stringData", "TOKEN"))
+	assert.False(t, env.IsSecretAt("metadata", "name"))
+	assert.False(t, env.IsSecretAt("no", "such", 0))
+
+	ns := d.ByType(t, bytewaxtest.Namespace)
+	sts := d.ByType(t, bytewaxtest.StatefulSet)
+	assert.Contains(t, sts.PropertyDependencies["metadata"], ns.URN, "the StatefulSet's namespace comes from the Namespace")
+}
+
+func TestAnUnknownOutputAtPreview(t *testing.T) {
+	var resolved bool
+	_, err := bytewaxtest.Run(t, func(ctx *pulumi.Context) error {
+		d, err := components.NewBytewaxDataflow(ctx, "orders", &components.BytewaxDataflowArgs{
+			Namespace: bytewaxtest.Unknown(), FS: flow, PythonFile: "flow.py",
+		})
+		if err != nil {
+			return err
+		}
+		d.NamespaceName.ApplyT(func(string) string { resolved = true; return "" })
+		return nil
+	}, bytewaxtest.WithPreview())
+	require.NoError(t, err)
+	assert.False(t, resolved, "a namespace that is an unknown output stays unknown at preview")
+}
