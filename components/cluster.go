@@ -6,11 +6,8 @@ import (
 	"os"
 	"os/user"
 	"path/filepath"
-	"runtime"
 	"strings"
-	"sync"
 	"time"
-	"weak"
 
 	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -96,11 +93,8 @@ func providerSettings(ctx *pulumi.Context, p *kubernetes.Provider) pulumi.String
 }
 
 // clusterViews caches, per program run, a view per settings, so that the
-// dataflows of one program share clients. Runs are keyed weakly.
-var clusterViews = struct {
-	sync.Mutex
-	byRun map[weak.Pointer[pulumi.Context]]map[clusterSettings]clusterView
-}{byRun: map[weak.Pointer[pulumi.Context]]map[clusterSettings]clusterView{}}
+// dataflows of one program share clients.
+var clusterViews perRun[map[clusterSettings]clusterView]
 
 // mockedCluster, when set, is the cluster a program run with Pulumi's
 // mocks sees; without it, such a run reads no cluster.
@@ -115,28 +109,21 @@ func viewOf(ctx *pulumi.Context, settings clusterSettings) (clusterView, error) 
 		}
 		return nil, nil
 	}
-	run := weak.Make(ctx)
-	clusterViews.Lock()
-	defer clusterViews.Unlock()
-	views := clusterViews.byRun[run]
-	if v, ok := views[settings]; ok {
-		return v, nil
-	}
-	v, err := newAPIView(settings)
-	if err != nil {
-		return nil, err
-	}
-	if views == nil {
-		views = map[clusterSettings]clusterView{}
-		clusterViews.byRun[run] = views
-		runtime.AddCleanup(ctx, func(run weak.Pointer[pulumi.Context]) {
-			clusterViews.Lock()
-			delete(clusterViews.byRun, run)
-			clusterViews.Unlock()
-		}, run)
-	}
-	views[settings] = v
-	return v, nil
+	var view clusterView
+	var err error
+	clusterViews.update(ctx, func(views *map[clusterSettings]clusterView) {
+		if view = (*views)[settings]; view != nil {
+			return
+		}
+		if view, err = newAPIView(settings); err != nil {
+			return
+		}
+		if *views == nil {
+			*views = map[clusterSettings]clusterView{}
+		}
+		(*views)[settings] = view
+	})
+	return view, err
 }
 
 // apiView reads a cluster through its API server.

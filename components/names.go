@@ -2,9 +2,6 @@ package components
 
 import (
 	"fmt"
-	"runtime"
-	"sync"
-	"weak"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
@@ -23,11 +20,8 @@ func (k objectKey) String() string {
 // objectsInUse remembers, per program run, which dataflow creates each
 // object whose name is known before registration: two dataflows writing
 // one object would overwrite each other, and destroying one would delete
-// the other's. Runs are keyed weakly, so a finished run is forgotten.
-var objectsInUse = struct {
-	sync.Mutex
-	byRun map[weak.Pointer[pulumi.Context]]map[objectKey]string
-}{byRun: map[weak.Pointer[pulumi.Context]]map[objectKey]string{}}
+// the other's.
+var objectsInUse perRun[map[objectKey]string]
 
 // ownedObjects are the objects the dataflow creates whose names are known
 // now. Objects named by outputs are left out.
@@ -84,25 +78,17 @@ func checkObjectsInUse(ctx *pulumi.Context, p *problems, s *dataflowSpec, claim 
 	if duplicated(p, keys) || ctx == nil || len(keys) == 0 {
 		return
 	}
-	run := weak.Make(ctx)
-	objectsInUse.Lock()
-	defer objectsInUse.Unlock()
-	owners := objectsInUse.byRun[run]
-	if reportClashes(p, s, keys, owners) || !claim {
-		return
-	}
-	if owners == nil {
-		owners = map[objectKey]string{}
-		objectsInUse.byRun[run] = owners
-		runtime.AddCleanup(ctx, func(run weak.Pointer[pulumi.Context]) {
-			objectsInUse.Lock()
-			delete(objectsInUse.byRun, run)
-			objectsInUse.Unlock()
-		}, run)
-	}
-	for _, k := range keys {
-		owners[k] = s.resource
-	}
+	objectsInUse.update(ctx, func(owners *map[objectKey]string) {
+		if reportClashes(p, s, keys, *owners) || !claim {
+			return
+		}
+		if *owners == nil {
+			*owners = map[objectKey]string{}
+		}
+		for _, k := range keys {
+			(*owners)[k] = s.resource
+		}
+	})
 }
 
 // duplicated reports an object the dataflow would create twice.

@@ -30,18 +30,21 @@ func apply(t *testing.T, manifest string) {
 	require.NoError(t, err)
 }
 
+// foreignNamespace makes a namespace holding objects, as another tool
+// would, and deletes it when the test ends.
+func foreignNamespace(t *testing.T, ns, objects string) {
+	t.Helper()
+	apply(t, "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: "+ns+"\n---\n"+objects)
+	t.Cleanup(func() { _, _ = kubectl("delete", "namespace", ns, "--wait=false") })
+}
+
 // TestUpNeverTakesOverWhatTheStackDidNotCreate deploys next to objects
 // another tool made: a namespace holding a ConfigMap, and a StatefulSet of
 // the dataflow's name, as Bytewax's Helm chart would have. up refuses,
 // naming them, with nothing applied; destroy leaves them.
 func TestUpNeverTakesOverWhatTheStackDidNotCreate(t *testing.T) {
 	const ns = "e2e-foreign"
-	apply(t, `apiVersion: v1
-kind: Namespace
-metadata:
-  name: `+ns+`
----
-apiVersion: v1
+	foreignNamespace(t, ns, `apiVersion: v1
 kind: ConfigMap
 metadata:
   name: keep-me
@@ -49,7 +52,6 @@ metadata:
 data:
   precious: "yes"
 `)
-	t.Cleanup(func() { _, _ = kubectl("delete", "namespace", ns, "--wait=false") })
 	nsUID := field(get(t, "namespace", ns), "metadata", "uid")
 
 	p := newProject(t, ns, map[string]string{"createNamespace": "true"})

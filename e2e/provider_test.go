@@ -28,12 +28,7 @@ func TestAnExplicitProvidersClusterIsChecked(t *testing.T) {
 	const ns = "e2e-explicit"
 	requireE2E(t)
 	requireControlPlane(t)
-	apply(t, `apiVersion: v1
-kind: Namespace
-metadata:
-  name: `+ns+`
----
-apiVersion: v1
+	foreignNamespace(t, ns, `apiVersion: v1
 kind: Service
 metadata:
   name: flow
@@ -41,7 +36,6 @@ metadata:
 spec:
   ports: [{port: 80}]
 `)
-	t.Cleanup(func() { _, _ = kubectl("delete", "namespace", ns, "--wait=false") })
 
 	dir := t.TempDir()
 	require.NoError(t, deploy.CopyProject(repoRoot, dir))
