@@ -2,6 +2,7 @@ package components
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
 	"os/user"
@@ -16,10 +17,13 @@ import (
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	utilversion "k8s.io/apimachinery/pkg/util/version"
 	"k8s.io/client-go/discovery"
+	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/metadata"
 	"k8s.io/client-go/rest"
 	"k8s.io/client-go/tools/clientcmd"
 	clientapi "k8s.io/client-go/tools/clientcmd/api"
+
+	"github.com/pulumi-bytewax/pulumi-bytewax/components/internal/mockcluster"
 )
 
 // The component reads the cluster its objects go to before it creates
@@ -34,6 +38,9 @@ import (
 type clusterView interface {
 	// object returns the metadata of an object, nil when there is none.
 	object(ctx context.Context, k objectKey) (*metav1.PartialObjectMetadata, error)
+	// content returns a whole object as JSON values, nil when there is
+	// none.
+	content(ctx context.Context, k objectKey) (map[string]any, error)
 	// version returns the API server's version.
 	version(ctx context.Context) (*utilversion.Version, error)
 	// String names the cluster in messages.
@@ -107,6 +114,9 @@ func viewOf(ctx *pulumi.Context, settings clusterSettings) (clusterView, error) 
 		if mockedCluster != nil {
 			return mockedCluster(ctx), nil
 		}
+		if objects, held := mockcluster.Objects(); held {
+			return heldCluster(objects), nil
+		}
 		return nil, nil
 	}
 	var view clusterView
@@ -129,6 +139,7 @@ func viewOf(ctx *pulumi.Context, settings clusterSettings) (clusterView, error) 
 // apiView reads a cluster through its API server.
 type apiView struct {
 	meta      metadata.Interface
+	dynamic   dynamic.Interface
 	discovery discovery.DiscoveryInterface
 	host      string
 }
@@ -165,7 +176,11 @@ func newAPIView(s clusterSettings) (*apiView, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &apiView{meta: meta, discovery: disc, host: config.Host}, nil
+	dyn, err := dynamic.NewForConfig(config)
+	if err != nil {
+		return nil, err
+	}
+	return &apiView{meta: meta, dynamic: dyn, discovery: disc, host: config.Host}, nil
 }
 
 // parseKubeconfig reads a kubeconfig given as a path or as its contents.
@@ -211,17 +226,36 @@ func (a *apiView) object(ctx context.Context, k objectKey) (*metav1.PartialObjec
 	} else {
 		obj, err = a.meta.Resource(gvr).Namespace(k.namespace).Get(ctx, k.name, metav1.GetOptions{})
 	}
+	if err != nil {
+		return nil, a.readError(k, gvr, err)
+	}
+	return obj, nil
+}
+
+func (a *apiView) content(ctx context.Context, k objectKey) (map[string]any, error) {
+	gvr, ok := resources[k.kind]
+	if !ok {
+		return nil, fmt.Errorf("no API resource for kind %s", k.kind)
+	}
+	obj, err := a.dynamic.Resource(gvr).Namespace(k.namespace).Get(ctx, k.name, metav1.GetOptions{})
+	if err != nil {
+		return nil, a.readError(k, gvr, err)
+	}
+	return obj.Object, nil
+}
+
+// readError is nil for an object that is not there, and says why it could
+// not be read otherwise.
+func (a *apiView) readError(k objectKey, gvr schema.GroupVersionResource, err error) error {
 	switch {
-	case err == nil:
-		return obj, nil
 	case apierrors.IsNotFound(err):
 		// The object, or its kind: a PodMonitor without the Prometheus
 		// Operator's CRDs is not there either.
-		return nil, nil
+		return nil
 	case apierrors.IsForbidden(err):
-		return nil, fmt.Errorf("reading %s on %s is forbidden: the account that deploys needs get on %s (see rbac/deployer.yaml): %w", k, a, gvr.GroupResource(), err)
+		return fmt.Errorf("reading %s on %s is forbidden: the account that deploys needs get on %s (see rbac/deployer.yaml): %w", k, a, gvr.GroupResource(), err)
 	default:
-		return nil, fmt.Errorf("reading %s on %s: %w", k, a, err)
+		return fmt.Errorf("reading %s on %s: %w", k, a, err)
 	}
 }
 
@@ -256,8 +290,11 @@ func checkCluster(ctx *pulumi.Context, v *validator, s *dataflowSpec, opts []pul
 		resolved.namespace = pulumi.String(namespace)
 		checkOwnership(ctx.Context(), p, &resolved, view)
 		checkServerVersion(ctx.Context(), p, &resolved, view)
+		if r := s.recovery; r != nil && !r.existingGiven && !r.existingRead {
+			checkRecordedRecovery(ctx.Context(), p, &resolved, view)
+		}
 	}
-	if ctx.RunningWithMocks() && mockedCluster == nil {
+	if !clusterUnderMocks(ctx) {
 		return false
 	}
 	provider := explicitProvider(opts)
@@ -280,3 +317,64 @@ func checkCluster(ctx *pulumi.Context, v *validator, s *dataflowSpec, opts []pul
 	}, s.namespace, providerSettings(ctx, provider))
 	return true
 }
+
+// clusterNow returns the view of the cluster the dataflow's objects go to
+// when it can be read before anything is registered: with the default
+// provider and a namespace known now; nil otherwise, and under mocks
+// without a cluster.
+func clusterNow(ctx *pulumi.Context, s *dataflowSpec, opts []pulumi.ResourceOption) (clusterView, string, error) {
+	ns, known := knownString(s.namespace)
+	if !known || (explicitProvider(opts) != nil && !ctx.RunningWithMocks()) {
+		return nil, "", nil
+	}
+	view, err := viewOf(ctx, defaultClusterSettings(ctx))
+	return view, ns, err
+}
+
+// clusterUnderMocks is false for a program run under mocks that holds no
+// cluster (bytewaxtest.WithCluster), which reads nothing.
+func clusterUnderMocks(ctx *pulumi.Context) bool {
+	if !ctx.RunningWithMocks() || mockedCluster != nil {
+		return true
+	}
+	_, held := mockcluster.Objects()
+	return held
+}
+
+// heldCluster is the cluster bytewaxtest.WithCluster holds, as JSON
+// objects, running the newest Kubernetes release.
+type heldCluster []map[string]any
+
+func (h heldCluster) find(k objectKey) map[string]any {
+	for _, obj := range h {
+		meta, _ := obj["metadata"].(map[string]any)
+		ns, _ := meta["namespace"].(string)
+		if obj["kind"] == k.kind && meta["name"] == k.name && ns == k.namespace {
+			return obj
+		}
+	}
+	return nil
+}
+
+func (h heldCluster) object(_ context.Context, k objectKey) (*metav1.PartialObjectMetadata, error) {
+	obj := h.find(k)
+	if obj == nil {
+		return nil, nil
+	}
+	raw, err := json.Marshal(obj)
+	if err != nil {
+		return nil, err
+	}
+	var meta metav1.PartialObjectMetadata
+	return &meta, json.Unmarshal(raw, &meta)
+}
+
+func (h heldCluster) content(_ context.Context, k objectKey) (map[string]any, error) {
+	return h.find(k), nil
+}
+
+func (h heldCluster) version(context.Context) (*utilversion.Version, error) {
+	return utilversion.MustParseGeneric("1.36.1"), nil
+}
+
+func (h heldCluster) String() string { return "the mocked cluster" }

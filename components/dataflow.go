@@ -161,8 +161,7 @@ func ValidateAll(ctx *pulumi.Context, dataflows map[string]*BytewaxDataflowArgs,
 	var invalid ValidationErrors
 	owners := map[objectKey]string{}
 	for _, name := range slices.Sorted(maps.Keys(dataflows)) {
-		s, v := resolve(projectRoot(ctx), name, dataflows[name])
-		s.stack = stackName(ctx)
+		s, v := resolveRecorded(ctx, name, dataflows[name], opts)
 		checkObjectsInUse(ctx, &v.problems, s, false)
 		if v.ok() {
 			keys := ownedObjects(s)
@@ -186,6 +185,24 @@ func ValidateAll(ctx *pulumi.Context, dataflows map[string]*BytewaxDataflowArgs,
 	return invalid
 }
 
+// resolveRecorded is resolve with what the cluster records of the
+// dataflow's earlier deployments: the recovery volumes' contents.
+func resolveRecorded(ctx *pulumi.Context, name string, args *BytewaxDataflowArgs, opts []pulumi.ResourceOption) (*dataflowSpec, *validator) {
+	s, v := resolve(projectRoot(ctx), name, args)
+	if v.ok() {
+		recorded, err := withRecordedRecovery(ctx, s, args, opts)
+		switch {
+		case err != nil:
+			v.add("Recovery", nil, "could not be checked against what the recovery volumes hold: %v", err)
+		case recorded != args:
+			s, v = resolve(projectRoot(ctx), name, recorded)
+			s.recovery.existingRead = true
+		}
+	}
+	s.stack = stackName(ctx)
+	return s, v
+}
+
 // NewBytewaxDataflow validates args, then registers the dataflow and its
 // Kubernetes objects as children of one component.
 //
@@ -202,8 +219,7 @@ func ValidateAll(ctx *pulumi.Context, dataflows map[string]*BytewaxDataflowArgs,
 // Pulumi project's root (ctx.RootDirectory()), never at the process's
 // working directory.
 func NewBytewaxDataflow(ctx *pulumi.Context, name string, args *BytewaxDataflowArgs, opts ...pulumi.ResourceOption) (*BytewaxDataflow, error) {
-	s, v := resolve(projectRoot(ctx), name, args)
-	s.stack = stackName(ctx)
+	s, v := resolveRecorded(ctx, name, args, opts)
 	clusterDeferred := false
 	if v.ok() {
 		checkObjectsInUse(ctx, &v.problems, s, true)

@@ -151,7 +151,7 @@ func CheckNamespaceCreated(ctx *pulumi.Context, namespace string) error {
 // provider's settings are known once the engine has registered it, so the
 // check runs during up.
 func CheckedNamespaceName(ctx *pulumi.Context, namespace string, opts ...pulumi.ResourceOption) pulumi.StringOutput {
-	if ctx.RunningWithMocks() && mockedCluster == nil {
+	if !clusterUnderMocks(ctx) {
 		return pulumi.String(namespace).ToStringOutput()
 	}
 	settings := pulumi.ToStringArray([]string{"", "", ""}).ToStringArrayOutput()

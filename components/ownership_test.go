@@ -20,11 +20,12 @@ import (
 // fakeCluster holds objects by key, answers a version, and fails reads
 // of the kinds in broken.
 type fakeCluster struct {
-	mu      sync.Mutex
-	objects map[objectKey]*metav1.PartialObjectMetadata
-	server  string
-	broken  map[string]error
-	reads   []objectKey
+	mu       sync.Mutex
+	objects  map[objectKey]*metav1.PartialObjectMetadata
+	contents map[objectKey]map[string]any
+	server   string
+	broken   map[string]error
+	reads    []objectKey
 }
 
 func (f *fakeCluster) object(_ context.Context, k objectKey) (*metav1.PartialObjectMetadata, error) {
@@ -35,6 +36,15 @@ func (f *fakeCluster) object(_ context.Context, k objectKey) (*metav1.PartialObj
 		return nil, err
 	}
 	return f.objects[k], nil
+}
+
+func (f *fakeCluster) content(_ context.Context, k objectKey) (map[string]any, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if err := f.broken[k.kind]; err != nil {
+		return nil, err
+	}
+	return f.contents[k], nil
 }
 
 func (f *fakeCluster) version(context.Context) (*utilversion.Version, error) {
@@ -228,4 +238,88 @@ func TestValidateAllReadsTheClusterOnce(t *testing.T) {
 		return nil
 	})
 	require.NoError(t, err)
+}
+
+// recoveryRecord is a recovery ConfigMap as a dataflow's first run left it.
+func recoveryRecord(data map[string]any) map[objectKey]map[string]any {
+	return map[objectKey]map[string]any{{"ConfigMap", "streams", "wordcount-recovery"}: {"data": data}}
+}
+
+func TestWhatTheRecoveryVolumesHoldIsReadFromTheCluster(t *testing.T) {
+	record := map[string]any{"partitions": "4", "holders": "2", "layout": "perProcess", "size": "1Gi", "accessMode": "ReadWriteOnce"}
+	cases := []struct {
+		name   string
+		change func(a *BytewaxDataflowArgs)
+		want   string
+	}{
+		{"another partition count", func(a *BytewaxDataflowArgs) { a.Recovery.Partitions = 8 }, "Recovery.Partitions: must stay 4"},
+		{"another layout", func(a *BytewaxDataflowArgs) {
+			a.Recovery.Layout, a.Recovery.AccessMode = RecoverySharedClaim, "ReadWriteMany"
+		}, "Recovery.Layout: must stay perProcess"},
+		{"fewer processes than hold partitions", func(a *BytewaxDataflowArgs) { a.Processes = pulumi.IntRef(1) }, "Processes: must be at least 2"},
+		{"another size", func(a *BytewaxDataflowArgs) { a.Recovery.Size = "2Gi" }, `Recovery.Size: must stay "1Gi"`},
+		{"more processes", func(a *BytewaxDataflowArgs) { a.Processes = pulumi.IntRef(5) }, ""},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			onCluster(t, &fakeCluster{contents: recoveryRecord(record)})
+			args := flatArgs()
+			args.Recovery = &RecoveryArgs{Partitions: 4}
+			c.change(args)
+			d, err := run(t, func(ctx *pulumi.Context) error {
+				_, err := NewBytewaxDataflow(ctx, "wc", args)
+				return err
+			})
+			if c.want != "" {
+				require.Error(t, err)
+				assert.Contains(t, err.Error(), c.want)
+				assert.Empty(t, d.Resources, "nothing is registered")
+				return
+			}
+			require.NoError(t, err)
+			sts := d.ByType(t, typeStatefulSet).Object(t)
+			env := pt.Get(t, sts, "spec", "template", "spec", "initContainers", 1, "env")
+			assert.Contains(t, env, map[string]any{"name": "BYTEWAX_RECOVERY_HOLDERS", "value": "2"}, "processes added since hold no partitions")
+		})
+	}
+
+	t.Run("an explicit value wins", func(t *testing.T) {
+		onCluster(t, &fakeCluster{contents: recoveryRecord(record)})
+		args := flatArgs()
+		args.Recovery = &RecoveryArgs{Partitions: 8, Existing: &RecoveryState{Partitions: 8, Holders: 2, Layout: RecoveryClaimPerProcess}}
+		_, err := run(t, func(ctx *pulumi.Context) error {
+			_, err := NewBytewaxDataflow(ctx, "wc", args)
+			return err
+		})
+		require.NoError(t, err)
+	})
+
+	t.Run("a record that says nothing", func(t *testing.T) {
+		onCluster(t, &fakeCluster{contents: recoveryRecord(map[string]any{"layout": "perProcess"})})
+		args := flatArgs()
+		args.Recovery = &RecoveryArgs{Partitions: 4}
+		_, err := run(t, func(ctx *pulumi.Context) error {
+			_, err := NewBytewaxDataflow(ctx, "wc", args)
+			return err
+		})
+		require.Error(t, err)
+		assert.Contains(t, err.Error(), "Recovery: could not be checked against what the recovery volumes hold: ConfigMap streams/wordcount-recovery does not say")
+	})
+}
+
+func TestWhatTheRecoveryVolumesHoldIsCheckedWhenTheNamespaceResolves(t *testing.T) {
+	onCluster(t, &fakeCluster{contents: recoveryRecord(map[string]any{"partitions": "4", "holders": "2", "layout": "perProcess"})})
+	args := flatArgs()
+	args.CreateNamespace = false
+	args.Namespace = pulumi.String("streams").ToStringOutput()
+	args.Recovery = &RecoveryArgs{Partitions: 8}
+	d, err := run(t, func(ctx *pulumi.Context) error {
+		_, err := NewBytewaxDataflow(ctx, "wc", args)
+		return err
+	})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "Recovery.Partitions: must stay 4")
+	for _, r := range d.Resources {
+		assert.False(t, strings.HasPrefix(r.Type, "kubernetes:"), "%s %s was registered, and would be applied", r.Type, r.Name)
+	}
 }

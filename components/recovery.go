@@ -1,6 +1,7 @@
 package components
 
 import (
+	"context"
 	"fmt"
 	"strconv"
 
@@ -18,6 +19,9 @@ type recoverySpec struct {
 	storageClassName                             pulumi.StringInput
 	// state is what the volumes hold once this deployment is done.
 	state RecoveryState
+	// existingGiven: RecoveryArgs.Existing was set, and wins over what the
+	// cluster records; existingRead: it was read from the cluster.
+	existingGiven, existingRead bool
 }
 
 const (
@@ -52,6 +56,7 @@ func checkRecovery(v *validator, s *dataflowSpec, args *RecoveryArgs) {
 		size:             orDefault(args.Size, DefaultRecoverySize),
 		accessMode:       args.AccessMode,
 		storageClassName: args.StorageClassName,
+		existingGiven:    args.Existing != nil,
 	}
 	s.recovery = r
 	switch {
@@ -102,6 +107,52 @@ func checkRecovery(v *validator, s *dataflowSpec, args *RecoveryArgs) {
 		// since hold none.
 		r.state.Holders = old.Holders
 	}
+}
+
+// withRecordedRecovery returns args with Recovery.Existing read from the
+// cluster, when recovery is on, Existing is not given, and the cluster can
+// be read now; args itself otherwise. Read before the objects are built,
+// it keeps partitions on the volumes that hold them (Holders) as well as
+// refusing what Bytewax could not resume from.
+func withRecordedRecovery(ctx *pulumi.Context, s *dataflowSpec, args *BytewaxDataflowArgs, opts []pulumi.ResourceOption) (*BytewaxDataflowArgs, error) {
+	if s.recovery == nil || s.recovery.existingGiven {
+		return args, nil
+	}
+	view, ns, err := clusterNow(ctx, s, opts)
+	if err != nil || view == nil {
+		return args, err
+	}
+	st, err := recordedRecovery(ctx.Context(), view, ns, s.name)
+	if err != nil || st == nil {
+		return args, err
+	}
+	copied := *args
+	rec := *args.Recovery
+	rec.Existing = st
+	copied.Recovery = &rec
+	return &copied, nil
+}
+
+// checkRecordedRecovery refuses, once the namespace and the cluster are
+// known, a change Bytewax could not resume from. Read this late, what the
+// volumes hold cannot shape the pods any more: programs whose cluster is
+// known only then (an explicit provider, a namespace that is an output)
+// that add processes to a dataflow with a claim per process pass
+// RecoveryArgs.Existing (RecoveryStateOf) to keep them.
+func checkRecordedRecovery(ctx context.Context, p *problems, s *dataflowSpec, view clusterView) {
+	ns, _ := knownString(s.namespace)
+	st, err := recordedRecovery(ctx, view, ns, s.name)
+	if err != nil {
+		p.add("Recovery", nil, "could not be checked against what the recovery volumes hold: %v", err)
+		return
+	}
+	if st == nil {
+		return
+	}
+	r := *s.recovery
+	v := &validator{}
+	checkRecoveryChange(v, s, &r, *st)
+	p.errs = append(p.errs, v.errs...)
 }
 
 // startOver says how to begin a dataflow's recovery anew, losing the
@@ -200,14 +251,47 @@ func sharedClaimArgs(s *dataflowSpec, namespace pulumi.StringInput) *corev1.Pers
 // never changes, so it restarts nothing.
 func recoveryStateArgs(s *dataflowSpec, namespace pulumi.StringInput) *corev1.ConfigMapArgs {
 	st := s.recovery.state
+	data := pulumi.StringMap{
+		"partitions": pulumi.String(strconv.Itoa(st.Partitions)),
+		"holders":    pulumi.String(strconv.Itoa(st.Holders)),
+		"layout":     pulumi.String(st.Layout),
+	}
+	// What the claims were made with, for the next deployment's checks.
+	for key, value := range map[string]string{"size": st.Size, "storageClassName": st.StorageClassName, "accessMode": st.AccessMode} {
+		if value != "" {
+			data[key] = pulumi.String(value)
+		}
+	}
 	return &corev1.ConfigMapArgs{
 		Metadata: objectMeta(s, pulumi.String(s.recoveryName()), namespace),
-		Data: pulumi.StringMap{
-			"partitions": pulumi.String(strconv.Itoa(st.Partitions)),
-			"holders":    pulumi.String(strconv.Itoa(st.Holders)),
-			"layout":     pulumi.String(st.Layout),
-		},
+		Data:     data,
 	}
+}
+
+// recordedRecovery reads what a dataflow's recovery volumes hold from its
+// recovery ConfigMap, which outlives the dataflow with its claims, so a
+// deployment after destroy is checked as one after up: nil when there is
+// none, before the processes first ran or after the state was deleted.
+func recordedRecovery(ctx context.Context, view clusterView, namespace, name string) (*RecoveryState, error) {
+	obj, err := view.content(ctx, objectKey{"ConfigMap", namespace, name + "-recovery"})
+	if err != nil || obj == nil {
+		return nil, err
+	}
+	data, _ := obj["data"].(map[string]any)
+	text := func(key string) string {
+		v, _ := data[key].(string)
+		return v
+	}
+	st := &RecoveryState{
+		Layout: text("layout"), Size: text("size"), StorageClassName: text("storageClassName"),
+		AccessMode: text("accessMode"), Namespace: namespace,
+	}
+	st.Partitions, _ = strconv.Atoi(text("partitions"))
+	st.Holders, _ = strconv.Atoi(text("holders"))
+	if st.Partitions < 1 || st.Holders < 1 || st.Layout == "" {
+		return nil, fmt.Errorf("ConfigMap %s/%s-recovery does not say what the recovery volumes hold (partitions, holders, layout): %v", namespace, name, data)
+	}
+	return st, nil
 }
 
 // recoveryVolumes are the pod's volumes for recovery: the shared claim (a

@@ -57,7 +57,7 @@ func TestRecoveryWithAClaimPerProcess(t *testing.T) {
 	assert.Contains(t, pod["volumes"], map[string]any{"name": "recovery-state", "configMap": map[string]any{"name": "wordcount-recovery", "optional": true}})
 
 	marker := d.Named(t, typeConfigMap, "wc-recovery")
-	assert.Equal(t, map[string]any{"partitions": "6", "holders": "3", "layout": "perProcess"}, marker.Object(t)["data"])
+	assert.Equal(t, map[string]any{"partitions": "6", "holders": "3", "layout": "perProcess", "size": "5Gi", "storageClassName": "fast", "accessMode": "ReadWriteOnce"}, marker.Object(t)["data"])
 	assert.True(t, marker.DependsOn(sts.URN), "made after the processes first ran")
 	assert.True(t, marker.RetainOnDelete, "kept by destroy with the claims, so that a volume lost later is still known as lost")
 	assert.Empty(t, d.OfType("kubernetes:core/v1:PersistentVolumeClaim"), "the StatefulSet makes the claims")

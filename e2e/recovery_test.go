@@ -97,7 +97,7 @@ func TestRecoveryWithAClaimPerProcess(t *testing.T) {
 	}
 	pod := get(t, "-n", ns, "pod", "my-dataflow-0")
 	assert.Equal(t, "init-recovery", field(pod, "spec", "initContainers", 1, "name"))
-	assert.Equal(t, map[string]any{"partitions": "6", "holders": "3", "layout": "perProcess"},
+	assert.Equal(t, map[string]any{"partitions": "6", "holders": "3", "layout": "perProcess", "size": "1Gi", "storageClassName": class, "accessMode": "ReadWriteOnce"},
 		field(get(t, "-n", ns, "configmap", "my-dataflow-recovery"), "data"), "the dataflow has run with recovery")
 	outputs, err := p.stack.Outputs(context.Background())
 	require.NoError(t, err)

@@ -22,6 +22,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/stretchr/testify/require"
 
+	"github.com/pulumi-bytewax/pulumi-bytewax/components/internal/mockcluster"
 	"github.com/pulumi-bytewax/pulumi-bytewax/internal/objects"
 )
 
@@ -205,31 +206,46 @@ const (
 	Provider = "pulumi:providers:kubernetes"
 )
 
-// Option sets up the run, as the engine would for a real stack.
-type Option func(*pulumi.RunInfo)
+// Option sets up the run, as the engine would for a real stack, or the
+// cluster the program finds.
+type Option struct {
+	info    func(*pulumi.RunInfo)
+	cluster []map[string]any
+	holds   bool
+}
+
+// WithCluster makes the cluster the program finds when the component reads
+// it, before it creates anything, hold objects, each a Kubernetes object as
+// JSON values (apiVersion, kind, metadata, ...): to test what a program
+// does next to objects it did not create, or with a dataflow's recovery
+// record. Without it, the component reads no cluster. Runs with a cluster
+// wait for each other.
+func WithCluster(objects ...map[string]any) Option {
+	return Option{cluster: objects, holds: true}
+}
 
 // WithRootDirectory is the Pulumi project's root, ctx.RootDirectory(),
 // where a BytewaxDataflow's relative Directory starts.
 func WithRootDirectory(dir string) Option {
-	return func(info *pulumi.RunInfo) { info.RootDirectory = dir }
+	return Option{info: func(info *pulumi.RunInfo) { info.RootDirectory = dir }}
 }
 
 // WithStack names the stack, "stack" by default.
 func WithStack(name string) Option {
-	return func(info *pulumi.RunInfo) { info.Stack = name }
+	return Option{info: func(info *pulumi.RunInfo) { info.Stack = name }}
 }
 
 // WithProject names the project, "project" by default; config keys without
 // a namespace are the project's.
 func WithProject(name string) Option {
-	return func(info *pulumi.RunInfo) { info.Project = name }
+	return Option{info: func(info *pulumi.RunInfo) { info.Project = name }}
 }
 
 // WithPreview runs the program as `pulumi preview` does: the outputs of
 // resources are unknown until they are created, and values made with
 // Unknown stay unknown.
 func WithPreview() Option {
-	return func(info *pulumi.RunInfo) { info.DryRun = true }
+	return Option{info: func(info *pulumi.RunInfo) { info.DryRun = true }}
 }
 
 // Unknown is a string output whose value is not known, as a resource's
@@ -244,10 +260,10 @@ func Unknown() pulumi.StringOutput {
 // WithConfig is the stack's config, keyed "<namespace>:<key>", with the
 // keys whose values are secret.
 func WithConfig(values map[string]string, secretKeys ...string) Option {
-	return func(info *pulumi.RunInfo) {
+	return Option{info: func(info *pulumi.RunInfo) {
 		info.Config = values
 		info.ConfigSecretKeys = secretKeys
-	}
+	}}
 }
 
 // Run runs program under mocks, in project "project" and stack "stack"
@@ -262,13 +278,20 @@ func Run(t testing.TB, program pulumi.RunFunc, opts ...Option) (Deployment, erro
 func Record(program pulumi.RunFunc, opts ...Option) (Deployment, error) {
 	rec := &recorder{}
 	info := pulumi.RunInfo{Project: "project", Stack: "stack"}
+	runOpts := []pulumi.RunOption{nil}
+	var cluster []map[string]any
+	holds := false
 	for _, o := range opts {
-		o(&info)
+		if o.info != nil {
+			o.info(&info)
+			runOpts = append(runOpts, pulumi.RunOption(o.info))
+		}
+		cluster, holds = append(cluster, o.cluster...), holds || o.holds
 	}
-	runOpts := []pulumi.RunOption{pulumi.WithMocks(info.Project, info.Stack, rec)}
-	for _, o := range opts {
-		runOpts = append(runOpts, pulumi.RunOption(o))
+	if holds {
+		defer mockcluster.Hold(cluster)()
 	}
+	runOpts[0] = pulumi.WithMocks(info.Project, info.Stack, rec)
 	err := pulumi.RunErr(program, runOpts...)
 	var d Deployment
 	for _, r := range rec.resources {

@@ -84,3 +84,23 @@ func TestAnUnknownOutputAtPreview(t *testing.T) {
 	require.NoError(t, err)
 	assert.False(t, resolved, "a namespace that is an unknown output stays unknown at preview")
 }
+
+func TestWithClusterTheComponentFindsWhatTheClusterHolds(t *testing.T) {
+	program := func(ctx *pulumi.Context) error {
+		_, err := components.NewBytewaxDataflow(ctx, "orders", &components.BytewaxDataflowArgs{
+			Namespace: pulumi.String("streams"), FS: flow, PythonFile: "flow.py",
+		})
+		return err
+	}
+	helm := map[string]any{
+		"apiVersion": "v1", "kind": "Service",
+		"metadata": map[string]any{"name": "orders", "namespace": "streams", "labels": map[string]any{"app.kubernetes.io/managed-by": "Helm"}},
+	}
+	d, err := bytewaxtest.Run(t, program, bytewaxtest.WithCluster(helm))
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "Service streams/orders exists on the mocked cluster and is managed by Helm")
+	assert.Empty(t, d.Resources)
+
+	_, err = bytewaxtest.Run(t, program)
+	require.NoError(t, err, "without a cluster, nothing is read")
+}

@@ -35,9 +35,9 @@ func stackConfig(t *testing.T, stack string, overrides map[string]any) *Config {
 
 // runStack runs Program under mocks with the config of a stack, as the
 // engine would from the project's folder.
-func runStack(t *testing.T, stack string, cfg *Config) (pt.Deployment, error) {
+func runStack(t *testing.T, stack string, cfg *Config, opts ...pt.Option) (pt.Deployment, error) {
 	t.Helper()
-	return pt.Run(t, Program, pt.WithConfig(cfg.Values, cfg.Secrets...), pt.WithRootDirectory(projectRoot), pt.WithStack(stack))
+	return pt.Run(t, Program, append([]pt.Option{pt.WithConfig(cfg.Values, cfg.Secrets...), pt.WithRootDirectory(projectRoot), pt.WithStack(stack)}, opts...)...)
 }
 
 // deployStack runs a stack file of the project with overrides, failing the

@@ -34,12 +34,12 @@ const threeDataflows = `config:
       keepAlive: true
 `
 
-func runStackFile(t *testing.T, stack, content string, overrides map[string]any) (pt.Deployment, error) {
+func runStackFile(t *testing.T, stack, content string, overrides map[string]any, opts ...pt.Option) (pt.Deployment, error) {
 	t.Helper()
 	root := projectWithStack(t, stack, content)
 	cfg, err := ProjectConfig(root, stack, overrides)
 	require.NoError(t, err)
-	return pt.Run(t, Program, pt.WithConfig(cfg.Values, cfg.Secrets...), pt.WithRootDirectory(root), pt.WithStack(stack))
+	return pt.Run(t, Program, append([]pt.Option{pt.WithConfig(cfg.Values, cfg.Secrets...), pt.WithRootDirectory(root), pt.WithStack(stack)}, opts...)...)
 }
 
 func statefulSetOf(t *testing.T, d pt.Deployment, name string) map[string]any {

@@ -32,16 +32,15 @@ func readRecovery(r *reader) *components.RecoveryArgs {
 	return rec
 }
 
-// lastRecords reads, from the stack's own last outputs, what the recovery
-// volumes of each dataflow hold and the batch run it last submitted, so
-// that the component refuses a change Bytewax could not resume from, and
-// never submits a run twice, before anything is applied. A program does
-// not see its stack's state; a reference to the stack itself does. It is
-// made only when some dataflow has recovery or batch mode on.
+// lastRecords reads, from the stack's own last outputs, the batch run each
+// dataflow last submitted, so that the component never submits a run
+// twice. A program does not see its stack's state; a reference to the
+// stack itself does. It is made only when some dataflow has batch mode on.
+// What recovery volumes hold the component reads from the cluster itself.
 func lastRecords(ctx *pulumi.Context, rep *report, dfs []*dataflowConfig, listed bool) error {
 	var wanted []*dataflowConfig
 	for _, df := range dfs {
-		if df.args.Recovery != nil || df.args.Batch != nil {
+		if df.args.Batch != nil {
 			wanted = append(wanted, df)
 		}
 	}
@@ -70,9 +69,6 @@ func lastRecords(ctx *pulumi.Context, rep *report, dfs []*dataflowConfig, listed
 		case !listed && found && single == "" && last[recoveryOutput] == nil:
 			// A stack that listed its dataflows, and now has one.
 			outs = entry
-		}
-		if df.args.Recovery != nil {
-			df.args.Recovery.Existing = recoveryState(outs[recoveryOutput])
 		}
 		if df.args.Batch != nil {
 			df.args.Batch.Last = batchRecord(outs[batchOutput])
@@ -106,32 +102,6 @@ var lastOutputs = func(ctx *pulumi.Context, keys ...string) (map[string]any, err
 		}
 	}
 	return out, nil
-}
-
-// recoveryState decodes a recovery output; nil when there is none.
-func recoveryState(v any) *components.RecoveryState {
-	m, ok := v.(map[string]any)
-	if !ok {
-		return nil
-	}
-	count := func(key string) int {
-		n, _ := m[key].(float64)
-		return int(n)
-	}
-	text := func(key string) string {
-		s, _ := m[key].(string)
-		return s
-	}
-	layout := text("layout")
-	st := &components.RecoveryState{
-		Partitions: count("partitions"), Holders: count("holders"), Layout: layout,
-		Size: text("size"), StorageClassName: text("storageClassName"), AccessMode: text("accessMode"),
-		Namespace: text("namespace"),
-	}
-	if st.Partitions < 1 || st.Holders < 1 || layout == "" {
-		return nil
-	}
-	return st
 }
 
 // recoveryExport is a dataflow's recovery output; nil when recovery is

@@ -44,8 +44,21 @@ func TestRecoveryFromConfig(t *testing.T) {
 	assert.True(t, d.ByType(t, pt.Namespace).RetainOnDelete, "the dev stack creates its namespace, which now holds claims")
 }
 
-func TestRecoveryChangesAreCheckedAgainstTheLastOutputs(t *testing.T) {
-	last := map[string]any{"partitions": 6.0, "holders": 3.0, "layout": "perProcess"}
+// recorded is a cluster holding the recovery ConfigMap a dataflow's first
+// run, by the stack, left in its namespace.
+func recorded(stack, namespace, name string, data map[string]any) pt.Option {
+	return pt.WithCluster(map[string]any{
+		"apiVersion": "v1", "kind": "ConfigMap",
+		"metadata": map[string]any{
+			"name": name + "-recovery", "namespace": namespace,
+			"annotations": map[string]any{"bytewax.io/stack": "organization/project/" + stack},
+		},
+		"data": data,
+	})
+}
+
+func TestRecoveryChangesAreCheckedAgainstWhatTheClusterRecords(t *testing.T) {
+	record := recorded("dev", "bytewax", "my-dataflow", map[string]any{"partitions": "6", "holders": "3", "layout": "perProcess"})
 	tests := []struct {
 		name      string
 		overrides map[string]any
@@ -62,8 +75,8 @@ func TestRecoveryChangesAreCheckedAgainstTheLastOutputs(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			withLastOutputs(t, map[string]any{"recovery": last})
-			d, err := runStack(t, "dev", stackConfig(t, "dev", merged(recoveryOn, tt.overrides)))
+			withLastOutputs(t, nil)
+			d, err := runStack(t, "dev", stackConfig(t, "dev", merged(recoveryOn, tt.overrides)), record)
 			require.Error(t, err)
 			msg := strings.ReplaceAll(err.Error(), " (not set in Pulumi.dev.yaml)", "")
 			assert.Contains(t, msg, tt.want)
@@ -72,24 +85,16 @@ func TestRecoveryChangesAreCheckedAgainstTheLastOutputs(t *testing.T) {
 		})
 	}
 
-	// A stack that listed its dataflows and now has one finds its record
-	// under its name.
-	withLastOutputs(t, map[string]any{"dataflows": map[string]any{"my-dataflow": map[string]any{"recovery": last}}})
-	_, err := runStack(t, "dev", stackConfig(t, "dev", merged(recoveryOn, map[string]any{"recoveryPartitions": 8})))
-	require.Error(t, err)
-	assert.Contains(t, err.Error(), "bytewax:recoveryPartitions")
-	assert.Contains(t, err.Error(), "must stay 6")
-
-	withLastOutputs(t, map[string]any{"recovery": last})
-	d := deployStack(t, "dev", merged(recoveryOn, map[string]any{"processes": 5}))
+	withLastOutputs(t, nil)
+	d, err := runStack(t, "dev", stackConfig(t, "dev", merged(recoveryOn, map[string]any{"processes": 5})), record)
+	require.NoError(t, err)
 	data := d.Named(t, pt.ConfigMap, "my-dataflow-recovery").Object(t)["data"]
 	assert.Equal(t, "3", pt.Get(t, data, "holders"), "processes added since hold no partitions")
 }
 
 func TestListedDataflowsRecordTheirRecoveryApart(t *testing.T) {
-	withLastOutputs(t, map[string]any{"dataflows": map[string]any{
-		"orders": map[string]any{"recovery": map[string]any{"partitions": 4.0, "holders": 2.0, "layout": "perProcess"}},
-	}})
+	withLastOutputs(t, nil)
+	record := recorded("env", "bytewax", "orders", map[string]any{"partitions": "4", "holders": "2", "layout": "perProcess"})
 	stackFile := `config:
   bytewax:recovery: true
   bytewax:recoveryPartitions: 4
@@ -99,20 +104,13 @@ func TestListedDataflowsRecordTheirRecoveryApart(t *testing.T) {
     clicks:
       processes: 1
 `
-	d, err := runStackFile(t, "env", stackFile, nil)
+	_, err := runStackFile(t, "env", stackFile, nil, record)
 	require.NoError(t, err, "clicks has no recovery yet, and orders keeps its count")
 
-	_, err = runStackFile(t, "env", strings.Replace(stackFile, "processes: 2", "processes: 1", 1), nil)
+	_, err = runStackFile(t, "env", strings.Replace(stackFile, "processes: 2", "processes: 1", 1), nil, record)
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "bytewax:dataflows.orders.processes: must be at least 2")
 	assert.NotContains(t, err.Error(), "clicks")
-	_ = d
-
-	// A stack of one dataflow moved to the list keeps its record.
-	withLastOutputs(t, map[string]any{"statefulSet": "orders", "recovery": map[string]any{"partitions": 4.0, "holders": 2.0, "layout": "perProcess"}})
-	_, err = runStackFile(t, "env", strings.Replace(stackFile, "processes: 2", "processes: 1", 1), nil)
-	require.Error(t, err)
-	assert.Contains(t, err.Error(), "bytewax:dataflows.orders.processes: must be at least 2")
 }
 
 func TestABatchFromConfigIsSubmittedOnce(t *testing.T) {
