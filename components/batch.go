@@ -1,10 +1,13 @@
 package components
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"strconv"
 
 	batchv1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/batch/v1"
+	corev1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/core/v1"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"k8s.io/apimachinery/pkg/util/validation"
 )
@@ -93,6 +96,79 @@ func checkBatch(v *validator, s *dataflowSpec, args *BytewaxDataflowArgs) {
 		v.add("Recovery", "set", "is not offered with Batch: a Job has no claim per process")
 	}
 }
+
+// batchRecordName is the ConfigMap recording the run a batch dataflow last
+// submitted: a Job that Kubernetes deleted after its TTL leaves no other
+// trace, and would otherwise be submitted again.
+func (s *dataflowSpec) batchRecordName() string { return s.name + "-batch" }
+
+// batchRecordArgs is the record of this deployment's run: which run, how
+// its Job ended (once an up that waited saw it), and whether it was handed
+// over to Kubernetes.
+func batchRecordArgs(s *dataflowSpec, namespace, ended pulumi.StringInput) *corev1.ConfigMapArgs {
+	return &corev1.ConfigMapArgs{
+		Metadata: objectMeta(s, pulumi.String(s.batchRecordName()), namespace),
+		Data: pulumi.StringMap{
+			"run":        pulumi.String(s.batch.run),
+			"ended":      ended,
+			"handedOver": pulumi.String(strconv.FormatBool(s.batch.handedOver)),
+		},
+	}
+}
+
+// recordedBatch reads the run a batch dataflow last submitted from its
+// record on the cluster; nil when there is none.
+func recordedBatch(ctx context.Context, view clusterView, namespace, name string) (*BatchRecord, error) {
+	obj, err := view.content(ctx, objectKey{"ConfigMap", namespace, name + "-batch"})
+	if err != nil || obj == nil {
+		return nil, err
+	}
+	data, _ := obj["data"].(map[string]any)
+	run, _ := data["run"].(string)
+	ended, _ := data["ended"].(string)
+	handedOver, _ := data["handedOver"].(string)
+	if run == "" {
+		return nil, fmt.Errorf("ConfigMap %s/%s-batch does not name the run it records: %v", namespace, name, data)
+	}
+	return &BatchRecord{Run: run, Ended: ended, HandedOver: handedOver == "true"}, nil
+}
+
+// withRecordedBatch returns args with Batch.Last read from the cluster,
+// when Batch is on, Last is not given, and the cluster can be read now;
+// args itself otherwise. It refuses a dataflow that runs as a StatefulSet
+// now: the StatefulSet would go only at the end of the up, after the Job
+// ran beside it.
+func withRecordedBatch(ctx *pulumi.Context, s *dataflowSpec, args *BytewaxDataflowArgs, opts []pulumi.ResourceOption) (*BytewaxDataflowArgs, error) {
+	if s.batch == nil || args.Batch.Last != nil {
+		return args, nil
+	}
+	view, ns, err := clusterNow(ctx, s, opts)
+	if err != nil || view == nil {
+		return args, err
+	}
+	sts, err := view.object(ctx.Context(), objectKey{"StatefulSet", ns, s.name})
+	if err != nil {
+		return args, err
+	}
+	if sts != nil {
+		if _, foreign := foreignOwner(sts, "StatefulSet", s.stack, s.name); !foreign {
+			return args, errStreamingNow
+		}
+	}
+	last, err := recordedBatch(ctx.Context(), view, ns, s.name)
+	if err != nil || last == nil {
+		return args, err
+	}
+	copied := *args
+	batch := *args.Batch
+	batch.Last = last
+	copied.Batch = &batch
+	return &copied, nil
+}
+
+// errStreamingNow refuses turning a streaming dataflow into a batch in one
+// up.
+var errStreamingNow = errors.New("the dataflow runs as a StatefulSet now, which would keep running beside the batch until the end of the up; remove the dataflow first (destroy, or drop it from the program), then add it back with Batch")
 
 // jobEndedPath is true once a Job has ended, completed or failed.
 const jobEndedPath = `jsonpath={.status.conditions[?(@.status=="True")].type}`

@@ -6,6 +6,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	pt "github.com/pulumi-bytewax/pulumi-bytewax/components/bytewaxtest"
 )
@@ -137,4 +138,63 @@ func TestTwoBatchesCannotShareAJobName(t *testing.T) {
 	})
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), `Job "etl-daily-1" in namespace "streams" is dataflow "etl"'s already`)
+}
+
+// batchRecordOn is a cluster holding the batch record the stack's last up
+// left.
+func batchRecordOn(data map[string]any) *fakeCluster {
+	return &fakeCluster{
+		contents: map[objectKey]map[string]any{{"ConfigMap", "streams", "wordcount-batch"}: {"data": data}},
+		objects: map[objectKey]*metav1.PartialObjectMetadata{
+			{"ConfigMap", "streams", "wordcount-batch"}: existing(nil, map[string]string{stackAnnotation: "organization/project/stack"}),
+		},
+	}
+}
+
+func TestTheRunLastSubmittedIsReadFromTheCluster(t *testing.T) {
+	ttl := pulumi.IntRef(60)
+	cases := []struct {
+		name    string
+		record  map[string]any
+		batch   *BatchArgs
+		job     bool // the Job is declared
+		ignored bool // and ignores changes, being submitted
+	}{
+		{"no record: a new run", nil, &BatchArgs{Run: "1"}, true, false},
+		{"this run, submitted", map[string]any{"run": "1", "ended": "", "handedOver": "false"}, &BatchArgs{Run: "1"}, true, true},
+		{"this run, seen to end, with a TTL: handed over", map[string]any{"run": "1", "ended": "Complete", "handedOver": "false"}, &BatchArgs{Run: "1", Wait: true, TTLSecondsAfterFinished: ttl}, false, false},
+		{"handed over for good", map[string]any{"run": "1", "ended": "Failed", "handedOver": "true"}, &BatchArgs{Run: "1"}, false, false},
+		{"another run", map[string]any{"run": "1", "ended": "Complete", "handedOver": "true"}, &BatchArgs{Run: "2"}, true, false},
+		{"an explicit record wins", map[string]any{"run": "1", "ended": "Complete", "handedOver": "true"}, &BatchArgs{Run: "1", Last: &BatchRecord{Run: "0"}}, true, false},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			cluster := &fakeCluster{}
+			if c.record != nil {
+				cluster = batchRecordOn(c.record)
+			}
+			onCluster(t, cluster)
+			d := deploy(t, "wc", batchArgs(c.batch))
+			jobs := d.OfType(typeJob)
+			require.Equal(t, c.job, len(jobs) == 1, "the Job is declared")
+			if c.job {
+				assert.Equal(t, c.ignored, len(jobs[0].IgnoreChanges) > 0, "a submitted run ignores later changes")
+			}
+			record := d.Named(t, typeConfigMap, "wc-batch").Object(t)
+			assert.Equal(t, c.batch.Run, pt.Get(t, record, "data", "run"))
+			assert.Equal(t, map[bool]string{true: "false", false: "true"}[c.job], pt.Get(t, record, "data", "handedOver"))
+		})
+	}
+}
+
+func TestAStreamingDataflowCannotTurnIntoABatchInOneUp(t *testing.T) {
+	onCluster(t, &fakeCluster{objects: map[objectKey]*metav1.PartialObjectMetadata{
+		{"StatefulSet", "streams", "wordcount"}: existing(nil, map[string]string{stackAnnotation: "organization/project/stack"}),
+	}})
+	_, err := run(t, func(ctx *pulumi.Context) error {
+		_, err := NewBytewaxDataflow(ctx, "wc", batchArgs(&BatchArgs{Run: "1"}))
+		return err
+	})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "Batch: the dataflow runs as a StatefulSet now")
 }

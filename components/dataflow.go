@@ -189,17 +189,28 @@ func ValidateAll(ctx *pulumi.Context, dataflows map[string]*BytewaxDataflowArgs,
 // dataflow's earlier deployments: the recovery volumes' contents.
 func resolveRecorded(ctx *pulumi.Context, name string, args *BytewaxDataflowArgs, opts []pulumi.ResourceOption) (*dataflowSpec, *validator) {
 	s, v := resolve(projectRoot(ctx), name, args)
-	if v.ok() {
-		recorded, err := withRecordedRecovery(ctx, s, args, opts)
-		switch {
-		case err != nil:
-			v.add("Recovery", nil, "could not be checked against what the recovery volumes hold: %v", err)
-		case recorded != args:
-			s, v = resolve(projectRoot(ctx), name, recorded)
-			s.recovery.existingRead = true
+	s.stack = stackName(ctx)
+	if !v.ok() {
+		return s, v
+	}
+	recorded, err := withRecordedRecovery(ctx, s, args, opts)
+	if err != nil {
+		v.add("Recovery", nil, "could not be checked against what the recovery volumes hold: %v", err)
+		return s, v
+	}
+	recorded, err = withRecordedBatch(ctx, s, recorded, opts)
+	switch {
+	case errors.Is(err, errStreamingNow):
+		v.add("Batch", "set", "%v", err)
+	case err != nil:
+		v.add("Batch", nil, "could not be checked against the run last submitted: %v", err)
+	case recorded != args:
+		s, v = resolve(projectRoot(ctx), name, recorded)
+		s.stack = stackName(ctx)
+		if s.recovery != nil {
+			s.recovery.existingRead = recorded.Recovery.Existing != nil
 		}
 	}
-	s.stack = stackName(ctx)
 	return s, v
 }
 
@@ -391,6 +402,15 @@ func NewBytewaxDataflow(ctx *pulumi.Context, name string, args *BytewaxDataflowA
 			if s.batch.wait {
 				outcome = jobOutcome(d.job, s.podPrefix())
 			}
+		}
+		// The run's record, once the Job is submitted (and, when up waits
+		// for it, ended), for the next deployment.
+		recordOpts := []pulumi.ResourceOption{child}
+		if d.job != nil {
+			recordOpts = append(recordOpts, pulumi.DependsOn([]pulumi.Resource{d.job}))
+		}
+		if _, err = corev1.NewConfigMap(ctx, name+"-batch", batchRecordArgs(s, namespace, d.batchEnd), recordOpts...); err != nil {
+			return nil, err
 		}
 	}
 

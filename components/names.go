@@ -48,7 +48,7 @@ func ownedObjects(s *dataflowSpec) []objectKey {
 		keys = append(keys, objectKey{"Namespace", "", ns})
 	}
 	if s.batch != nil {
-		keys = append(keys, objectKey{"Job", ns, s.podPrefix()})
+		keys = append(keys, objectKey{"Job", ns, s.podPrefix()}, objectKey{"ConfigMap", ns, s.batchRecordName()})
 	}
 	if s.recovery != nil {
 		keys = append(keys, objectKey{"ConfigMap", ns, s.recoveryName()})

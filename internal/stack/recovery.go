@@ -33,10 +33,13 @@ func readRecovery(r *reader) *components.RecoveryArgs {
 }
 
 // lastRecords reads, from the stack's own last outputs, the batch run each
-// dataflow last submitted, so that the component never submits a run
-// twice. A program does not see its stack's state; a reference to the
-// stack itself does. It is made only when some dataflow has batch mode on.
-// What recovery volumes hold the component reads from the cluster itself.
+// dataflow last submitted. The component records it on the cluster and
+// reads it back itself; the stack's output also knows the runs of stacks
+// deployed before that record existed, whose Jobs Kubernetes may have
+// deleted after their TTL, which the cluster no longer shows. A program does
+// not see its stack's state; a reference to the stack itself does. It is
+// made only when some dataflow has batch mode on. What recovery volumes
+// hold the component reads from the cluster alone.
 func lastRecords(ctx *pulumi.Context, rep *report, dfs []*dataflowConfig, listed bool) error {
 	var wanted []*dataflowConfig
 	for _, df := range dfs {
