@@ -168,6 +168,12 @@ func newAPIView(s clusterSettings) (*apiView, error) {
 	config = rest.CopyConfig(config)
 	config.UserAgent = "pulumi-bytewax/" + Version
 	config.Timeout = 30 * time.Second
+	// A few reads per dataflow, once per run: client-go's own limit (5 a
+	// second) made a program of 20 dataflows wait seconds, and logged each
+	// wait into the program's output. The API server's priority and
+	// fairness still applies. Its warnings are the provider's to show.
+	config.QPS = -1
+	config.WarningHandler = rest.NoWarnings{}
 	meta, err := metadata.NewForConfig(config)
 	if err != nil {
 		return nil, err
