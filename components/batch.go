@@ -118,9 +118,9 @@ func batchRecordArgs(s *dataflowSpec, namespace, ended pulumi.StringInput) *core
 
 // recordedBatch reads the run a batch dataflow last submitted from its
 // record on the cluster; nil when there is none.
-func recordedBatch(ctx context.Context, view clusterView, namespace, name string) (*BatchRecord, error) {
+func recordedBatch(ctx context.Context, view clusterView, stack, namespace, name string) (*BatchRecord, error) {
 	obj, err := view.content(ctx, objectKey{"ConfigMap", namespace, name + "-batch"})
-	if err != nil || obj == nil {
+	if err != nil || obj == nil || !recordIsOwn(obj, "ConfigMap", stack, name) {
 		return nil, err
 	}
 	data, _ := obj["data"].(map[string]any)
@@ -128,7 +128,7 @@ func recordedBatch(ctx context.Context, view clusterView, namespace, name string
 	ended, _ := data["ended"].(string)
 	handedOver, _ := data["handedOver"].(string)
 	if run == "" {
-		return nil, fmt.Errorf("ConfigMap %s/%s-batch does not name the run it records: %v", namespace, name, data)
+		return nil, fmt.Errorf("ConfigMap %s/%s-batch does not name the run it records: it has %s", namespace, name, dataKeys(data))
 	}
 	return &BatchRecord{Run: run, Ended: ended, HandedOver: handedOver == "true"}, nil
 }
@@ -155,7 +155,7 @@ func withRecordedBatch(ctx *pulumi.Context, s *dataflowSpec, args *BytewaxDatafl
 			return args, errStreamingNow
 		}
 	}
-	last, err := recordedBatch(ctx.Context(), view, ns, s.name)
+	last, err := recordedBatch(ctx.Context(), view, s.stack, ns, s.name)
 	if err != nil || last == nil {
 		return args, err
 	}

@@ -144,7 +144,7 @@ func TestTwoBatchesCannotShareAJobName(t *testing.T) {
 // left.
 func batchRecordOn(data map[string]any) *fakeCluster {
 	return &fakeCluster{
-		contents: map[objectKey]map[string]any{{"ConfigMap", "streams", "wordcount-batch"}: {"data": data}},
+		contents: map[objectKey]map[string]any{{"ConfigMap", "streams", "wordcount-batch"}: {"data": data, "metadata": ownMetadata}},
 		objects: map[objectKey]*metav1.PartialObjectMetadata{
 			{"ConfigMap", "streams", "wordcount-batch"}: existing(nil, map[string]string{stackAnnotation: "organization/project/stack"}),
 		},

@@ -3,11 +3,13 @@ package components
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"os/user"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes"
@@ -22,8 +24,6 @@ import (
 	"k8s.io/client-go/rest"
 	"k8s.io/client-go/tools/clientcmd"
 	clientapi "k8s.io/client-go/tools/clientcmd/api"
-
-	"github.com/pulumi-bytewax/pulumi-bytewax/components/internal/mockcluster"
 )
 
 // The component reads the cluster its objects go to before it creates
@@ -114,8 +114,8 @@ func viewOf(ctx *pulumi.Context, settings clusterSettings) (clusterView, error) 
 		if mockedCluster != nil {
 			return mockedCluster(ctx), nil
 		}
-		if objects, held := mockcluster.Objects(); held {
-			return heldCluster(objects), nil
+		if objects, held, err := heldObjects(ctx); held || err != nil {
+			return heldCluster(objects), err
 		}
 		return nil, nil
 	}
@@ -142,6 +142,11 @@ type apiView struct {
 	dynamic   dynamic.Interface
 	discovery discovery.DiscoveryInterface
 	host      string
+	// unreachable is the first error that was not the API server's
+	// answer: the reads after it fail at once, rather than each waiting
+	// out its timeout.
+	mu          sync.Mutex
+	unreachable error
 }
 
 // newAPIView makes the clients, loading the kubeconfig as the provider
@@ -197,10 +202,17 @@ func parseKubeconfig(pathOrContents string) (*clientapi.Config, error) {
 			path = filepath.Join(u.HomeDir, strings.TrimPrefix(path, "~"))
 		}
 	}
-	if _, err := os.Stat(path); err == nil {
-		return clientcmd.LoadFromFile(path)
+	// As the provider: a file's contents are loaded as they are, so
+	// relative paths in them resolve as the provider's do.
+	if raw, err := os.ReadFile(path); err == nil {
+		return clientcmd.Load(raw)
 	}
-	return clientcmd.Load([]byte(pathOrContents))
+	config, err := clientcmd.Load([]byte(pathOrContents))
+	if err != nil && !strings.Contains(pathOrContents, "\n") && !strings.HasPrefix(strings.TrimSpace(pathOrContents), "{") {
+		// One line that is no JSON: a path, to a file that is not there.
+		return nil, fmt.Errorf("no kubeconfig file at %q", path)
+	}
+	return config, err
 }
 
 func (a *apiView) String() string { return "the cluster at " + a.host }
@@ -220,7 +232,17 @@ var resources = map[string]schema.GroupVersionResource{
 	"PodMonitor":            {Group: "monitoring.coreos.com", Version: "v1", Resource: "podmonitors"},
 }
 
+// reachable is the error that made the server unreachable, if any.
+func (a *apiView) reachable() error {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.unreachable
+}
+
 func (a *apiView) object(ctx context.Context, k objectKey) (*metav1.PartialObjectMetadata, error) {
+	if err := a.reachable(); err != nil {
+		return nil, err
+	}
 	gvr, ok := resources[k.kind]
 	if !ok {
 		return nil, fmt.Errorf("no API resource for kind %s", k.kind)
@@ -239,6 +261,9 @@ func (a *apiView) object(ctx context.Context, k objectKey) (*metav1.PartialObjec
 }
 
 func (a *apiView) content(ctx context.Context, k objectKey) (map[string]any, error) {
+	if err := a.reachable(); err != nil {
+		return nil, err
+	}
 	gvr, ok := resources[k.kind]
 	if !ok {
 		return nil, fmt.Errorf("no API resource for kind %s", k.kind)
@@ -260,12 +285,23 @@ func (a *apiView) readError(k objectKey, gvr schema.GroupVersionResource, err er
 		return nil
 	case apierrors.IsForbidden(err):
 		return fmt.Errorf("reading %s on %s is forbidden: the account that deploys needs get on %s (see rbac/deployer.yaml): %w", k, a, gvr.GroupResource(), err)
-	default:
+	case errors.As(err, new(apierrors.APIStatus)):
 		return fmt.Errorf("reading %s on %s: %w", k, a, err)
+	default:
+		err = fmt.Errorf("%s could not be reached: %w", a, err)
+		a.mu.Lock()
+		if a.unreachable == nil {
+			a.unreachable = err
+		}
+		a.mu.Unlock()
+		return err
 	}
 }
 
 func (a *apiView) version(context.Context) (*utilversion.Version, error) {
+	if err := a.reachable(); err != nil {
+		return nil, err
+	}
 	info, err := a.discovery.ServerVersion()
 	if err != nil {
 		return nil, fmt.Errorf("reading the version of %s: %w", a, err)
@@ -343,8 +379,26 @@ func clusterUnderMocks(ctx *pulumi.Context) bool {
 	if !ctx.RunningWithMocks() || mockedCluster != nil {
 		return true
 	}
-	_, held := mockcluster.Objects()
+	_, held, _ := heldObjects(ctx)
 	return held
+}
+
+// heldClusterConfigKey is the config key in which bytewaxtest.WithCluster
+// gives a run under mocks its cluster: the objects, as a JSON array.
+const heldClusterConfigKey = "bytewaxtest:cluster"
+
+// heldObjects are the objects the run's cluster holds under mocks, and
+// whether it holds one.
+func heldObjects(ctx *pulumi.Context) ([]map[string]any, bool, error) {
+	raw, held := ctx.GetConfig(heldClusterConfigKey)
+	if !held {
+		return nil, false, nil
+	}
+	var objects []map[string]any
+	if err := json.Unmarshal([]byte(raw), &objects); err != nil {
+		return nil, true, fmt.Errorf("the mocked cluster's objects: %w", err)
+	}
+	return objects, true, nil
 }
 
 // heldCluster is the cluster bytewaxtest.WithCluster holds, as JSON

@@ -31,9 +31,13 @@ func ownedObjects(s *dataflowSpec) []objectKey {
 		return nil
 	}
 	keys := []objectKey{
-		{"StatefulSet", ns, s.name},
 		{"Service", ns, s.name},
 		{"ConfigMap", ns, s.name},
+	}
+	// A batch makes no StatefulSet (its own running one is refused by
+	// withRecordedBatch).
+	if s.batch == nil {
+		keys = append([]objectKey{{"StatefulSet", ns, s.name}}, keys...)
 	}
 	if s.networkPolicy {
 		keys = append(keys, objectKey{"NetworkPolicy", ns, s.name})

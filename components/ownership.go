@@ -2,6 +2,7 @@ package components
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"maps"
@@ -82,27 +83,46 @@ func foreignOwner(obj *metav1.PartialObjectMetadata, kind, stack, instance strin
 	case mark != "":
 		return fmt.Sprintf("stack %s's", mark), true
 	}
-	labels := obj.Labels
-	earlier := labels[labelManagedBy] == "pulumi" && madeByProvider(obj)
-	if kind == "Namespace" {
-		earlier = earlier && labels["pod-security.kubernetes.io/enforce"] == "restricted"
-	} else {
-		earlier = earlier && labels[labelName] == "bytewax" && labels[labelInstance] == instance
-	}
-	if earlier {
+	if madeByEarlierRelease(obj.Labels, obj.ManagedFields, kind, instance) {
 		return "", false
 	}
 	return madeBy(obj), true
 }
 
-// madeByProvider reports whether the Kubernetes provider applied the object.
-func madeByProvider(obj *metav1.PartialObjectMetadata) bool {
-	for _, f := range obj.ManagedFields {
-		if strings.HasPrefix(f.Manager, "pulumi-kubernetes") {
-			return true
-		}
+// madeByEarlierRelease reports whether an unmarked object has what an
+// earlier release of the component gave every object it made: the
+// provider's label and field manager, and the component's own labels
+// (which any Pulumi program's objects would not have: the provider labels
+// all of them managed-by pulumi). A namespace must have them too: one made
+// by a stack program of an earlier release for the dataflows it listed has
+// only Pod Security's, as any hardened namespace does, and is refused with
+// the command that marks it.
+func madeByEarlierRelease(labels map[string]string, fields []metav1.ManagedFieldsEntry, kind, instance string) bool {
+	provider := false
+	for _, f := range fields {
+		provider = provider || strings.HasPrefix(f.Manager, "pulumi-kubernetes")
 	}
-	return false
+	ours := provider && labels[labelManagedBy] == "pulumi" && labels[labelName] == "bytewax" && labels[labelComponent] == "dataflow"
+	if kind == "Namespace" {
+		return ours && labels["pod-security.kubernetes.io/enforce"] == "restricted"
+	}
+	return ours && labels[labelInstance] == instance
+}
+
+// recordIsOwn reports whether a record the component reads back (a whole
+// object, as JSON values) is the stack's own: another's is never trusted,
+// and its ownership check refuses it.
+func recordIsOwn(obj map[string]any, kind, stack, instance string) bool {
+	raw, err := json.Marshal(obj["metadata"])
+	if err != nil {
+		return false
+	}
+	var meta metav1.ObjectMeta
+	if json.Unmarshal(raw, &meta) != nil {
+		return false
+	}
+	_, foreign := foreignOwner(&metav1.PartialObjectMetadata{ObjectMeta: meta}, kind, stack, instance)
+	return !foreign
 }
 
 // madeBy describes who made an object, as far as its metadata tells.
@@ -138,7 +158,7 @@ func OwnerAnnotations(ctx *pulumi.Context) map[string]string {
 // cluster the default Kubernetes provider reaches (the stack's
 // kubernetes:kubeconfig, kubernetes:context and kubernetes:cluster, then
 // $KUBECONFIG); with an explicit provider, use CheckedNamespaceName. Under
-// Pulumi's mocks, it reads nothing.
+// Pulumi's mocks, it reads only a cluster bytewaxtest.WithCluster gives.
 func CheckNamespaceCreated(ctx *pulumi.Context, namespace string) error {
 	return checkNewNamespace(ctx, defaultClusterSettings(ctx), namespace)
 }
@@ -161,12 +181,13 @@ func CheckedNamespaceName(ctx *pulumi.Context, namespace string, opts ...pulumi.
 		d := defaultClusterSettings(ctx)
 		settings = pulumi.ToStringArray([]string{d.kubeconfig, d.context, d.cluster}).ToStringArrayOutput()
 	}
-	return settings.ApplyT(func(got []string) (string, error) {
+	// The name is no secret, whatever the provider's kubeconfig is.
+	return pulumi.Unsecret(settings.ApplyT(func(got []string) (string, error) {
 		if len(got) != 3 {
 			return "", fmt.Errorf("namespace %q could not be checked: the Kubernetes provider's settings could not be read from the engine", namespace)
 		}
 		return namespace, checkNewNamespace(ctx, clusterSettings{kubeconfig: got[0], context: got[1], cluster: got[2]}, namespace)
-	}).(pulumi.StringOutput)
+	})).(pulumi.StringOutput)
 }
 
 // checkNewNamespace is the check of CheckNamespaceCreated, on the cluster
@@ -200,7 +221,7 @@ func takeOverMessage(s *dataflowSpec, k objectKey, owner string, view clusterVie
 	if k.namespace == "" {
 		where = ""
 	}
-	mark := fmt.Sprintf("if it is this stack's own, mark it with kubectl annotate %s%s %s %s=%s", where, strings.ToLower(k.kind), k.name, stackAnnotation, s.stack)
+	mark := fmt.Sprintf("if it is this stack's own, mark it with kubectl annotate --overwrite %s%s %s %s=%s", where, strings.ToLower(k.kind), k.name, stackAnnotation, s.stack)
 	switch k.kind {
 	case "Namespace":
 		return fmt.Sprintf("namespace %q exists on %s and is %s: creating it would take it over, and destroy would delete it with everything in it; deploy into it as it is (CreateNamespace false: the component then never labels or deletes it), or name another namespace (%s)", k.name, view, owner, mark)

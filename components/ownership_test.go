@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -112,6 +113,13 @@ func TestAnObjectTheStackDidNotCreateIsNeverTakenOver(t *testing.T) {
 		{name: "a namespace made by someone else",
 			objects: map[objectKey]*metav1.PartialObjectMetadata{ns: existing(nil, nil, "kubectl-create")},
 			field:   "CreateNamespace", message: `namespace "streams" exists on the test cluster and is written by kubectl-create, not by this stack: creating it would take it over, and destroy would delete it with everything in it; deploy into it as it is (CreateNamespace false`},
+		{name: "a restricted namespace another Pulumi program made",
+			objects: map[objectKey]*metav1.PartialObjectMetadata{ns: existing(
+				map[string]string{labelManagedBy: "pulumi", "pod-security.kubernetes.io/enforce": "restricted"}, nil, "pulumi-kubernetes-5d1f")},
+			field: "CreateNamespace", message: `namespace "streams" exists on the test cluster and is managed by pulumi (app.kubernetes.io/managed-by), not by this stack`},
+		{name: "a namespace an earlier release made",
+			objects: map[objectKey]*metav1.PartialObjectMetadata{ns: existing(
+				map[string]string{labelManagedBy: "pulumi", labelName: "bytewax", labelInstance: "wordcount", labelComponent: "dataflow", "pod-security.kubernetes.io/enforce": "restricted"}, nil, "pulumi-kubernetes-5d1f")}},
 		{name: "a read that fails",
 			broken: map[string]error{"Service": errors.New("connection refused")},
 			field:  "Name", message: "could not be checked for an object of that name that the stack did not create, which the component would take over: connection refused"},
@@ -240,9 +248,12 @@ func TestValidateAllReadsTheClusterOnce(t *testing.T) {
 	require.NoError(t, err)
 }
 
+// ownMetadata is the metadata of an object the test stack made.
+var ownMetadata = map[string]any{"annotations": map[string]any{stackAnnotation: "organization/project/stack"}}
+
 // recoveryRecord is a recovery ConfigMap as a dataflow's first run left it.
 func recoveryRecord(data map[string]any) map[objectKey]map[string]any {
-	return map[objectKey]map[string]any{{"ConfigMap", "streams", "wordcount-recovery"}: {"data": data}}
+	return map[objectKey]map[string]any{{"ConfigMap", "streams", "wordcount-recovery"}: {"data": data, "metadata": ownMetadata}}
 }
 
 func TestWhatTheRecoveryVolumesHoldIsReadFromTheCluster(t *testing.T) {
@@ -294,8 +305,26 @@ func TestWhatTheRecoveryVolumesHoldIsReadFromTheCluster(t *testing.T) {
 		require.NoError(t, err)
 	})
 
+	t.Run("another stack's record is not trusted, and refused as theirs", func(t *testing.T) {
+		theirs := recoveryRecord(map[string]any{"partitions": "4", "holders": "2", "layout": "perProcess", "password": "hunter2"})
+		theirs[objectKey{"ConfigMap", "streams", "wordcount-recovery"}]["metadata"] = map[string]any{"annotations": map[string]any{stackAnnotation: "organization/project/prod"}}
+		onCluster(t, &fakeCluster{contents: theirs, objects: map[objectKey]*metav1.PartialObjectMetadata{
+			{"ConfigMap", "streams", "wordcount-recovery"}: existing(nil, map[string]string{stackAnnotation: "organization/project/prod"}),
+		}})
+		args := flatArgs()
+		args.Recovery = &RecoveryArgs{Partitions: 8}
+		_, err := run(t, func(ctx *pulumi.Context) error {
+			_, err := NewBytewaxDataflow(ctx, "wc", args)
+			return err
+		})
+		require.Error(t, err)
+		assert.Contains(t, err.Error(), "ConfigMap streams/wordcount-recovery exists on the test cluster and is stack organization/project/prod's")
+		assert.NotContains(t, err.Error(), "must stay 4", "their record says nothing of this stack's volumes")
+		assert.NotContains(t, err.Error(), "hunter2")
+	})
+
 	t.Run("a record that says nothing", func(t *testing.T) {
-		onCluster(t, &fakeCluster{contents: recoveryRecord(map[string]any{"layout": "perProcess"})})
+		onCluster(t, &fakeCluster{contents: recoveryRecord(map[string]any{"layout": "perProcess", "token": "hunter2"})})
 		args := flatArgs()
 		args.Recovery = &RecoveryArgs{Partitions: 4}
 		_, err := run(t, func(ctx *pulumi.Context) error {
@@ -304,6 +333,8 @@ func TestWhatTheRecoveryVolumesHoldIsReadFromTheCluster(t *testing.T) {
 		})
 		require.Error(t, err)
 		assert.Contains(t, err.Error(), "Recovery: could not be checked against what the recovery volumes hold: ConfigMap streams/wordcount-recovery does not say")
+		assert.Contains(t, err.Error(), "has keys layout, token")
+		assert.NotContains(t, err.Error(), "hunter2", "a record's values are never shown")
 	})
 }
 
@@ -322,4 +353,55 @@ func TestWhatTheRecoveryVolumesHoldIsCheckedWhenTheNamespaceResolves(t *testing.
 	for _, r := range d.Resources {
 		assert.False(t, strings.HasPrefix(r.Type, "kubernetes:"), "%s %s was registered, and would be applied", r.Type, r.Name)
 	}
+}
+
+func TestMoreProcessesAreRefusedWhenTheRecordIsReadOnlyDuringUp(t *testing.T) {
+	onCluster(t, &fakeCluster{contents: recoveryRecord(map[string]any{"partitions": "4", "holders": "2", "layout": "perProcess"})})
+	args := flatArgs()
+	args.CreateNamespace = false
+	args.Namespace = pulumi.String("streams").ToStringOutput()
+	args.Processes = pulumi.IntRef(4)
+	args.Recovery = &RecoveryArgs{Partitions: 4}
+	_, err := run(t, func(ctx *pulumi.Context) error {
+		_, err := NewBytewaxDataflow(ctx, "wc", args)
+		return err
+	})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "Processes: must stay 2 while the cluster is known only during up")
+
+	args.Recovery.Existing = &RecoveryState{Partitions: 4, Holders: 2, Layout: RecoveryClaimPerProcess}
+	_, err = run(t, func(ctx *pulumi.Context) error {
+		_, err := NewBytewaxDataflow(ctx, "wc", args)
+		return err
+	})
+	require.NoError(t, err, "with Existing passed, the holders reach the pods")
+}
+
+func TestAKubeconfigIsAPathOrItsContentsAsTheProvidersIs(t *testing.T) {
+	const content = `apiVersion: v1
+kind: Config
+clusters: [{name: c, cluster: {server: "https://10.0.0.1:6443"}}]
+users: [{name: u, user: {token: t}}]
+contexts: [{name: x, context: {cluster: c, user: u}}]
+current-context: x
+`
+	file := t.TempDir() + "/config"
+	require.NoError(t, os.WriteFile(file, []byte(content), 0o600))
+	for _, given := range []string{file, content, `{"apiVersion":"v1","kind":"Config","clusters":[{"name":"c","cluster":{"server":"https://10.0.0.1:6443"}}],"contexts":[{"name":"x","context":{"cluster":"c"}}],"current-context":"x"}`} {
+		config, err := parseKubeconfig(given)
+		require.NoError(t, err, given)
+		assert.Equal(t, "https://10.0.0.1:6443", config.Clusters["c"].Server)
+	}
+	_, err := parseKubeconfig("/no/such/kubeconfig")
+	assert.EqualError(t, err, `no kubeconfig file at "/no/such/kubeconfig"`)
+}
+
+func TestAnUnreachableServerFailsEveryReadAtOnce(t *testing.T) {
+	view, err := newAPIView(clusterSettings{kubeconfig: `{"apiVersion":"v1","kind":"Config","clusters":[{"name":"c","cluster":{"server":"https://127.0.0.1:1"}}],"contexts":[{"name":"x","context":{"cluster":"c"}}],"current-context":"x"}`})
+	require.NoError(t, err)
+	_, first := view.object(context.Background(), objectKey{"Service", "streams", "a"})
+	require.Error(t, first)
+	assert.Contains(t, first.Error(), "the cluster at https://127.0.0.1:1 could not be reached")
+	_, again := view.content(context.Background(), objectKey{"ConfigMap", "streams", "b"})
+	assert.Equal(t, first, again, "the next read fails with the first one's error, without dialling")
 }

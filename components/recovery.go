@@ -3,7 +3,10 @@ package components
 import (
 	"context"
 	"fmt"
+	"maps"
+	"slices"
 	"strconv"
+	"strings"
 
 	corev1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/core/v1"
 	metav1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/meta/v1"
@@ -122,7 +125,7 @@ func withRecordedRecovery(ctx *pulumi.Context, s *dataflowSpec, args *BytewaxDat
 	if err != nil || view == nil {
 		return args, err
 	}
-	st, err := recordedRecovery(ctx.Context(), view, ns, s.name)
+	st, err := recordedRecovery(ctx.Context(), view, s.stack, ns, s.name)
 	if err != nil || st == nil {
 		return args, err
 	}
@@ -141,7 +144,7 @@ func withRecordedRecovery(ctx *pulumi.Context, s *dataflowSpec, args *BytewaxDat
 // RecoveryArgs.Existing (RecoveryStateOf) to keep them.
 func checkRecordedRecovery(ctx context.Context, p *problems, s *dataflowSpec, view clusterView) {
 	ns, _ := knownString(s.namespace)
-	st, err := recordedRecovery(ctx, view, ns, s.name)
+	st, err := recordedRecovery(ctx, view, s.stack, ns, s.name)
 	if err != nil {
 		p.add("Recovery", nil, "could not be checked against what the recovery volumes hold: %v", err)
 		return
@@ -152,6 +155,11 @@ func checkRecordedRecovery(ctx context.Context, p *problems, s *dataflowSpec, vi
 	r := *s.recovery
 	v := &validator{}
 	checkRecoveryChange(v, s, &r, *st)
+	// Read this late, the holders cannot reach the pods: a new count would
+	// have the processes refuse their volumes, and be recorded.
+	if v.ok() && st.Layout == RecoveryClaimPerProcess && r.layout == RecoveryClaimPerProcess && st.Holders != r.state.Holders {
+		v.add("Processes", s.processes, "must stay %d while the cluster is known only during up (an explicit provider, or a namespace that is an output): the volumes of processes 0 to %d hold the partitions, which new pods would not know; pass Recovery.Existing (what RecoveryStateOf returned) to change the count", st.Holders, st.Holders-1)
+	}
 	p.errs = append(p.errs, v.errs...)
 }
 
@@ -272,9 +280,9 @@ func recoveryStateArgs(s *dataflowSpec, namespace pulumi.StringInput) *corev1.Co
 // recovery ConfigMap, which outlives the dataflow with its claims, so a
 // deployment after destroy is checked as one after up: nil when there is
 // none, before the processes first ran or after the state was deleted.
-func recordedRecovery(ctx context.Context, view clusterView, namespace, name string) (*RecoveryState, error) {
+func recordedRecovery(ctx context.Context, view clusterView, stack, namespace, name string) (*RecoveryState, error) {
 	obj, err := view.content(ctx, objectKey{"ConfigMap", namespace, name + "-recovery"})
-	if err != nil || obj == nil {
+	if err != nil || obj == nil || !recordIsOwn(obj, "ConfigMap", stack, name) {
 		return nil, err
 	}
 	data, _ := obj["data"].(map[string]any)
@@ -289,7 +297,7 @@ func recordedRecovery(ctx context.Context, view clusterView, namespace, name str
 	st.Partitions, _ = strconv.Atoi(text("partitions"))
 	st.Holders, _ = strconv.Atoi(text("holders"))
 	if st.Partitions < 1 || st.Holders < 1 || st.Layout == "" {
-		return nil, fmt.Errorf("ConfigMap %s/%s-recovery does not say what the recovery volumes hold (partitions, holders, layout): %v", namespace, name, data)
+		return nil, fmt.Errorf("ConfigMap %s/%s-recovery does not say what the recovery volumes hold: it needs partitions, holders and layout, and has %s", namespace, name, dataKeys(data))
 	}
 	return st, nil
 }
@@ -370,4 +378,13 @@ func (d *BytewaxDataflow) RecoveryStateOf() *RecoveryState {
 	}
 	st := *d.recoveryState
 	return &st
+}
+
+// dataKeys names a record's keys, never its values, which may be anyone's.
+func dataKeys(data map[string]any) string {
+	if len(data) == 0 {
+		return "no data"
+	}
+	keys := slices.Sorted(maps.Keys(data))
+	return "keys " + strings.Join(keys, ", ")
 }

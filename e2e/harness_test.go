@@ -37,8 +37,10 @@ var (
 
 func TestMain(m *testing.M) {
 	if os.Getenv("BYTEWAX_E2E") != "1" {
+		// None of the tests runs: some set the cluster up before they
+		// would reach a skip.
 		fmt.Println("e2e: skipped; set BYTEWAX_E2E=1 (make test does) to deploy to the local cluster")
-		os.Exit(m.Run())
+		os.Exit(0)
 	}
 	os.Exit(setUp(m))
 }

@@ -13,6 +13,7 @@ package bytewaxtest
 
 import (
 	"encoding/json"
+	"maps"
 	"slices"
 	"sync"
 	"testing"
@@ -22,7 +23,6 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/stretchr/testify/require"
 
-	"github.com/pulumi-bytewax/pulumi-bytewax/components/internal/mockcluster"
 	"github.com/pulumi-bytewax/pulumi-bytewax/internal/objects"
 )
 
@@ -214,12 +214,15 @@ type Option struct {
 	holds   bool
 }
 
+// clusterConfigKey is where the component finds the cluster of a run
+// under mocks.
+const clusterConfigKey = "bytewaxtest:cluster"
+
 // WithCluster makes the cluster the program finds when the component reads
 // it, before it creates anything, hold objects, each a Kubernetes object as
 // JSON values (apiVersion, kind, metadata, ...): to test what a program
 // does next to objects it did not create, or with a dataflow's recovery
-// record. Without it, the component reads no cluster. Runs with a cluster
-// wait for each other.
+// record. Without it, the component reads no cluster.
 func WithCluster(objects ...map[string]any) Option {
 	return Option{cluster: objects, holds: true}
 }
@@ -289,7 +292,20 @@ func Record(program pulumi.RunFunc, opts ...Option) (Deployment, error) {
 		cluster, holds = append(cluster, o.cluster...), holds || o.holds
 	}
 	if holds {
-		defer mockcluster.Hold(cluster)()
+		// The run's own config carries its cluster, so that runs in
+		// parallel each see theirs.
+		raw, err := json.Marshal(cluster)
+		if err != nil {
+			return Deployment{}, err
+		}
+		runOpts = append(runOpts, func(info *pulumi.RunInfo) {
+			config := maps.Clone(info.Config)
+			if config == nil {
+				config = map[string]string{}
+			}
+			config[clusterConfigKey] = string(raw)
+			info.Config = config
+		})
 	}
 	runOpts[0] = pulumi.WithMocks(info.Project, info.Stack, rec)
 	err := pulumi.RunErr(program, runOpts...)
