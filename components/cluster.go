@@ -53,6 +53,9 @@ type clusterView interface {
 // ~/.kube/config, then the in-cluster account.
 type clusterSettings struct {
 	kubeconfig, context, cluster string
+	// render is the provider's renderYamlToDirectory: it then writes the
+	// objects as YAML and applies nothing, and no cluster is read.
+	render string
 }
 
 // defaultClusterSettings are the default provider's settings, the stack's
@@ -62,7 +65,7 @@ func defaultClusterSettings(ctx *pulumi.Context) clusterSettings {
 		v, _ := ctx.GetConfig("kubernetes:" + key)
 		return v
 	}
-	return clusterSettings{kubeconfig: get("kubeconfig"), context: get("context"), cluster: get("cluster")}
+	return clusterSettings{kubeconfig: get("kubeconfig"), context: get("context"), cluster: get("cluster"), render: get("renderYamlToDirectory")}
 }
 
 // explicitProvider returns the Kubernetes provider among the options, nil
@@ -95,7 +98,7 @@ func providerSettings(ctx *pulumi.Context, p *kubernetes.Provider) pulumi.String
 			v, _ := outs[key].(string)
 			return v
 		}
-		return []string{get("kubeconfig"), get("context"), get("cluster")}
+		return []string{get("kubeconfig"), get("context"), get("cluster"), get("renderYamlToDirectory")}
 	}).(pulumi.StringArrayOutput)
 }
 
@@ -110,6 +113,9 @@ var mockedCluster func(ctx *pulumi.Context) clusterView
 // viewOf returns the view of the cluster the settings pick; nil under
 // mocks, which have no cluster.
 func viewOf(ctx *pulumi.Context, settings clusterSettings) (clusterView, error) {
+	if settings.render != "" {
+		return nil, nil
+	}
 	if ctx.RunningWithMocks() {
 		if mockedCluster != nil {
 			return mockedCluster(ctx), nil
@@ -351,11 +357,11 @@ func checkCluster(ctx *pulumi.Context, v *validator, s *dataflowSpec, opts []pul
 	}
 	v.when("Namespace", func(p *problems, values []any) {
 		got, _ := values[1].([]string)
-		if len(got) != 3 {
+		if len(got) != 4 {
 			p.add("Namespace", asString(values[0]), "could not be checked: the Kubernetes provider's settings could not be read from the engine")
 			return
 		}
-		check(p, clusterSettings{kubeconfig: got[0], context: got[1], cluster: got[2]}, asString(values[0]))
+		check(p, clusterSettings{kubeconfig: got[0], context: got[1], cluster: got[2], render: got[3]}, asString(values[0]))
 	}, s.namespace, providerSettings(ctx, provider))
 	return true
 }

@@ -153,8 +153,11 @@ func ValidateArgs(ctx *pulumi.Context, name string, args *BytewaxDataflowArgs, o
 // keyed by resource name, as NewBytewaxDataflow would with opts, without
 // registering anything: each dataflow's own problems, the objects two of
 // them would both create, which NewBytewaxDataflow reports only once the
-// first of the two is registered, and the cluster's objects none of them
-// may take over. It returns nil when all are valid, and otherwise a
+// first of the two is registered, and, where the cluster and the
+// namespace are known now (the default provider's or opts', a literal
+// namespace), the cluster's objects none of them may take over; the others
+// NewBytewaxDataflow checks as they resolve. It returns nil when all are
+// valid, and otherwise a
 // ValidationErrors, a *ValidationError for each invalid dataflow in the
 // order of their names.
 func ValidateAll(ctx *pulumi.Context, dataflows map[string]*BytewaxDataflowArgs, opts ...pulumi.ResourceOption) error {

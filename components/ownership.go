@@ -174,19 +174,19 @@ func CheckedNamespaceName(ctx *pulumi.Context, namespace string, opts ...pulumi.
 	if !clusterUnderMocks(ctx) {
 		return pulumi.String(namespace).ToStringOutput()
 	}
-	settings := pulumi.ToStringArray([]string{"", "", ""}).ToStringArrayOutput()
+	var settings pulumi.StringArrayOutput
 	if provider := explicitProvider(opts); provider != nil && !ctx.RunningWithMocks() {
 		settings = providerSettings(ctx, provider)
 	} else {
 		d := defaultClusterSettings(ctx)
-		settings = pulumi.ToStringArray([]string{d.kubeconfig, d.context, d.cluster}).ToStringArrayOutput()
+		settings = pulumi.ToStringArray([]string{d.kubeconfig, d.context, d.cluster, d.render}).ToStringArrayOutput()
 	}
 	// The name is no secret, whatever the provider's kubeconfig is.
 	return pulumi.Unsecret(settings.ApplyT(func(got []string) (string, error) {
-		if len(got) != 3 {
+		if len(got) != 4 {
 			return "", fmt.Errorf("namespace %q could not be checked: the Kubernetes provider's settings could not be read from the engine", namespace)
 		}
-		return namespace, checkNewNamespace(ctx, clusterSettings{kubeconfig: got[0], context: got[1], cluster: got[2]}, namespace)
+		return namespace, checkNewNamespace(ctx, clusterSettings{kubeconfig: got[0], context: got[1], cluster: got[2], render: got[3]}, namespace)
 	})).(pulumi.StringOutput)
 }
 

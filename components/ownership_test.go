@@ -405,3 +405,9 @@ func TestAnUnreachableServerFailsEveryReadAtOnce(t *testing.T) {
 	_, again := view.content(context.Background(), objectKey{"ConfigMap", "streams", "b"})
 	assert.Equal(t, first, again, "the next read fails with the first one's error, without dialling")
 }
+
+func TestARenderingProviderReadsNoCluster(t *testing.T) {
+	view, err := viewOf(nil, clusterSettings{render: "out/"})
+	assert.NoError(t, err)
+	assert.Nil(t, view, "renderYamlToDirectory applies nothing, so nothing is taken over")
+}
