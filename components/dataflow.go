@@ -235,12 +235,21 @@ func resolveRecorded(ctx *pulumi.Context, name string, args *BytewaxDataflowArgs
 func NewBytewaxDataflow(ctx *pulumi.Context, name string, args *BytewaxDataflowArgs, opts ...pulumi.ResourceOption) (*BytewaxDataflow, error) {
 	s, v := resolveRecorded(ctx, name, args, opts)
 	clusterDeferred := false
+	// Another dataflow's NamespaceName stands for a namespace known when
+	// that dataflow was made: checked with it now, the two dataflows'
+	// objects clash at once, at preview too, and not only once the
+	// namespace exists, after the first one's objects are applied.
+	checked := s
+	if lit, ok := namespaceOf(ctx, s.namespace); ok {
+		named := *s
+		named.namespace = pulumi.String(lit)
+		checked = &named
+	}
 	if v.ok() {
-		checkObjectsInUse(ctx, &v.problems, s, true)
-		// Objects in a namespace not known yet, such as another
-		// dataflow's NamespaceName, are checked and claimed once it
-		// resolves, before any child is applied.
-		if _, known := knownString(s.namespace); !known {
+		checkObjectsInUse(ctx, &v.problems, checked, true)
+		// Objects in a namespace not known yet are checked and claimed
+		// once it resolves, before any child is applied.
+		if _, known := knownString(checked.namespace); !known {
 			v.when("Namespace", func(p *problems, values []any) {
 				resolved := *s
 				resolved.namespace = pulumi.String(asString(values[0]))
@@ -249,7 +258,7 @@ func NewBytewaxDataflow(ctx *pulumi.Context, name string, args *BytewaxDataflowA
 		}
 	}
 	if v.ok() {
-		clusterDeferred = checkCluster(ctx, v, s, opts)
+		clusterDeferred = checkCluster(ctx, v, checked, opts)
 	}
 	if !v.ok() {
 		return nil, &ValidationError{Resource: name, Errors: v.errs}
@@ -279,6 +288,9 @@ func NewBytewaxDataflow(ctx *pulumi.Context, name string, args *BytewaxDataflowA
 		namespace = d.namespace.Metadata.Name().Elem()
 	}
 	d.NamespaceName = namespace.ToStringOutput()
+	if lit, known := knownString(checked.namespace); known {
+		rememberNamespace(ctx, d.NamespaceName, lit)
+	}
 
 	if s.registry != nil {
 		// Named apart from the env Secret, whatever the components are

@@ -104,3 +104,26 @@ func TestAChainOfDataflowsCostsLinearly(t *testing.T) {
 	ten, twenty := allocated(10), allocated(20)
 	assert.Less(t, float64(twenty)/float64(ten), 4.0, "10 dataflows allocated %d bytes, 20 allocated %d", ten, twenty)
 }
+
+func TestADataflowGivenAnothersNamespaceNameClashesAtOnceEvenAtPreview(t *testing.T) {
+	var second error
+	d, err := pt.Run(t, func(ctx *pulumi.Context) error {
+		first, err := NewBytewaxDataflow(ctx, "orders", flatArgs())
+		if err != nil {
+			return err
+		}
+		again := flatArgs()
+		again.CreateNamespace = false
+		again.Namespace = first.NamespaceName
+		_, second = NewBytewaxDataflow(ctx, "orders-again", again)
+		return nil
+	}, pt.WithRootDirectory(packageDir), pt.WithPreview())
+	require.NoError(t, err)
+	var invalid *ValidationError
+	require.ErrorAs(t, second, &invalid, "refused as it is made, not once the namespace exists")
+	assert.False(t, invalid.Resolved)
+	assert.Contains(t, invalid.Error(), `Name: is already the name of dataflow "orders" in namespace "streams" of this program`)
+	for _, r := range d.Resources {
+		assert.NotEqual(t, "orders-again", r.Name, "the second dataflow registers nothing")
+	}
+}

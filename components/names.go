@@ -23,6 +23,34 @@ func (k objectKey) String() string {
 // the other's.
 var objectsInUse perRun[map[objectKey]string]
 
+// namespaceNames remembers, per program run, the namespace each
+// dataflow's NamespaceName stands for, when it was known as the dataflow
+// was made.
+var namespaceNames perRun[map[pulumi.StringOutput]string]
+
+// rememberNamespace records what a NamespaceName output stands for.
+func rememberNamespace(ctx *pulumi.Context, out pulumi.StringOutput, namespace string) {
+	namespaceNames.update(ctx, func(names *map[pulumi.StringOutput]string) {
+		if *names == nil {
+			*names = map[pulumi.StringOutput]string{}
+		}
+		(*names)[out] = namespace
+	})
+}
+
+// namespaceOf is the namespace an input stands for: another dataflow's
+// NamespaceName, as rememberNamespace recorded it.
+func namespaceOf(ctx *pulumi.Context, in pulumi.StringInput) (namespace string, ok bool) {
+	out, isOutput := in.(pulumi.StringOutput)
+	if !isOutput || ctx == nil {
+		return "", false
+	}
+	namespaceNames.update(ctx, func(names *map[pulumi.StringOutput]string) {
+		namespace, ok = (*names)[out]
+	})
+	return namespace, ok
+}
+
 // ownedObjects are the objects the dataflow creates whose names are known
 // now. Objects named by outputs are left out.
 func ownedObjects(s *dataflowSpec) []objectKey {
