@@ -113,10 +113,7 @@ func TestBatchChecks(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			args := batchArgs(&BatchArgs{})
 			tt.modify(args)
-			d, err := run(t, func(ctx *pulumi.Context) error {
-				_, err := NewBytewaxDataflow(ctx, "wc", args)
-				return err
-			})
+			d, err := tryDeploy(t, "wc", args)
 			require.Error(t, err)
 			assert.Contains(t, err.Error(), tt.want)
 			assert.Empty(t, d.Resources)
@@ -191,10 +188,7 @@ func TestAStreamingDataflowCannotTurnIntoABatchInOneUp(t *testing.T) {
 	onCluster(t, &fakeCluster{objects: map[objectKey]*metav1.PartialObjectMetadata{
 		{"StatefulSet", "streams", "wordcount"}: existing(nil, map[string]string{stackAnnotation: "organization/project/stack"}),
 	}})
-	_, err := run(t, func(ctx *pulumi.Context) error {
-		_, err := NewBytewaxDataflow(ctx, "wc", batchArgs(&BatchArgs{Run: "1"}))
-		return err
-	})
+	_, err := tryDeploy(t, "wc", batchArgs(&BatchArgs{Run: "1"}))
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "Batch: the dataflow runs as a StatefulSet now")
 }

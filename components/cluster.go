@@ -58,6 +58,19 @@ type clusterSettings struct {
 	render string
 }
 
+// list is the settings as providerSettings resolves them.
+func (c clusterSettings) list() []string {
+	return []string{c.kubeconfig, c.context, c.cluster, c.render}
+}
+
+// settingsFrom reads settings back from list; false when they are not.
+func settingsFrom(values []string) (clusterSettings, bool) {
+	if len(values) != 4 {
+		return clusterSettings{}, false
+	}
+	return clusterSettings{kubeconfig: values[0], context: values[1], cluster: values[2], render: values[3]}, true
+}
+
 // defaultClusterSettings are the default provider's settings, the stack's
 // kubernetes:kubeconfig, kubernetes:context and kubernetes:cluster.
 func defaultClusterSettings(ctx *pulumi.Context) clusterSettings {
@@ -98,7 +111,7 @@ func providerSettings(ctx *pulumi.Context, p *kubernetes.Provider) pulumi.String
 			v, _ := outs[key].(string)
 			return v
 		}
-		return []string{get("kubeconfig"), get("context"), get("cluster"), get("renderYamlToDirectory")}
+		return clusterSettings{kubeconfig: get("kubeconfig"), context: get("context"), cluster: get("cluster"), render: get("renderYamlToDirectory")}.list()
 	}).(pulumi.StringArrayOutput)
 }
 
@@ -357,11 +370,12 @@ func checkCluster(ctx *pulumi.Context, v *validator, s *dataflowSpec, opts []pul
 	}
 	v.when("Namespace", func(p *problems, values []any) {
 		got, _ := values[1].([]string)
-		if len(got) != 4 {
+		settings, ok := settingsFrom(got)
+		if !ok {
 			p.add("Namespace", asString(values[0]), "could not be checked: the Kubernetes provider's settings could not be read from the engine")
 			return
 		}
-		check(p, clusterSettings{kubeconfig: got[0], context: got[1], cluster: got[2], render: got[3]}, asString(values[0]))
+		check(p, settings, asString(values[0]))
 	}, s.namespace, providerSettings(ctx, provider))
 	return true
 }

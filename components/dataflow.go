@@ -208,10 +208,11 @@ func resolveRecorded(ctx *pulumi.Context, name string, args *BytewaxDataflowArgs
 	case err != nil:
 		v.add("Batch", nil, "could not be checked against the run last submitted: %v", err)
 	case recorded != args:
+		read := s.recovery != nil && s.recovery.existingRead
 		s, v = resolve(projectRoot(ctx), name, recorded)
 		s.stack = stackName(ctx)
 		if s.recovery != nil {
-			s.recovery.existingRead = recorded.Recovery.Existing != nil
+			s.recovery.existingRead = read
 		}
 	}
 	return s, v

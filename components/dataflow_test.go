@@ -38,12 +38,18 @@ func run(t *testing.T, program pulumi.RunFunc) (pt.Deployment, error) {
 
 func deploy(t *testing.T, name string, args *BytewaxDataflowArgs, opts ...pulumi.ResourceOption) pt.Deployment {
 	t.Helper()
-	d, err := run(t, func(ctx *pulumi.Context) error {
+	d, err := tryDeploy(t, name, args, opts...)
+	require.NoError(t, err)
+	return d
+}
+
+// tryDeploy runs a program of one dataflow, and returns its error.
+func tryDeploy(t *testing.T, name string, args *BytewaxDataflowArgs, opts ...pulumi.ResourceOption) (pt.Deployment, error) {
+	t.Helper()
+	return run(t, func(ctx *pulumi.Context) error {
 		_, err := NewBytewaxDataflow(ctx, name, args, opts...)
 		return err
 	})
-	require.NoError(t, err)
-	return d
 }
 
 func flatArgs() *BytewaxDataflowArgs {

@@ -178,15 +178,15 @@ func CheckedNamespaceName(ctx *pulumi.Context, namespace string, opts ...pulumi.
 	if provider := explicitProvider(opts); provider != nil && !ctx.RunningWithMocks() {
 		settings = providerSettings(ctx, provider)
 	} else {
-		d := defaultClusterSettings(ctx)
-		settings = pulumi.ToStringArray([]string{d.kubeconfig, d.context, d.cluster, d.render}).ToStringArrayOutput()
+		settings = pulumi.ToStringArray(defaultClusterSettings(ctx).list()).ToStringArrayOutput()
 	}
 	// The name is no secret, whatever the provider's kubeconfig is.
 	return pulumi.Unsecret(settings.ApplyT(func(got []string) (string, error) {
-		if len(got) != 4 {
+		resolved, ok := settingsFrom(got)
+		if !ok {
 			return "", fmt.Errorf("namespace %q could not be checked: the Kubernetes provider's settings could not be read from the engine", namespace)
 		}
-		return namespace, checkNewNamespace(ctx, clusterSettings{kubeconfig: got[0], context: got[1], cluster: got[2], render: got[3]}, namespace)
+		return namespace, checkNewNamespace(ctx, resolved, namespace)
 	})).(pulumi.StringOutput)
 }
 

@@ -27,6 +27,8 @@ type fakeCluster struct {
 	server   string
 	broken   map[string]error
 	reads    []objectKey
+	// contentReads are the whole objects read, records among them.
+	contentReads []objectKey
 }
 
 func (f *fakeCluster) object(_ context.Context, k objectKey) (*metav1.PartialObjectMetadata, error) {
@@ -42,6 +44,7 @@ func (f *fakeCluster) object(_ context.Context, k objectKey) (*metav1.PartialObj
 func (f *fakeCluster) content(_ context.Context, k objectKey) (map[string]any, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	f.contentReads = append(f.contentReads, k)
 	if err := f.broken[k.kind]; err != nil {
 		return nil, err
 	}
@@ -128,10 +131,7 @@ func TestAnObjectTheStackDidNotCreateIsNeverTakenOver(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			cluster := &fakeCluster{objects: c.objects, broken: c.broken}
 			onCluster(t, cluster)
-			d, err := run(t, func(ctx *pulumi.Context) error {
-				_, err := NewBytewaxDataflow(ctx, "wc", flatArgs())
-				return err
-			})
+			d, err := tryDeploy(t, "wc", flatArgs())
 			assert.Contains(t, cluster.reads, sts, "every object the dataflow creates is looked up")
 			assert.Contains(t, cluster.reads, ns)
 			if c.field == "" {
@@ -216,10 +216,7 @@ func TestAFeatureRefusesAnAPIServerTooOldForIt(t *testing.T) {
 			if c.batch {
 				args.Batch = &BatchArgs{Run: "1"}
 			}
-			_, err := run(t, func(ctx *pulumi.Context) error {
-				_, err := NewBytewaxDataflow(ctx, "wc", args)
-				return err
-			})
+			_, err := tryDeploy(t, "wc", args)
 			if c.problem == "" {
 				require.NoError(t, err)
 				return
@@ -277,10 +274,7 @@ func TestWhatTheRecoveryVolumesHoldIsReadFromTheCluster(t *testing.T) {
 			args := flatArgs()
 			args.Recovery = &RecoveryArgs{Partitions: 4}
 			c.change(args)
-			d, err := run(t, func(ctx *pulumi.Context) error {
-				_, err := NewBytewaxDataflow(ctx, "wc", args)
-				return err
-			})
+			d, err := tryDeploy(t, "wc", args)
 			if c.want != "" {
 				require.Error(t, err)
 				assert.Contains(t, err.Error(), c.want)
@@ -298,10 +292,7 @@ func TestWhatTheRecoveryVolumesHoldIsReadFromTheCluster(t *testing.T) {
 		onCluster(t, &fakeCluster{contents: recoveryRecord(record)})
 		args := flatArgs()
 		args.Recovery = &RecoveryArgs{Partitions: 8, Existing: &RecoveryState{Partitions: 8, Holders: 2, Layout: RecoveryClaimPerProcess}}
-		_, err := run(t, func(ctx *pulumi.Context) error {
-			_, err := NewBytewaxDataflow(ctx, "wc", args)
-			return err
-		})
+		_, err := tryDeploy(t, "wc", args)
 		require.NoError(t, err)
 	})
 
@@ -313,10 +304,7 @@ func TestWhatTheRecoveryVolumesHoldIsReadFromTheCluster(t *testing.T) {
 		}})
 		args := flatArgs()
 		args.Recovery = &RecoveryArgs{Partitions: 8}
-		_, err := run(t, func(ctx *pulumi.Context) error {
-			_, err := NewBytewaxDataflow(ctx, "wc", args)
-			return err
-		})
+		_, err := tryDeploy(t, "wc", args)
 		require.Error(t, err)
 		assert.Contains(t, err.Error(), "ConfigMap streams/wordcount-recovery exists on the test cluster and is stack organization/project/prod's")
 		assert.NotContains(t, err.Error(), "must stay 4", "their record says nothing of this stack's volumes")
@@ -327,10 +315,7 @@ func TestWhatTheRecoveryVolumesHoldIsReadFromTheCluster(t *testing.T) {
 		onCluster(t, &fakeCluster{contents: recoveryRecord(map[string]any{"layout": "perProcess", "token": "hunter2"})})
 		args := flatArgs()
 		args.Recovery = &RecoveryArgs{Partitions: 4}
-		_, err := run(t, func(ctx *pulumi.Context) error {
-			_, err := NewBytewaxDataflow(ctx, "wc", args)
-			return err
-		})
+		_, err := tryDeploy(t, "wc", args)
 		require.Error(t, err)
 		assert.Contains(t, err.Error(), "Recovery: could not be checked against what the recovery volumes hold: ConfigMap streams/wordcount-recovery does not say")
 		assert.Contains(t, err.Error(), "has keys layout, token")
@@ -344,10 +329,7 @@ func TestWhatTheRecoveryVolumesHoldIsCheckedWhenTheNamespaceResolves(t *testing.
 	args.CreateNamespace = false
 	args.Namespace = pulumi.String("streams").ToStringOutput()
 	args.Recovery = &RecoveryArgs{Partitions: 8}
-	d, err := run(t, func(ctx *pulumi.Context) error {
-		_, err := NewBytewaxDataflow(ctx, "wc", args)
-		return err
-	})
+	d, err := tryDeploy(t, "wc", args)
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "Recovery.Partitions: must stay 4")
 	for _, r := range d.Resources {
@@ -362,18 +344,12 @@ func TestMoreProcessesAreRefusedWhenTheRecordIsReadOnlyDuringUp(t *testing.T) {
 	args.Namespace = pulumi.String("streams").ToStringOutput()
 	args.Processes = pulumi.IntRef(4)
 	args.Recovery = &RecoveryArgs{Partitions: 4}
-	_, err := run(t, func(ctx *pulumi.Context) error {
-		_, err := NewBytewaxDataflow(ctx, "wc", args)
-		return err
-	})
+	_, err := tryDeploy(t, "wc", args)
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "Processes: must stay 2 while the cluster is known only during up")
 
 	args.Recovery.Existing = &RecoveryState{Partitions: 4, Holders: 2, Layout: RecoveryClaimPerProcess}
-	_, err = run(t, func(ctx *pulumi.Context) error {
-		_, err := NewBytewaxDataflow(ctx, "wc", args)
-		return err
-	})
+	_, err = tryDeploy(t, "wc", args)
 	require.NoError(t, err, "with Existing passed, the holders reach the pods")
 }
 
@@ -410,4 +386,14 @@ func TestARenderingProviderReadsNoCluster(t *testing.T) {
 	view, err := viewOf(nil, clusterSettings{render: "out/"})
 	assert.NoError(t, err)
 	assert.Nil(t, view, "renderYamlToDirectory applies nothing, so nothing is taken over")
+}
+
+func TestTheRecoveryRecordIsReadOnceWhenThereIsNone(t *testing.T) {
+	cluster := &fakeCluster{}
+	onCluster(t, cluster)
+	args := flatArgs()
+	args.Recovery = &RecoveryArgs{Partitions: 4}
+	_, err := tryDeploy(t, "wc", args)
+	require.NoError(t, err)
+	assert.Equal(t, []objectKey{{"ConfigMap", "streams", "wordcount-recovery"}}, cluster.contentReads, "read before the objects are built, and not again by the ownership check")
 }

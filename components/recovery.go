@@ -23,7 +23,8 @@ type recoverySpec struct {
 	// state is what the volumes hold once this deployment is done.
 	state RecoveryState
 	// existingGiven: RecoveryArgs.Existing was set, and wins over what the
-	// cluster records; existingRead: it was read from the cluster.
+	// cluster records; existingRead: the cluster was read for it before
+	// the objects were built, whether or not it held a record.
 	existingGiven, existingRead bool
 }
 
@@ -125,6 +126,7 @@ func withRecordedRecovery(ctx *pulumi.Context, s *dataflowSpec, args *BytewaxDat
 	if err != nil || view == nil {
 		return args, err
 	}
+	s.recovery.existingRead = true
 	st, err := recordedRecovery(ctx.Context(), view, s.stack, ns, s.name)
 	if err != nil || st == nil {
 		return args, err

@@ -19,10 +19,6 @@ type featureNeed struct {
 	fields string
 }
 
-// baseKubernetesMinor is the oldest release every dataflow works on: the
-// disruption budget is made by default.
-const baseKubernetesMinor = disruptionBudgetMinor
-
 // featureNeeds are the needs of the features the dataflow uses. A claim
 // per process needs nothing: an API server that drops the StatefulSet's
 // persistentVolumeClaimRetentionPolicy (beta in 1.27) keeps the claims

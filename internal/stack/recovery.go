@@ -40,7 +40,7 @@ func readRecovery(r *reader) *components.RecoveryArgs {
 // not see its stack's state; a reference to the stack itself does. It is
 // made only when some dataflow has batch mode on. What recovery volumes
 // hold the component reads from the cluster alone.
-func lastRecords(ctx *pulumi.Context, rep *report, dfs []*dataflowConfig, listed bool) error {
+func lastRecords(ctx *pulumi.Context, dfs []*dataflowConfig, listed bool) error {
 	var wanted []*dataflowConfig
 	for _, df := range dfs {
 		if df.args.Batch != nil {
@@ -73,14 +73,9 @@ func lastRecords(ctx *pulumi.Context, rep *report, dfs []*dataflowConfig, listed
 			// A stack that listed its dataflows, and now has one.
 			outs = entry
 		}
-		if df.args.Batch != nil {
-			df.args.Batch.Last = batchRecord(outs[batchOutput])
-			// The StatefulSet would go only at the end of the up, after
-			// the Job ran beside it.
-			if sts, _ := outs["statefulSet"].(string); sts != "" && outs[batchOutput] == nil {
-				rep.add(df.src.fullKey("batch"), "the dataflow runs as a StatefulSet now, which would keep running beside the batch until the end of the up; remove the dataflow first (destroy, or drop its entry), then add it back with batch on")
-			}
-		}
+		// A dataflow that runs as a StatefulSet now has no record, and
+		// the component refuses it, from the cluster.
+		df.args.Batch.Last = batchRecord(outs[batchOutput])
 	}
 	return nil
 }

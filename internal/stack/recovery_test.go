@@ -129,9 +129,13 @@ func TestABatchFromConfigIsSubmittedOnce(t *testing.T) {
 
 	// A dataflow running as a StatefulSet cannot become a batch in one up.
 	withLastOutputs(t, map[string]any{"statefulSet": "my-dataflow", "namespace": "bytewax"})
-	_, err := runStack(t, "dev", stackConfig(t, "dev", batch))
+	streaming := pt.WithCluster(map[string]any{
+		"apiVersion": "apps/v1", "kind": "StatefulSet",
+		"metadata": map[string]any{"name": "my-dataflow", "namespace": "bytewax", "annotations": map[string]any{"bytewax.io/stack": "organization/project/dev"}},
+	})
+	_, err := runStack(t, "dev", stackConfig(t, "dev", batch), streaming)
 	require.Error(t, err)
-	assert.Contains(t, err.Error(), "the dataflow runs as a StatefulSet now, which would keep running beside the batch")
+	assert.Contains(t, err.Error(), "bytewax:batch (not set in Pulumi.dev.yaml): the dataflow runs as a StatefulSet now, which would keep running beside the batch")
 
 	withLastOutputs(t, nil)
 	_, err = runStackFile(t, "batch", `config:

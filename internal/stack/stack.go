@@ -68,7 +68,7 @@ func deployDataflow(ctx *pulumi.Context, root string) error {
 		}
 	}
 	if rep.err(ctx.Stack()) == nil {
-		if err := lastRecords(ctx, rep, dfs, entries != nil); err != nil {
+		if err := lastRecords(ctx, dfs, entries != nil); err != nil {
 			return err
 		}
 	}
