@@ -120,7 +120,7 @@ func TestRealNodeCrash(t *testing.T) {
 				}
 			}
 			// Python's exit code for an uncaught exception; at times (once
-			// in a dozen crashes measured) the process dies of SIGSEGV
+			// in about 25 crashes measured) the process dies of SIGSEGV
 			// while Bytewax 0.21.1 winds down after the panic, 139.
 			assert.Contains(t, []any{1.0, 139.0}, exitCode, "the crashed container ended with Python's exit code for an uncaught exception, or a segfault after it")
 			require.NoError(t, follow.Wait())
