@@ -188,7 +188,7 @@ type BytewaxDataflowArgs struct {
 	// Affinity constrains the pods' nodes and their neighbours further
 	// (node affinity, pod affinity and anti-affinity), as Kubernetes spells
 	// it; it is passed through as it is, for the API server to check.
-	Affinity corev1.AffinityPtrInput `pulumi:"affinity,optional"`
+	Affinity corev1.AffinityPtrInput `pulumi:"affinity,optional" provider:"type=kubernetes@4.25.0:core/v1:Affinity"`
 	// TopologySpread spreads the processes of the dataflow evenly over
 	// TopologyKey's domains (nodes whose taints the pods do not tolerate
 	// left out): SpreadSoft (the default) prefers to, so a one-node cluster

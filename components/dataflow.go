@@ -2,6 +2,7 @@ package components
 
 import (
 	"errors"
+	"fmt"
 	"maps"
 	"slices"
 
@@ -9,6 +10,7 @@ import (
 	appsv1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/apps/v1"
 	batchv1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/batch/v1"
 	corev1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/core/v1"
+	metav1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/meta/v1"
 	networkingv1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/networking/v1"
 	policyv1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/policy/v1"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -42,6 +44,37 @@ type BytewaxDataflow struct {
 	// JobName is the batch Job's name, <Name>-<Run>; empty without Batch.
 	// StatefulSetName is empty with it.
 	JobName pulumi.StringOutput `pulumi:"jobName"`
+	// NetworkPolicyName, DisruptionBudgetName and PodMonitorName name the
+	// dataflow's NetworkPolicy, PodDisruptionBudget and PodMonitor; each is
+	// empty when the dataflow has none.
+	NetworkPolicyName    pulumi.StringOutput `pulumi:"networkPolicyName"`
+	DisruptionBudgetName pulumi.StringOutput `pulumi:"disruptionBudgetName"`
+	PodMonitorName       pulumi.StringOutput `pulumi:"podMonitorName"`
+	// RegistrySecretName is the pull secret made from RegistryCredentials;
+	// EnvSecretName the Secret holding the secret Env values. Each is
+	// empty when the dataflow has none.
+	RegistrySecretName pulumi.StringOutput `pulumi:"registrySecretName"`
+	EnvSecretName      pulumi.StringOutput `pulumi:"envSecretName"`
+	// RecoveryClaimNames are the recovery volumes' claims the processes
+	// use: the shared claim, or a claim per process, which the StatefulSet
+	// makes and destroy keeps; empty without Recovery.
+	RecoveryClaimNames pulumi.StringArrayOutput `pulumi:"recoveryClaimNames"`
+	// RecoveryConfigMapName is the recovery record, <Name>-recovery, which
+	// says what the volumes hold; empty without Recovery.
+	RecoveryConfigMapName pulumi.StringOutput `pulumi:"recoveryConfigMapName"`
+	// RecoveryPartitions, RecoveryHolders and RecoveryLayout are what the
+	// recovery volumes hold after this deployment (see RecoveryStateOf);
+	// zero and empty without Recovery.
+	RecoveryPartitions pulumi.IntOutput    `pulumi:"recoveryPartitions"`
+	RecoveryHolders    pulumi.IntOutput    `pulumi:"recoveryHolders"`
+	RecoveryLayout     pulumi.StringOutput `pulumi:"recoveryLayout"`
+	// BatchConfigMapName is the batch record, <Name>-batch; BatchRun,
+	// BatchEnded and BatchHandedOver are what it records (see
+	// BatchRecord). Empty and false without Batch.
+	BatchConfigMapName pulumi.StringOutput `pulumi:"batchConfigMapName"`
+	BatchRun           pulumi.StringOutput `pulumi:"batchRun"`
+	BatchEnded         pulumi.StringOutput `pulumi:"batchEnded"`
+	BatchHandedOver    pulumi.BoolOutput   `pulumi:"batchHandedOver"`
 
 	// ConfigMap holds the dataflow's files.
 	ConfigMap *corev1.ConfigMap
@@ -63,6 +96,60 @@ type BytewaxDataflow struct {
 	batchEnd         pulumi.StringOutput
 	batchHandedOver  bool
 	batchRun         string
+}
+
+// setRecordOutputs sets the outputs that name the objects besides the
+// core ones, and what the recovery and batch records hold.
+func (d *BytewaxDataflow) setRecordOutputs(s *dataflowSpec) {
+	none := pulumi.String("").ToStringOutput()
+	nameOf := func(meta metav1.ObjectMetaOutput) pulumi.StringOutput { return meta.Name().Elem() }
+	d.NetworkPolicyName, d.DisruptionBudgetName, d.PodMonitorName = none, none, none
+	d.RegistrySecretName, d.EnvSecretName = none, none
+	if d.networkPolicy != nil {
+		d.NetworkPolicyName = nameOf(d.networkPolicy.Metadata)
+	}
+	if d.disruptionBudget != nil {
+		d.DisruptionBudgetName = nameOf(d.disruptionBudget.Metadata)
+	}
+	if d.podMonitor != nil {
+		d.PodMonitorName = d.podMonitor.Metadata.Name().Elem()
+	}
+	if d.registrySecret != nil {
+		d.RegistrySecretName = nameOf(d.registrySecret.Metadata)
+	}
+	if d.envSecret != nil {
+		d.EnvSecretName = nameOf(d.envSecret.Metadata)
+	}
+
+	d.RecoveryClaimNames = pulumi.ToStringArray(nil).ToStringArrayOutput()
+	d.RecoveryConfigMapName, d.RecoveryLayout = none, none
+	d.RecoveryPartitions, d.RecoveryHolders = pulumi.Int(0).ToIntOutput(), pulumi.Int(0).ToIntOutput()
+	if st := d.recoveryState; st != nil {
+		d.RecoveryConfigMapName = pulumi.String(s.recoveryName()).ToStringOutput()
+		d.RecoveryPartitions = pulumi.Int(st.Partitions).ToIntOutput()
+		d.RecoveryHolders = pulumi.Int(st.Holders).ToIntOutput()
+		d.RecoveryLayout = pulumi.String(st.Layout).ToStringOutput()
+		if d.recoveryClaim != nil {
+			d.RecoveryClaimNames = pulumi.ToStringArrayOutput([]pulumi.StringOutput{d.recoveryClaim.Metadata.Name().Elem()})
+		} else {
+			d.RecoveryClaimNames = d.StatefulSetName.ApplyT(func(set string) []string {
+				names := make([]string, s.processes)
+				for i := range names {
+					names[i] = fmt.Sprintf("%s-%s-%d", recoveryVolume, set, i)
+				}
+				return names
+			}).(pulumi.StringArrayOutput)
+		}
+	}
+
+	d.BatchConfigMapName, d.BatchRun, d.BatchEnded = none, none, none
+	d.BatchHandedOver = pulumi.Bool(false).ToBoolOutput()
+	if s.batch != nil {
+		d.BatchConfigMapName = pulumi.String(s.batchRecordName()).ToStringOutput()
+		d.BatchRun = pulumi.String(d.batchRun).ToStringOutput()
+		d.BatchEnded = d.batchEnd
+		d.BatchHandedOver = pulumi.Bool(d.batchHandedOver).ToBoolOutput()
+	}
 }
 
 // BatchRecord is what this deployment knows of its batch run, for the
@@ -451,6 +538,8 @@ func NewBytewaxDataflow(ctx *pulumi.Context, name string, args *BytewaxDataflowA
 		}
 	}
 
+	d.setRecordOutputs(s)
+
 	prefix := d.StatefulSetName
 	if s.batch != nil {
 		prefix = d.JobName
@@ -469,6 +558,21 @@ func NewBytewaxDataflow(ctx *pulumi.Context, name string, args *BytewaxDataflowA
 		"peerAddresses":      d.PeerAddresses,
 		"jobName":            d.JobName,
 		"batchOutcome":       outcome,
+
+		"networkPolicyName":     d.NetworkPolicyName,
+		"disruptionBudgetName":  d.DisruptionBudgetName,
+		"podMonitorName":        d.PodMonitorName,
+		"registrySecretName":    d.RegistrySecretName,
+		"envSecretName":         d.EnvSecretName,
+		"recoveryClaimNames":    d.RecoveryClaimNames,
+		"recoveryConfigMapName": d.RecoveryConfigMapName,
+		"recoveryPartitions":    d.RecoveryPartitions,
+		"recoveryHolders":       d.RecoveryHolders,
+		"recoveryLayout":        d.RecoveryLayout,
+		"batchConfigMapName":    d.BatchConfigMapName,
+		"batchRun":              d.BatchRun,
+		"batchEnded":            d.BatchEnded,
+		"batchHandedOver":       d.BatchHandedOver,
 	}); err != nil {
 		return nil, err
 	}

@@ -302,11 +302,12 @@ func TestOutputsCanBeChained(t *testing.T) {
 		if err != nil {
 			return err
 		}
-		pulumi.All(d.NamespaceName, d.StatefulSetName, d.ServiceName, d.ConfigMapName, d.ServiceAccountName, d.PeerAddresses).
+		// Exported, so that the run waits for the apply.
+		ctx.Export("outputs", pulumi.All(d.NamespaceName, d.StatefulSetName, d.ServiceName, d.ConfigMapName, d.ServiceAccountName, d.PeerAddresses).
 			ApplyT(func(v []any) error {
 				got = map[string]any{"ns": v[0], "sts": v[1], "svc": v[2], "cm": v[3], "sa": v[4], "peers": v[5]}
 				return nil
-			})
+			}))
 		return nil
 	})
 	require.NoError(t, err)
@@ -591,4 +592,74 @@ func TestAPodMonitorOnlyWhenAsked(t *testing.T) {
 		"podMetricsEndpoints": []any{map[string]any{"port": "api", "path": "/metrics", "interval": "15s"}},
 	}, obj["spec"])
 	assert.Contains(t, pm.Dependencies, d.ByType(t, typeStatefulSet).URN, "created last: without the CRDs the dataflow is deployed all the same")
+}
+
+func TestOutputsNameEveryObjectAndTheRecords(t *testing.T) {
+	withEverything := func() *BytewaxDataflowArgs {
+		a := flatArgs()
+		a.PodMonitor = &PodMonitorArgs{}
+		a.RegistryCredentials = &RegistryCredentialsArgs{DockerConfigJSON: pulumi.String(`{"auths":{}}`)}
+		a.Env = []EnvVarArgs{{Name: "TOKEN", Value: pulumi.ToSecret(pulumi.String("s3cret")).(pulumi.StringOutput)}}
+		return a
+	}
+	perProcess := withEverything()
+	perProcess.Recovery = &RecoveryArgs{Partitions: 4}
+	shared := withEverything()
+	shared.Recovery = &RecoveryArgs{Partitions: 2, Layout: RecoverySharedClaim}
+	batch := batchArgs(&BatchArgs{Run: "7"})
+	bare := flatArgs()
+	bare.NetworkPolicy = &NetworkPolicyArgs{Disabled: true}
+	bare.DisruptionBudget = &DisruptionBudgetArgs{Disabled: true}
+
+	for _, tc := range []struct {
+		name string
+		args *BytewaxDataflowArgs
+		want map[string]any
+	}{
+		{"recovery with a claim per process", perProcess, map[string]any{
+			"np": "wordcount", "pdb": "wordcount", "pm": "wordcount", "reg": "wordcount-registry", "env": "wordcount-env",
+			"claims": []string{"recovery-wordcount-0", "recovery-wordcount-1"}, "rcm": "wordcount-recovery",
+			"partitions": 4, "holders": 2, "layout": RecoveryClaimPerProcess,
+			"bcm": "", "run": "", "ended": "", "handedOver": false,
+		}},
+		{"recovery with a shared claim", shared, map[string]any{
+			"np": "wordcount", "pdb": "wordcount", "pm": "wordcount", "reg": "wordcount-registry", "env": "wordcount-env",
+			"claims": []string{"wordcount-recovery"}, "rcm": "wordcount-recovery",
+			"partitions": 2, "holders": 1, "layout": RecoverySharedClaim,
+			"bcm": "", "run": "", "ended": "", "handedOver": false,
+		}},
+		{"a batch", batch, map[string]any{
+			"np": "wordcount", "pdb": "", "pm": "", "reg": "", "env": "",
+			"claims": []string{}, "rcm": "", "partitions": 0, "holders": 0, "layout": "",
+			"bcm": "wordcount-batch", "run": "7", "ended": "", "handedOver": false,
+		}},
+		{"nothing besides the core objects", bare, map[string]any{
+			"np": "", "pdb": "", "pm": "", "reg": "", "env": "",
+			"claims": []string{}, "rcm": "", "partitions": 0, "holders": 0, "layout": "",
+			"bcm": "", "run": "", "ended": "", "handedOver": false,
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var got map[string]any
+			_, err := run(t, func(ctx *pulumi.Context) error {
+				d, err := NewBytewaxDataflow(ctx, "wc", tc.args)
+				if err != nil {
+					return err
+				}
+				// Exported, so that the run waits for the apply.
+				ctx.Export("outputs", pulumi.All(d.NetworkPolicyName, d.DisruptionBudgetName, d.PodMonitorName, d.RegistrySecretName, d.EnvSecretName,
+					d.RecoveryClaimNames, d.RecoveryConfigMapName, d.RecoveryPartitions, d.RecoveryHolders, d.RecoveryLayout,
+					d.BatchConfigMapName, d.BatchRun, d.BatchEnded, d.BatchHandedOver).
+					ApplyT(func(v []any) error {
+						got = map[string]any{"np": v[0], "pdb": v[1], "pm": v[2], "reg": v[3], "env": v[4],
+							"claims": v[5], "rcm": v[6], "partitions": v[7], "holders": v[8], "layout": v[9],
+							"bcm": v[10], "run": v[11], "ended": v[12], "handedOver": v[13]}
+						return nil
+					}))
+				return nil
+			})
+			require.NoError(t, err)
+			assert.Equal(t, tc.want, got)
+		})
+	}
 }

@@ -1,6 +1,7 @@
 package components
 
 import (
+	"fmt"
 	"runtime"
 	"testing"
 	"time"
@@ -43,4 +44,32 @@ func TestAValuePerRunIsKeptForTheRunAndForgottenAfterIt(t *testing.T) {
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
+}
+
+func TestDataflowsBuiltInContextsThatJoinedOneRunAreCheckedAgainstEachOther(t *testing.T) {
+	// A component provider builds each dataflow of a program in a context
+	// of its own; the run they join makes them one program's.
+	shared := NewRun()
+	built := 0
+	build := func(joined *Run, namespace string) error {
+		built++
+		_, err := run(t, func(ctx *pulumi.Context) error {
+			if joined != nil {
+				joined.Join(ctx)
+			}
+			args := flatArgs()
+			args.Namespace = pulumi.String(namespace)
+			_, err := NewBytewaxDataflow(ctx, fmt.Sprintf("wc%d", built), args)
+			return err
+		})
+		return err
+	}
+	require.NoError(t, build(shared, "streams"))
+	err := build(shared, "streams")
+	require.Error(t, err, "the second dataflow of the run writes the first one's objects")
+	assert.Contains(t, err.Error(), `is already the name of dataflow "wc1" in namespace "streams" of this program`)
+
+	require.NoError(t, build(shared, "other"), "another namespace clashes with nothing")
+	require.NoError(t, build(nil, "streams"), "a context that joined no run is a program of its own")
+	require.NoError(t, build(NewRun(), "streams"), "another run starts afresh")
 }

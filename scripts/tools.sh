@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Builds the pinned tools the project runs for real: the Pulumi CLI, the
-# Kubernetes provider plugin, a local control plane (etcd, kube-apiserver,
+# Builds the pinned tools the project runs for real: the Pulumi CLI, its YAML
+# language host, the Kubernetes provider plugin, a local control plane (etcd, kube-apiserver,
 # kube-controller-manager, kube-scheduler, kubectl, kwok, kwokctl) and, when
 # asked, what the real node runs (containerd, its runc shim, ctr, kubelet,
 # CoreDNS; runc and the CNI plugins come from Debian, see scripts/node.sh).
@@ -10,7 +10,8 @@
 # same machine reuses it. A cold build takes 20-40 minutes on 2 cores.
 #
 # A `pulumi` already on PATH is used when it is a v3 from v3.274 on, and the
-# provider plugin is built only when that Pulumi's plugin cache lacks it.
+# provider plugin is built only when that Pulumi's plugin cache lacks it; the
+# YAML language host only when none is on PATH.
 #
 # Usage: scripts/tools.sh [--print-path] [--without-cluster] [--with-kube-score] [--with-node]
 #   --print-path       print the bin directories to put on PATH (building first if needed)
@@ -25,6 +26,9 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 # github.com/pulumi/pulumi-kubernetes/sdk/v4 in the project's go.mod, or the
 # engine warns that the plugin is older than the SDK expects.
 PULUMI_VERSION=v3.274.1
+# Pulumi's YAML language host (tools/pulumi-yaml/go.mod), for YAML programs
+# such as examples/yaml.
+PULUMI_YAML_VERSION=v1.25.0
 KUBERNETES_VERSION=v1.36.1
 KUBERNETES_PROVIDER_VERSION=4.25.0
 # The proxy serves the provider module only as the pseudo-version of the
@@ -41,6 +45,7 @@ cache=${PULUMI_BYTEWAX_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/pulumi-bytewax}
 sum() { sha256sum "$@" | sha256sum | cut -c1-12; }
 
 pulumi_dir=$cache/pulumi-$PULUMI_VERSION-$(sum "$root/tools/pulumi/go.sum")
+yaml_dir=$cache/pulumi-yaml-$PULUMI_YAML_VERSION-$(sum "$root/tools/pulumi-yaml/go.sum")
 cluster_dir=$cache/cluster-$KUBERNETES_VERSION-$(sum "$root/tools/cluster/go.sum")
 provider_dir=$cache/pulumi-resource-kubernetes-$KUBERNETES_PROVIDER_VERSION
 kube_score_dir=$cache/kube-score-$KUBE_SCORE_VERSION-$(sum "$root/tools/kube-score/go.sum")
@@ -87,6 +92,13 @@ build_pulumi() {
 	go build -trimpath -o "$1/pulumi" \
 		-ldflags "-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=$PULUMI_VERSION" \
 		github.com/pulumi/pulumi/pkg/v3/cmd/pulumi
+}
+
+build_yaml() {
+	cd "$root/tools/pulumi-yaml"
+	go build -trimpath -o "$1/pulumi-language-yaml" \
+		-ldflags "-s -w -X github.com/pulumi/pulumi-yaml/pkg/version.Version=$PULUMI_YAML_VERSION" \
+		github.com/pulumi/pulumi-yaml/cmd/pulumi-language-yaml
 }
 
 build_cluster() {
@@ -167,6 +179,12 @@ else
 	build_into "$pulumi_dir" "the Pulumi CLI $PULUMI_VERSION" 10 build_pulumi
 	pulumi=$pulumi_dir/bin/pulumi
 	path+=("$pulumi_dir/bin")
+fi
+
+# The CLI finds language hosts on PATH, as a release bundles them beside it.
+if ! command -v pulumi-language-yaml >/dev/null 2>&1; then
+	build_into "$yaml_dir" "Pulumi's YAML language host $PULUMI_YAML_VERSION" 2 build_yaml
+	path+=("$yaml_dir/bin")
 fi
 
 # The engine takes the provider from Pulumi's plugin cache, as it would a
