@@ -16,7 +16,7 @@ FOLLOW ?= 0
 # Said first by the targets that take no stack, when STACK is given.
 no_stack = $(if $(filter command line,$(origin STACK)),@echo "make $@: STACK=$(STACK) is not used: $@ works on the whole project and not on one stack" >&2)
 
-.PHONY: help up preview refresh destroy down status logs test unit e2e docs bench tools cluster-up cluster-down
+.PHONY: help up preview refresh destroy down status logs test unit e2e docs bench tools plugin cluster-up cluster-down
 
 ## up: deploy STACK; starts the local cluster when no cluster is reachable (REAL=1: on its real node)
 up:
@@ -51,12 +51,13 @@ test:
 	$(no_stack)
 	scripts/test.sh
 
-## unit: the unit tests alone (Pulumi mocks, no cluster), the example module's included
+## unit: the unit tests alone (Pulumi mocks, no cluster), the example's and the plugin's modules included
 unit:
 	$(no_stack)
 	go vet ./...
 	go test ./...
 	cd examples/platform && go vet ./... && go test ./...
+	cd provider && go vet ./... && go test ./...
 
 ## e2e: the end-to-end suite alone (./e2e), on the local cluster and its real node (needs root)
 e2e:
@@ -73,10 +74,15 @@ bench:
 	$(no_stack)
 	scripts/bench.sh
 
-## tools: build the pinned Pulumi CLI, Kubernetes provider plugin and local control plane
+## tools: build the pinned Pulumi CLI and its YAML language host, the Kubernetes provider plugin and the local control plane
 tools:
 	$(no_stack)
 	scripts/tools.sh
+
+## plugin: build the bytewax resource plugin and install it into Pulumi's plugin cache, for programs in other languages (docs/yaml.md)
+plugin:
+	$(no_stack)
+	scripts/plugin.sh
 
 ## cluster-up: start the local cluster
 cluster-up:

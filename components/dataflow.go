@@ -322,6 +322,7 @@ func resolveRecorded(ctx *pulumi.Context, name string, args *BytewaxDataflowArgs
 // working directory.
 func NewBytewaxDataflow(ctx *pulumi.Context, name string, args *BytewaxDataflowArgs, opts ...pulumi.ResourceOption) (*BytewaxDataflow, error) {
 	s, v := resolveRecorded(ctx, name, args, opts)
+	v.schemaNames = runOf(ctx) != nil
 	clusterDeferred := false
 	// Another dataflow's NamespaceName stands for a namespace known when
 	// that dataflow was made: checked with it now, the two dataflows'
@@ -349,7 +350,7 @@ func NewBytewaxDataflow(ctx *pulumi.Context, name string, args *BytewaxDataflowA
 		clusterDeferred = checkCluster(ctx, v, checked, opts)
 	}
 	if !v.ok() {
-		return nil, &ValidationError{Resource: name, Errors: v.errs}
+		return nil, v.invalid(name, v.errs, false)
 	}
 	d := &BytewaxDataflow{}
 	if err := ctx.RegisterComponentResource(BytewaxDataflowType, name, d, opts...); err != nil {

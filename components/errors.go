@@ -2,6 +2,7 @@ package components
 
 import (
 	"fmt"
+	"reflect"
 	"strings"
 )
 
@@ -122,3 +123,69 @@ func (p *problems) addAll(field string, value any, msgs []string) {
 
 // ok reports whether nothing was found.
 func (p *problems) ok() bool { return len(p.errs) == 0 }
+
+// propertyPath turns a FieldError's Field, a path of Go field names such
+// as "Recovery.Partitions" or "Env[2].ValueFrom", into the path of the
+// package schema's property names, "recovery.partitions" or
+// "env[2].valueFrom", for programs in other languages. Map keys are kept as
+// they are; the fields of Kubernetes types (Affinity) are camel-cased as
+// Kubernetes spells them.
+func propertyPath(field string) string {
+	t := reflect.TypeFor[BytewaxDataflowArgs]()
+	var out strings.Builder
+	rest := field
+	for rest != "" {
+		end := strings.IndexAny(rest, ".[")
+		if end < 0 {
+			end = len(rest)
+		}
+		name := rest[:end]
+		rest = rest[end:]
+		prop, isMap := lowerFirst(name), false
+		if t != nil {
+			if f, ok := t.FieldByName(name); ok {
+				if tag, _, _ := strings.Cut(f.Tag.Get("pulumi"), ","); tag != "" {
+					prop = tag
+				}
+				t = f.Type
+				isMap = t.Kind() == reflect.Map || strings.HasSuffix(t.Name(), "MapInput")
+			} else {
+				t = nil
+			}
+		}
+		out.WriteString(prop)
+		for strings.HasPrefix(rest, "[") {
+			i := strings.Index(rest, "]")
+			if i < 0 {
+				i = len(rest) - 1
+			}
+			out.WriteString(rest[:i+1])
+			rest = rest[i+1:]
+			if t != nil && (t.Kind() == reflect.Slice || t.Kind() == reflect.Array) {
+				t = t.Elem()
+			}
+		}
+		for t != nil && t.Kind() == reflect.Pointer {
+			t = t.Elem()
+		}
+		if t != nil && t.Kind() != reflect.Struct {
+			t = nil
+		}
+		if strings.HasPrefix(rest, ".") {
+			out.WriteString(".")
+			rest = rest[1:]
+			if isMap {
+				out.WriteString(rest)
+				break
+			}
+		}
+	}
+	return out.String()
+}
+
+func lowerFirst(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToLower(s[:1]) + s[1:]
+}

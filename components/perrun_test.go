@@ -67,7 +67,7 @@ func TestDataflowsBuiltInContextsThatJoinedOneRunAreCheckedAgainstEachOther(t *t
 	require.NoError(t, build(shared, "streams"))
 	err := build(shared, "streams")
 	require.Error(t, err, "the second dataflow of the run writes the first one's objects")
-	assert.Contains(t, err.Error(), `is already the name of dataflow "wc1" in namespace "streams" of this program`)
+	assert.Contains(t, err.Error(), `  name: is already the name of dataflow "wc1" in namespace "streams" of this program`, "named as the schema names the property")
 
 	require.NoError(t, build(shared, "other"), "another namespace clashes with nothing")
 	require.NoError(t, build(nil, "streams"), "a context that joined no run is a program of its own")

@@ -108,6 +108,20 @@ func isSecretEnv(e EnvVarArgs) bool {
 type validator struct {
 	problems
 	deferred []deferredCheck
+	// schemaNames names the fields as the package's schema does, for a
+	// dataflow built in a Run (see invalid).
+	schemaNames bool
+}
+
+// invalid is the ValidationError of the problems found. A dataflow built in
+// a Run, which serves programs in other languages, names its fields as the
+// package's schema does (recovery.partitions, not Recovery.Partitions).
+func (v *validator) invalid(resource string, errs []*FieldError, resolved bool) *ValidationError {
+	e := &ValidationError{Resource: resource, Errors: errs, Resolved: resolved}
+	if v.schemaNames {
+		e.RenameFields(propertyPath)
+	}
+	return e
 }
 
 // deferredCheck checks inputs of which at least one is an output.
@@ -249,7 +263,7 @@ func (v *validator) gate(resource string, namespace pulumi.StringInput) pulumi.S
 			}
 		}
 		if !p.ok() {
-			return pulumi.StringOutput{}, &ValidationError{Resource: resource, Errors: p.errs, Resolved: true}
+			return pulumi.StringOutput{}, v.invalid(resource, p.errs, true)
 		}
 		ns := pulumi.String(known).ToStringOutput()
 		if nsAt >= 0 {

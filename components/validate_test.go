@@ -492,3 +492,21 @@ func TestTheGateKeepsTheNamespacesSecrecyAlone(t *testing.T) {
 		})
 	}
 }
+
+func TestPropertyPathsAreTheSchemasNames(t *testing.T) {
+	for field, want := range map[string]string{
+		"Name":                                 "name",
+		"Recovery.Partitions":                  "recovery.partitions",
+		"RegistryCredentials.DockerConfigJSON": "registryCredentials.dockerConfigJson",
+		"OTLPEndpoint":                         "otlpEndpoint",
+		"DataflowAPIPort":                      "dataflowApiPort",
+		"Env[2].ValueFrom.SecretKeyRef.Name":   "env[2].valueFrom.secretKeyRef.name",
+		"Files[0]":                             "files[0]",
+		"Labels.app.kubernetes.io/name":        "labels.app.kubernetes.io/name",
+		"Resources.Limits.nvidia.com/gpu":      "resources.limits.nvidia.com/gpu",
+		"Tolerations[1].Operator":              "tolerations[1].operator",
+		"Affinity.NodeAffinity.RequiredDuringSchedulingIgnoredDuringExecution.NodeSelectorTerms[0].MatchExpressions[1].Values[2]": "affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0].matchExpressions[1].values[2]",
+	} {
+		assert.Equal(t, want, propertyPath(field), field)
+	}
+}

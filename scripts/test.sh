@@ -5,7 +5,7 @@
 #
 # Usage: scripts/test.sh [e2e]
 #   e2e: the end-to-end suite alone (./e2e), without the static checks, the
-#   unit tests, the example module's tests or kube-score
+#   unit tests, the example's and the plugin's module tests or kube-score
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -27,8 +27,10 @@ if [ "$suite" = all ]; then
 		exit 1
 	fi
 	go vet ./...
-	# The example platform program is a module of its own, with its own tests.
+	# The example platform program and the resource plugin are modules of
+	# their own, with their own tests.
 	(cd examples/platform && go vet ./... && go test -count=1 ./...)
+	(cd provider && go vet ./... && go test -count=1 ./...)
 
 	export PATH="$(scripts/tools.sh --print-path --with-kube-score):$PATH"
 

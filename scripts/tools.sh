@@ -44,7 +44,7 @@ COREDNS_VERSION=v1.15.0
 cache=${PULUMI_BYTEWAX_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/pulumi-bytewax}
 sum() { sha256sum "$@" | sha256sum | cut -c1-12; }
 
-pulumi_dir=$cache/pulumi-$PULUMI_VERSION-$(sum "$root/tools/pulumi/go.sum")
+pulumi_dir=$cache/pulumi-$PULUMI_VERSION-yaml-$PULUMI_YAML_VERSION-$(sum "$root/tools/pulumi/go.sum" "$root/tools/pulumi-yaml/go.sum")
 yaml_dir=$cache/pulumi-yaml-$PULUMI_YAML_VERSION-$(sum "$root/tools/pulumi-yaml/go.sum")
 cluster_dir=$cache/cluster-$KUBERNETES_VERSION-$(sum "$root/tools/cluster/go.sum")
 provider_dir=$cache/pulumi-resource-kubernetes-$KUBERNETES_PROVIDER_VERSION
@@ -92,10 +92,13 @@ build_pulumi() {
 	go build -trimpath -o "$1/pulumi" \
 		-ldflags "-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=$PULUMI_VERSION" \
 		github.com/pulumi/pulumi/pkg/v3/cmd/pulumi
+	# Beside the CLI, where a release bundles it: found anywhere else, the
+	# CLI warns on every run.
+	build_yaml "$1"
 }
 
 build_yaml() {
-	cd "$root/tools/pulumi-yaml"
+	cd "$root/tools/pulumi-yaml" || return
 	go build -trimpath -o "$1/pulumi-language-yaml" \
 		-ldflags "-s -w -X github.com/pulumi/pulumi-yaml/pkg/version.Version=$PULUMI_YAML_VERSION" \
 		github.com/pulumi/pulumi-yaml/cmd/pulumi-language-yaml
@@ -176,13 +179,14 @@ path=()
 if pulumi=$(usable_pulumi); then
 	log "using $pulumi ($("$pulumi" version))"
 else
-	build_into "$pulumi_dir" "the Pulumi CLI $PULUMI_VERSION" 10 build_pulumi
+	build_into "$pulumi_dir" "the Pulumi CLI $PULUMI_VERSION and its YAML language host $PULUMI_YAML_VERSION" 12 build_pulumi
 	pulumi=$pulumi_dir/bin/pulumi
 	path+=("$pulumi_dir/bin")
 fi
 
-# The CLI finds language hosts on PATH, as a release bundles them beside it.
-if ! command -v pulumi-language-yaml >/dev/null 2>&1; then
+# A Pulumi of one's own without its YAML language host gets the one built
+# here, on PATH.
+if ! command -v pulumi-language-yaml >/dev/null 2>&1 && [ "$pulumi" != "$pulumi_dir/bin/pulumi" ]; then
 	build_into "$yaml_dir" "Pulumi's YAML language host $PULUMI_YAML_VERSION" 2 build_yaml
 	path+=("$yaml_dir/bin")
 fi
