@@ -46,6 +46,8 @@ func (e *commandError) Error() string { return e.what + ": " + e.err.Error() + "
 type yamlProgram struct {
 	t   *testing.T
 	dir string
+	// env is added to this process's environment.
+	env []string
 }
 
 func newYAMLProgram(t *testing.T, files map[string]string, from string) *yamlProgram {
@@ -73,6 +75,7 @@ func (y *yamlProgram) run(args ...string) (string, error) {
 	cmd.Env = append(os.Environ(),
 		"PULUMI_BACKEND_URL=file://"+filepath.Join(y.dir, ".pulumi-state"),
 		"PULUMI_CONFIG_PASSPHRASE=", "PULUMI_SKIP_UPDATE_CHECK=true")
+	cmd.Env = append(cmd.Env, y.env...)
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
 	err := cmd.Run()
@@ -189,6 +192,44 @@ resources:
 	assert.Contains(t, out, "Previewing update", "refused at the preview")
 	assert.False(t, exists(t, "namespace", namespace), "nothing was applied")
 	assert.NotContains(t, y.must("stack", "export"), "kubernetes:", "the state holds no Kubernetes object")
+}
+
+func TestYAMLProgramWithAnExplicitProviderChecksItsCluster(t *testing.T) {
+	t.Parallel()
+	const namespace = "e2e-yaml-provider"
+	// Someone else's ConfigMap of the dataflow's name.
+	_, err := kubectl("create", "namespace", namespace)
+	require.NoError(t, err)
+	t.Cleanup(func() { _, _ = kubectl("delete", "namespace", namespace, "--wait=false") })
+	_, err = kubectl("create", "configmap", "counter", "-n", namespace, "--from-literal=owner=someone-else")
+	require.NoError(t, err)
+
+	y := newYAMLProgram(t, map[string]string{
+		"Pulumi.yaml": `name: explicit
+runtime: yaml
+resources:
+  cluster:
+    type: pulumi:providers:kubernetes
+    properties: {kubeconfig: ` + kubeconfig + `}
+  counter:
+    type: bytewax:index:BytewaxDataflow
+    properties: {name: counter, namespace: ` + namespace + `, directory: dataflows, pythonFile: counter.py}
+    options:
+      version: ` + components.Version + `
+      providers: ["${cluster}"]
+`,
+	}, "")
+	require.NoError(t, os.CopyFS(filepath.Join(y.dir, "dataflows"), os.DirFS(filepath.Join(repoRoot, "examples", "yaml", "dataflows"))))
+	// Only the explicit provider names the cluster: read with the
+	// environment's settings, the check would fail to reach any.
+	y.env = []string{"KUBECONFIG=" + filepath.Join(y.dir, "no-such-kubeconfig")}
+	y.destroyOnCleanup()
+
+	out, err := y.run("up", "--yes")
+	require.Error(t, err, out)
+	assert.Contains(t, out, "ConfigMap "+namespace+"/counter exists on the cluster at", "the explicit provider's cluster was read")
+	assert.Equal(t, "someone-else", field(get(t, "configmap", "-n", namespace, "counter"), "data", "owner"), "and left as it was")
+	assert.False(t, exists(t, "statefulset", "-n", namespace, "counter"), "nothing was applied")
 }
 
 // TestYAMLProgramMakesTheObjectsOfTheGoStackProgram renders, without a
