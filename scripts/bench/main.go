@@ -30,6 +30,7 @@ var (
 	runs     = flag.Int("runs", 3, "runs of each measurement; the table gives medians")
 	out      = flag.String("out", "BENCHMARKS.md", "file to write")
 	repoRoot = flag.String("root", ".", "the repository")
+	only     = flag.String("only", "", `"yaml": only the no-op up of the YAML example against the Go stack program, written to its section of the file`)
 	ctx      = context.Background()
 )
 
@@ -68,6 +69,21 @@ func run() error {
 	defer os.RemoveAll(work)
 	if err := deploy.CopyProject(root, work); err != nil {
 		return err
+	}
+	file := *out
+	if !filepath.IsAbs(file) {
+		file = filepath.Join(root, file)
+	}
+	switch *only {
+	case "":
+	case "yaml":
+		rows, err := yamlRows(root, work)
+		if err != nil {
+			return err
+		}
+		return writeYAMLSection(file, rows)
+	default:
+		return fmt.Errorf("-only takes yaml, not %q", *only)
 	}
 
 	cmNoop := measurement{name: "floor: pulumi up of a program of one ConfigMap, nothing changed"}
@@ -233,11 +249,14 @@ func run() error {
 	if err != nil {
 		return fmt.Errorf("go test -bench: %v\n%s", err, benchOut)
 	}
-	file := *out
-	if !filepath.IsAbs(file) {
-		file = filepath.Join(root, file)
+	if err := writeReport(file, []measurement{upFloor, upFresh, realFresh, edit, realEdit, cmNoop, noop, one, twenty}, breakdowns, string(benchOut)); err != nil {
+		return err
 	}
-	return writeReport(file, []measurement{upFloor, upFresh, realFresh, edit, realEdit, cmNoop, noop, one, twenty}, breakdowns, string(benchOut))
+	yaml, err := yamlRows(root, work)
+	if err != nil {
+		return err
+	}
+	return writeYAMLSection(file, yaml)
 }
 
 // The real node's stack: the dev stack's settings on the local cluster's
@@ -450,18 +469,13 @@ func manyDataflows(dir string, n int) pulumi.RunFunc {
 // benchmark does not fetch the chart, so these are not rerun.
 const helmInstall, helmUpgrade = 2.6, 2.9
 
-func writeReport(file string, rows []measurement, breakdowns []breakdown, goBench string) error {
+// table renders rows, each with its ratio to its baseline row.
+func table(rows []measurement) string {
 	byName := map[string]measurement{}
 	for _, r := range rows {
 		byName[r.name] = r
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "# Benchmarks\n\n")
-	fmt.Fprintf(&b, "Measured by `make bench` (`scripts/bench.sh`, which runs `go run ./scripts/bench -runs %d`) on the\n", *runs)
-	fmt.Fprintf(&b, "project's local cluster: kwok nodes, where pods are Ready without containers (control-plane and\n")
-	fmt.Fprintf(&b, "tooling times), and, for the rows marked \"real node\", its real node, where real Bytewax processes\n")
-	fmt.Fprintf(&b, "run (docs/real-node.md), timed to their own output. Medians of %d runs; each ratio compares two rows measured\n", *runs)
-	fmt.Fprintf(&b, "in the same run, interleaved, since the machine is noisy. Last run: %s.\n\n", time.Now().UTC().Format("2006-01-02"))
 	fmt.Fprintf(&b, "| measurement | median | samples | ratio to baseline |\n|---|---|---|---|\n")
 	for _, r := range rows {
 		var samples []string
@@ -474,6 +488,22 @@ func writeReport(file string, rows []measurement, breakdowns []breakdown, goBenc
 		}
 		fmt.Fprintf(&b, "| %s | %.1f s | %s | %s |\n", r.name, r.median().Seconds(), strings.Join(samples, ", "), ratio)
 	}
+	return b.String()
+}
+
+func writeReport(file string, rows []measurement, breakdowns []breakdown, goBench string) error {
+	byName := map[string]measurement{}
+	for _, r := range rows {
+		byName[r.name] = r
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "# Benchmarks\n\n")
+	fmt.Fprintf(&b, "Measured by `make bench` (`scripts/bench.sh`, which runs `go run ./scripts/bench -runs %d`) on the\n", *runs)
+	fmt.Fprintf(&b, "project's local cluster: kwok nodes, where pods are Ready without containers (control-plane and\n")
+	fmt.Fprintf(&b, "tooling times), and, for the rows marked \"real node\", its real node, where real Bytewax processes\n")
+	fmt.Fprintf(&b, "run (docs/real-node.md), timed to their own output. Medians of %d runs; each ratio compares two rows measured\n", *runs)
+	fmt.Fprintf(&b, "in the same run, interleaved, since the machine is noisy. Last run: %s.\n\n", time.Now().UTC().Format("2006-01-02"))
+	b.WriteString(table(rows))
 	fmt.Fprintf(&b, "\n## Against Bytewax's Helm chart\n\n")
 	fmt.Fprintf(&b, "Bytewax's Helm chart took %.1f s for `helm install --wait` and %.1f s for `helm upgrade --wait` on\n", helmInstall, helmUpgrade)
 	fmt.Fprintf(&b, "the same local cluster on a 2-core VM, measured once (the benchmark does not fetch the chart). A fresh `up` of the\n")
