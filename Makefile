@@ -16,7 +16,7 @@ FOLLOW ?= 0
 # Said first by the targets that take no stack, when STACK is given.
 no_stack = $(if $(filter command line,$(origin STACK)),@echo "make $@: STACK=$(STACK) is not used: $@ works on the whole project and not on one stack" >&2)
 
-.PHONY: help up preview refresh destroy down status logs test unit e2e docs bench tools plugin cluster-up cluster-down
+.PHONY: help up preview refresh destroy down status logs test unit e2e docs sdk bench tools plugin cluster-up cluster-down
 
 ## up: deploy STACK; starts the local cluster when no cluster is reachable (REAL=1: on its real node)
 up:
@@ -46,7 +46,7 @@ logs:
 down:
 	scripts/stack.sh down $(STACK)
 
-## test: every test: gofmt, vet, the unit tests, kube-score on every stack file, and the end-to-end suite on the local cluster and its real node (needs root)
+## test: every test: gofmt, vet, the unit tests, the SDKs regenerated and built, kube-score on every stack file, and the end-to-end suite on the local cluster and its real node (needs root)
 test:
 	$(no_stack)
 	scripts/test.sh
@@ -68,6 +68,11 @@ e2e:
 docs:
 	$(no_stack)
 	go run ./cmd/configdoc
+
+## sdk: regenerate the schema and the TypeScript and Python SDKs in sdk/ from the plugin (docs/typescript.md, docs/python.md)
+sdk:
+	$(no_stack)
+	scripts/sdk.sh
 
 ## bench: measure deployments and write BENCHMARKS.md
 bench:

@@ -529,10 +529,12 @@ type RecoveryArgs struct {
 	// ReadWriteMany, since processes on different nodes mount it.
 	AccessMode string `pulumi:"accessMode,optional"`
 	// Existing is what the recovery volumes already hold, as the last
-	// deployment left them (its RecoveryState); nil before the first. With
-	// it, a change that Bytewax could not resume from is refused before
-	// anything is applied. The project's stack program reads it from the
-	// stack's own last outputs.
+	// deployment left them (its RecoveryState); nil before the first. It
+	// wins over the recovery record the component reads from the cluster,
+	// which is enough in most programs: pass it only to shape the pods
+	// where that record is read too late (an explicit provider, or a
+	// namespace that is an output). A change that Bytewax could not resume
+	// from is refused before anything is applied.
 	Existing *RecoveryState `pulumi:"existing,optional"`
 }
 

@@ -44,17 +44,20 @@ type BytewaxDataflow struct {
 	// JobName is the batch Job's name, <Name>-<Run>; empty without Batch.
 	// StatefulSetName is empty with it.
 	JobName pulumi.StringOutput `pulumi:"jobName"`
-	// NetworkPolicyName, DisruptionBudgetName and PodMonitorName name the
-	// dataflow's NetworkPolicy, PodDisruptionBudget and PodMonitor; each is
-	// empty when the dataflow has none.
-	NetworkPolicyName    pulumi.StringOutput `pulumi:"networkPolicyName"`
+	// NetworkPolicyName is the dataflow's NetworkPolicy; empty when it has
+	// none.
+	NetworkPolicyName pulumi.StringOutput `pulumi:"networkPolicyName"`
+	// DisruptionBudgetName is the dataflow's PodDisruptionBudget; empty
+	// when it has none (always in batch mode).
 	DisruptionBudgetName pulumi.StringOutput `pulumi:"disruptionBudgetName"`
-	PodMonitorName       pulumi.StringOutput `pulumi:"podMonitorName"`
+	// PodMonitorName is the dataflow's PodMonitor; empty when it has none.
+	PodMonitorName pulumi.StringOutput `pulumi:"podMonitorName"`
 	// RegistrySecretName is the pull secret made from RegistryCredentials;
-	// EnvSecretName the Secret holding the secret Env values. Each is
-	// empty when the dataflow has none.
+	// empty without them.
 	RegistrySecretName pulumi.StringOutput `pulumi:"registrySecretName"`
-	EnvSecretName      pulumi.StringOutput `pulumi:"envSecretName"`
+	// EnvSecretName is the Secret holding the Env values that may be
+	// secret; empty when there are none.
+	EnvSecretName pulumi.StringOutput `pulumi:"envSecretName"`
 	// RecoveryClaimNames are the recovery volumes' claims the processes
 	// use: the shared claim, or a claim per process, which the StatefulSet
 	// makes and destroy keeps; empty without Recovery.
@@ -62,19 +65,27 @@ type BytewaxDataflow struct {
 	// RecoveryConfigMapName is the recovery record, <Name>-recovery, which
 	// says what the volumes hold; empty without Recovery.
 	RecoveryConfigMapName pulumi.StringOutput `pulumi:"recoveryConfigMapName"`
-	// RecoveryPartitions, RecoveryHolders and RecoveryLayout are what the
-	// recovery volumes hold after this deployment (see RecoveryStateOf);
-	// zero and empty without Recovery.
-	RecoveryPartitions pulumi.IntOutput    `pulumi:"recoveryPartitions"`
-	RecoveryHolders    pulumi.IntOutput    `pulumi:"recoveryHolders"`
-	RecoveryLayout     pulumi.StringOutput `pulumi:"recoveryLayout"`
-	// BatchConfigMapName is the batch record, <Name>-batch; BatchRun,
-	// BatchEnded and BatchHandedOver are what it records (see
-	// BatchRecord). Empty and false without Batch.
+	// RecoveryPartitions is the number of recovery partitions the volumes
+	// hold after this deployment (see RecoveryStateOf); 0 without Recovery.
+	RecoveryPartitions pulumi.IntOutput `pulumi:"recoveryPartitions"`
+	// RecoveryHolders is the number of processes whose volumes hold the
+	// partitions; 0 without Recovery.
+	RecoveryHolders pulumi.IntOutput `pulumi:"recoveryHolders"`
+	// RecoveryLayout is the recovery claims' layout, perProcess or shared;
+	// empty without Recovery.
+	RecoveryLayout pulumi.StringOutput `pulumi:"recoveryLayout"`
+	// BatchConfigMapName is the batch record, <Name>-batch, which says
+	// which run was submitted and how it ended; empty without Batch.
 	BatchConfigMapName pulumi.StringOutput `pulumi:"batchConfigMapName"`
-	BatchRun           pulumi.StringOutput `pulumi:"batchRun"`
-	BatchEnded         pulumi.StringOutput `pulumi:"batchEnded"`
-	BatchHandedOver    pulumi.BoolOutput   `pulumi:"batchHandedOver"`
+	// BatchRun is the batch run this deployment submitted or found
+	// submitted (see BatchRecord); empty without Batch.
+	BatchRun pulumi.StringOutput `pulumi:"batchRun"`
+	// BatchEnded is how the run's Job ended, Complete or Failed, as an up
+	// that waited for it saw; empty otherwise.
+	BatchEnded pulumi.StringOutput `pulumi:"batchEnded"`
+	// BatchHandedOver is true once the run's Job was left to Kubernetes
+	// (TTLSecondsAfterFinished), which an up never submits again.
+	BatchHandedOver pulumi.BoolOutput `pulumi:"batchHandedOver"`
 
 	// ConfigMap holds the dataflow's files.
 	ConfigMap *corev1.ConfigMap

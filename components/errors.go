@@ -3,6 +3,7 @@ package components
 import (
 	"fmt"
 	"reflect"
+	"regexp"
 	"strings"
 )
 
@@ -181,6 +182,42 @@ func propertyPath(field string) string {
 		}
 	}
 	return out.String()
+}
+
+// goName matches a Go identifier path in a message, such as
+// AllowExternalDirectory or Recovery.Existing.
+var goName = regexp.MustCompile(`\b[A-Z][A-Za-z0-9]*(\.[A-Z][A-Za-z0-9]*)*`)
+
+// schemaWords renames, in a message, the args' fields (and the outputs')
+// that it names as Go spells them, so that a program in another language
+// reads its own property names: "set allowExternalDirectory", "pass
+// recovery.existing". A name followed by a parenthesis is a Go method, and
+// kept.
+func schemaWords(text string) string {
+	args, outputs := reflect.TypeFor[BytewaxDataflowArgs](), reflect.TypeFor[BytewaxDataflow]()
+	var b strings.Builder
+	last := 0
+	for _, at := range goName.FindAllStringIndex(text, -1) {
+		word := text[at[0]:at[1]]
+		if at[1] < len(text) && text[at[1]] == '(' {
+			continue
+		}
+		first, _, _ := strings.Cut(word, ".")
+		renamed := ""
+		if _, ok := args.FieldByName(first); ok {
+			renamed = propertyPath(word)
+		} else if f, ok := outputs.FieldByName(first); ok && !strings.Contains(word, ".") {
+			renamed, _, _ = strings.Cut(f.Tag.Get("pulumi"), ",")
+		}
+		if renamed == "" {
+			continue
+		}
+		b.WriteString(text[last:at[0]])
+		b.WriteString(renamed)
+		last = at[1]
+	}
+	b.WriteString(text[last:])
+	return b.String()
 }
 
 func lowerFirst(s string) string {

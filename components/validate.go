@@ -120,6 +120,9 @@ func (v *validator) invalid(resource string, errs []*FieldError, resolved bool) 
 	e := &ValidationError{Resource: resource, Errors: errs, Resolved: resolved}
 	if v.schemaNames {
 		e.RenameFields(propertyPath)
+		for _, fe := range e.Errors {
+			fe.Allowed = schemaWords(fe.Allowed)
+		}
 	}
 	return e
 }

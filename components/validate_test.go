@@ -510,3 +510,16 @@ func TestPropertyPathsAreTheSchemasNames(t *testing.T) {
 		assert.Equal(t, want, propertyPath(field), field)
 	}
 }
+
+func TestMessagesNameTheSchemasProperties(t *testing.T) {
+	for text, want := range map[string]string{
+		"set AllowExternalDirectory to read it":                          "set allowExternalDirectory to read it",
+		"pass that dataflow's NamespaceName to the others":               "pass that dataflow's namespaceName to the others",
+		"pass Recovery.Existing (what RecoveryStateOf() returned)":       "pass recovery.existing (what RecoveryStateOf() returned)",
+		"give one another Name or Namespace":                             "give one another name or namespace",
+		"the StatefulSet, Service and ConfigMap of Kubernetes":           "the StatefulSet, Service and ConfigMap of Kubernetes",
+		"deploy into it as it is (CreateNamespace false: the component)": "deploy into it as it is (createNamespace false: the component)",
+	} {
+		assert.Equal(t, want, schemaWords(text), text)
+	}
+}

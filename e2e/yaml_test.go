@@ -185,11 +185,13 @@ resources:
 	require.NoError(t, os.CopyFS(filepath.Join(y.dir, "dataflows"), os.DirFS(filepath.Join(repoRoot, "examples", "yaml", "dataflows"))))
 	y.destroyOnCleanup()
 
-	out, err := y.run("up", "--yes")
+	clash := `name: is already the name of dataflow "(first|second)" in namespace "` + namespace + `" of this program`
+	out, err := y.run("preview")
+	require.Error(t, err, "refused at preview:\n%s", out)
+	assert.Regexp(t, clash, out, "the error names the property as the program spells it")
+	out, err = y.run("up", "--yes")
 	require.Error(t, err, out)
-	assert.Regexp(t, `name: is already the name of dataflow "(first|second)" in namespace "`+namespace+`" of this program`, out,
-		"the error names the property as the program spells it")
-	assert.Contains(t, out, "Previewing update", "refused at the preview")
+	assert.Regexp(t, clash, out)
 	assert.False(t, exists(t, "namespace", namespace), "nothing was applied")
 	assert.NotContains(t, y.must("stack", "export"), "kubernetes:", "the state holds no Kubernetes object")
 }

@@ -25,7 +25,7 @@ const Name = "bytewax"
 
 // New returns the provider.
 func New() (p.Provider, error) {
-	return infer.NewProviderBuilder().
+	prov, err := infer.NewProviderBuilder().
 		WithDisplayName("Bytewax").
 		WithDescription("Bytewax dataflows on Kubernetes: the files, a headless Service, a StatefulSet of peers (or an Indexed Job for a batch), and what they need, from one resource.").
 		WithKeywords("bytewax", "kubernetes", "stream processing", "category/utility", "kind/component").
@@ -35,8 +35,38 @@ func New() (p.Provider, error) {
 		// The Go package's types are the package's index module, as the
 		// component's own token says (bytewax:index:BytewaxDataflow).
 		WithModuleMap(map[tokens.ModuleName]tokens.ModuleName{"components": "index"}).
+		WithLanguageMap(sdkSettings).
 		WithComponents(infer.ComponentF(construct)).
 		Build()
+	if err != nil {
+		return prov, err
+	}
+	prov.GetSchema = finishingSchema(prov.GetSchema)
+	prov.Construct = checkingPlainInputs(prov.Construct)
+	return prov, nil
+}
+
+// sdkSettings are the schema's language sections, which name the SDKs
+// generated from it (cmd/gen-sdk) and what they depend on.
+var sdkSettings = map[string]any{
+	"nodejs": map[string]any{
+		"packageName":          "@pulumi-bytewax/bytewax",
+		"packageDescription":   "Bytewax dataflows on Kubernetes, as one Pulumi component.",
+		"respectSchemaVersion": true,
+		"dependencies": map[string]string{
+			"@pulumi/pulumi":     "^3.142.0",
+			"@pulumi/kubernetes": "^4.25.0",
+		},
+	},
+	"python": map[string]any{
+		"packageName":          "pulumi_bytewax",
+		"respectSchemaVersion": true,
+		"requires": map[string]string{
+			"pulumi":            ">=3.142.0,<4.0.0",
+			"pulumi-kubernetes": ">=4.25.0,<5.0.0",
+		},
+		"pyproject": map[string]any{"enabled": true},
+	},
 }
 
 // runs groups the Construct calls of one deployment, so that the checks
@@ -70,6 +100,11 @@ func construct(ctx *pulumi.Context, name string, args components.BytewaxDataflow
 		program, err := os.Getwd()
 		if err != nil {
 			return nil, fmt.Errorf("finding the program's folder: %w", err)
+		}
+		// As Directory does, a relative BaseDirectory stays inside the
+		// folder it starts at, unless the program allows otherwise.
+		if args.BaseDirectory != "" && !filepath.IsLocal(args.BaseDirectory) && !args.AllowExternalDirectory {
+			return nil, fmt.Errorf("invalid BytewaxDataflow arguments for %q:\n  baseDirectory: must lie inside the program's folder %s when relative; give an absolute path, or set allowExternalDirectory (got %q)", name, program, args.BaseDirectory)
 		}
 		args.BaseDirectory = filepath.Join(program, args.BaseDirectory)
 	}

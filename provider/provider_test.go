@@ -21,6 +21,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/pulumi-bytewax/pulumi-bytewax/components"
+	"github.com/pulumi-bytewax/pulumi-bytewax/provider/internal/describe"
 )
 
 // created records the inputs of the children a Construct call registers.
@@ -88,18 +89,50 @@ func TestSchemaIsTheComponentsGoTypes(t *testing.T) {
 	require.True(t, ok, "the component's own token")
 	assert.True(t, dataflow.IsComponent)
 	assert.Equal(t, []string{"pythonFile"}, dataflow.RequiredInputs)
-	assert.Equal(t, map[string]any{"$ref": "/kubernetes/v4.25.0/schema.json#/types/kubernetes:core/v1:Affinity"},
-		dataflow.InputProperties["affinity"], "Kubernetes types are the Kubernetes package's own")
-	assert.Equal(t, map[string]any{"$ref": "#/types/bytewax:index:RecoveryArgs"}, dataflow.InputProperties["recovery"])
+	assert.Equal(t, "/kubernetes/v4.25.0/schema.json#/types/kubernetes:core/v1:Affinity",
+		dataflow.InputProperties["affinity"]["$ref"], "Kubernetes types are the Kubernetes package's own")
+	assert.Equal(t, "#/types/bytewax:index:Recovery", dataflow.InputProperties["recovery"]["$ref"],
+		"types are named as SDKs name their inputs: Recovery, whose input type is RecoveryArgs")
 	for token := range schema.Types {
 		assert.True(t, strings.HasPrefix(token, "bytewax:index:"), "%s is in the package's index module", token)
+		assert.False(t, strings.HasSuffix(token, "Args"), token)
 	}
+
+	// What must be known when the program runs is plain, at every depth.
+	assert.Equal(t, true, dataflow.InputProperties["processes"]["plain"])
+	assert.Equal(t, true, dataflow.InputProperties["tolerations"]["plain"])
+	assert.Nil(t, dataflow.InputProperties["namespace"]["plain"], "an input")
+	envVar := schema.Types["bytewax:index:EnvVar"].(map[string]any)["properties"].(map[string]any)
+	assert.Equal(t, true, envVar["name"].(map[string]any)["plain"])
+	assert.Nil(t, envVar["value"].(map[string]any)["plain"])
+
+	// Every property is described, from the Go doc comments.
+	for name, prop := range dataflow.InputProperties {
+		assert.NotEmpty(t, prop["description"], "input %s", name)
+	}
+	for name, prop := range dataflow.Properties {
+		assert.NotEmpty(t, prop.(map[string]any)["description"], "output %s", name)
+	}
+	for token, typ := range schema.Types {
+		for name, prop := range typ.(map[string]any)["properties"].(map[string]any) {
+			assert.NotEmpty(t, prop.(map[string]any)["description"], "%s.%s", token, name)
+		}
+	}
+	assert.Contains(t, dataflow.InputProperties["processes"]["description"], "processes is the number of Bytewax processes")
 
 	// Every tagged arg is an input and every tagged output an output; the
 	// file system a Go program may pass cannot cross the boundary.
 	assert.ElementsMatch(t, tags(reflect.TypeFor[components.BytewaxDataflowArgs]()), keys(dataflow.InputProperties))
 	assert.ElementsMatch(t, tags(reflect.TypeFor[components.BytewaxDataflow]()), keys(dataflow.Properties))
 	assert.NotContains(t, dataflow.InputProperties, "fS")
+}
+
+func TestDescriptionsAreTheComponentsDocComments(t *testing.T) {
+	fromSource, err := describe.FromSource(filepath.Join("..", "components"))
+	require.NoError(t, err)
+	var embedded map[string]describe.Type
+	require.NoError(t, json.Unmarshal(descriptionsJSON, &embedded))
+	assert.Equal(t, fromSource, embedded, "descriptions.json is stale: run go generate in provider/")
 }
 
 func tags(t reflect.Type) []string {
@@ -191,4 +224,83 @@ func TestTheYAMLExamplePinsThisRelease(t *testing.T) {
 			assert.Equal(t, components.Version, r.Options.Version, "resource %s", name)
 		}
 	}
+}
+
+func TestARelativeBaseDirectoryStaysInTheProgramsFolder(t *testing.T) {
+	program := t.TempDir()
+	require.NoError(t, os.MkdirAll(filepath.Join(program, "flows"), 0o755))
+	require.NoError(t, os.WriteFile(filepath.Join(program, "flows", "app.py"), []byte("flow = 1\n"), 0o644))
+	t.Chdir(program)
+	for _, tc := range []struct {
+		base    string
+		allowed bool
+		wantErr string
+	}{
+		{base: "flows"},
+		{base: "./flows/../flows"},
+		{base: program + "/flows"},
+		{base: "..", wantErr: `baseDirectory: must lie inside the program's folder`},
+		{base: "flows/../..", wantErr: `baseDirectory: must lie inside the program's folder`},
+		{base: "..", allowed: true, wantErr: "pythonFile: must name a file in directory"},
+	} {
+		t.Run(tc.base, func(t *testing.T) {
+			server, _ := newServer(t)
+			_, err := constructIn(t, server, "app", map[string]property.Value{
+				"baseDirectory":          property.New(tc.base),
+				"allowExternalDirectory": property.New(tc.allowed),
+				"directory":              property.New("."),
+				"pythonFile":             property.New("app.py"),
+			})
+			if tc.wantErr == "" {
+				require.NoError(t, err)
+				return
+			}
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), tc.wantErr)
+		})
+	}
+}
+
+func TestPlainPropertiesMustBeKnownAndNotSecretAsAWhole(t *testing.T) {
+	program := t.TempDir()
+	require.NoError(t, os.WriteFile(filepath.Join(program, "app.py"), []byte("flow = 1\n"), 0o644))
+	t.Chdir(program)
+	envVar := func(name, value property.Value) property.Value {
+		return property.New(map[string]property.Value{"name": name, "value": value})
+	}
+	for _, tc := range []struct {
+		name   string
+		inputs map[string]property.Value
+		want   string
+	}{
+		{"an env list secret as a whole", map[string]property.Value{
+			"env": property.New([]property.Value{envVar(property.New("TOKEN"), property.New("s3cret"))}).WithSecret(true),
+		}, "env: must not be secret as a whole"},
+		{"an unknown process count", map[string]property.Value{
+			"processes": property.New(property.Computed),
+		}, "processes: must be known when the program runs"},
+		{"a variable's name from another resource", map[string]property.Value{
+			"env": property.New([]property.Value{envVar(property.New("TOKEN").WithDependencies([]resource.URN{"urn:pulumi:stack::project::random:index:RandomString::name"}), property.New("v"))}),
+		}, "env[0].name: must be known when the program runs"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			server, rec := newServer(t)
+			tc.inputs["pythonFile"] = property.New("app.py")
+			_, err := constructIn(t, server, "app", tc.inputs)
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), "\n  "+tc.want)
+			assert.Empty(t, rec.of("kubernetes:core/v1:ConfigMap"), "nothing is registered")
+		})
+	}
+
+	// A secret value inside a plain list stays secret, in a Secret.
+	server, rec := newServer(t)
+	_, err := constructIn(t, server, "app", map[string]property.Value{
+		"pythonFile": property.New("app.py"),
+		"env":        property.New([]property.Value{envVar(property.New("TOKEN"), property.New("s3cret").WithSecret(true))}),
+	})
+	require.NoError(t, err)
+	secrets := rec.of("kubernetes:core/v1:Secret")
+	require.Len(t, secrets, 1)
+	assert.True(t, secrets[0].Get("stringData").HasSecrets(), "the value is secret in the Secret: %v", secrets[0])
 }

@@ -11,7 +11,9 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 version=$(sed -n 's/^const Version = "\(.*\)"$/\1/p' "$root/components/version.go")
 [ -n "$version" ] || { echo "plugin: no Version in components/version.go" >&2; exit 1; }
 
-export PATH="$("$root/scripts/tools.sh" --print-path --without-cluster):$PATH"
+# Assigned apart from export, so that a failed build stops the script.
+tools=$("$root/scripts/tools.sh" --print-path --without-cluster)
+export PATH="$tools:$PATH"
 (cd "$root/provider" && go build -trimpath -o "$root/bin/pulumi-resource-bytewax" ./cmd/pulumi-resource-bytewax)
 pulumi plugin install resource bytewax "$version" --file "$root/bin/pulumi-resource-bytewax" --reinstall >&2
 echo "plugin: bytewax $version installed from $root/bin/pulumi-resource-bytewax" >&2

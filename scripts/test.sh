@@ -32,7 +32,14 @@ if [ "$suite" = all ]; then
 	(cd examples/platform && go vet ./... && go test -count=1 ./...)
 	(cd provider && go vet ./... && go test -count=1 ./...)
 
-	export PATH="$(scripts/tools.sh --print-path --with-kube-score):$PATH"
+	# Assigned apart from export, so that a failed build stops the run.
+	tools=$(scripts/tools.sh --print-path --with-kube-score)
+	export PATH="$tools:$PATH"
+
+	# What other languages use: the SDKs and schema in sdk/ are what the
+	# plugin's schema generates, and they build as their users build them.
+	scripts/sdk.sh check
+	scripts/sdk-check.sh
 
 	# kube-score on the objects of every stack file, as a reviewer's tool would
 	# see them. Skipped, for reasons the README gives: Always pulls (a pinned
@@ -54,7 +61,8 @@ if [ "$suite" = all ]; then
 	done
 	rm -rf "$rendered"
 else
-	export PATH="$(scripts/tools.sh --print-path):$PATH"
+	tools=$(scripts/tools.sh --print-path)
+	export PATH="$tools:$PATH"
 fi
 # The end-to-end suite runs real Bytewax on the real node (scripts/node.sh),
 # beside the kwok nodes: it needs root, and fails without it.
