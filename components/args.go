@@ -51,11 +51,15 @@ var DefaultExclude = []string{
 // BytewaxDataflowArgs configures a BytewaxDataflow. Every field is optional
 // except PythonFile; the zero value of a field means its default.
 //
-// Plain Go fields decide which resources exist or must be known before
-// anything is registered: the name, the files, whether the namespace,
-// account and secrets are created, and the numbers that shape the cluster's
-// peer list. Pulumi inputs carry the values passed through to the objects,
-// so they may come from other resources, stacks or secrets.
+// The rule, at every depth: plain Go fields decide which resources exist or
+// must be known before anything is registered: the name, the files,
+// whether the namespace, account and secrets are created, the numbers that
+// shape the cluster's peer list, the lists themselves (Env, Volumes,
+// Tolerations, ...) and the names that shape objects (a variable's name
+// keys the env Secret, a volume's name and mount path are checked against
+// the component's own). Pulumi inputs carry every value passed through to
+// the objects, so they may come from other resources, stacks or secrets.
+// The package's schema marks the plain ones, for other languages.
 //
 // Every value is validated before any resource is registered when it is
 // known then: plain Go values always, and inputs built from literals
@@ -323,30 +327,30 @@ type KeyRefArgs struct {
 	// Key in it.
 	Key pulumi.StringInput `pulumi:"key"`
 	// Optional lets the pod start when the object or key is missing.
-	Optional bool `pulumi:"optional,optional"`
+	Optional pulumi.BoolPtrInput `pulumi:"optional,optional"`
 }
 
 // FieldRefArgs selects a field of the pod, such as "metadata.name",
 // "metadata.labels['team']", "spec.nodeName" or "status.podIP".
 type FieldRefArgs struct {
 	// FieldPath of the field.
-	FieldPath string `pulumi:"fieldPath"`
+	FieldPath pulumi.StringInput `pulumi:"fieldPath"`
 }
 
 // ResourceFieldRefArgs selects a request or limit of the dataflow
 // container, such as "limits.memory".
 type ResourceFieldRefArgs struct {
 	// Resource is "requests.<name>" or "limits.<name>".
-	Resource string `pulumi:"resource"`
+	Resource pulumi.StringInput `pulumi:"resource"`
 	// Divisor is the quantity the value is divided by; defaults to 1.
-	Divisor string `pulumi:"divisor,optional"`
+	Divisor pulumi.StringInput `pulumi:"divisor,optional"`
 }
 
 // EnvFromSourceArgs adds every key of a Secret or of a ConfigMap (exactly
 // one) as variables.
 type EnvFromSourceArgs struct {
 	// Prefix is put before every key.
-	Prefix string `pulumi:"prefix,optional"`
+	Prefix pulumi.StringInput `pulumi:"prefix,optional"`
 	// SecretRef names an existing Secret.
 	SecretRef *ObjectRefArgs `pulumi:"secretRef,optional"`
 	// ConfigMapRef names an existing ConfigMap.
@@ -358,7 +362,7 @@ type ObjectRefArgs struct {
 	// Name of the object.
 	Name pulumi.StringInput `pulumi:"name"`
 	// Optional lets the pod start when the object is missing.
-	Optional bool `pulumi:"optional,optional"`
+	Optional pulumi.BoolPtrInput `pulumi:"optional,optional"`
 }
 
 // ResourcesArgs are compute requests and limits, as Kubernetes quantities
@@ -383,17 +387,17 @@ type ServiceAccountArgs struct {
 // TolerationArgs lets the pods run on nodes with a matching taint.
 type TolerationArgs struct {
 	// Key of the taint; empty with Operator Exists matches every taint.
-	Key string `pulumi:"key,optional"`
+	Key pulumi.StringInput `pulumi:"key,optional"`
 	// Operator is Equal (the default) or Exists.
-	Operator string `pulumi:"operator,optional"`
+	Operator pulumi.StringInput `pulumi:"operator,optional"`
 	// Value of the taint, with Operator Equal.
-	Value string `pulumi:"value,optional"`
+	Value pulumi.StringInput `pulumi:"value,optional"`
 	// Effect to tolerate: NoSchedule, PreferNoSchedule or NoExecute;
 	// empty tolerates all.
-	Effect string `pulumi:"effect,optional"`
+	Effect pulumi.StringInput `pulumi:"effect,optional"`
 	// TolerationSeconds, with NoExecute, is how long a pod stays on a node
 	// after the taint appears.
-	TolerationSeconds *int `pulumi:"tolerationSeconds,optional"`
+	TolerationSeconds pulumi.IntPtrInput `pulumi:"tolerationSeconds,optional"`
 }
 
 // NetworkPolicyArgs shapes the dataflow's NetworkPolicy. Egress is not
@@ -412,9 +416,9 @@ type NetworkPolicyArgs struct {
 type NetworkPeerArgs struct {
 	// NamespaceLabels select namespaces, such as
 	// {"kubernetes.io/metadata.name": "monitoring"}.
-	NamespaceLabels map[string]string `pulumi:"namespaceLabels,optional"`
+	NamespaceLabels pulumi.StringMapInput `pulumi:"namespaceLabels,optional"`
 	// PodLabels select pods, such as {"app.kubernetes.io/name": "prometheus"}.
-	PodLabels map[string]string `pulumi:"podLabels,optional"`
+	PodLabels pulumi.StringMapInput `pulumi:"podLabels,optional"`
 }
 
 // DisruptionBudgetArgs shapes the dataflow's PodDisruptionBudget.
@@ -428,14 +432,16 @@ type DisruptionBudgetArgs struct {
 // of Secret, ConfigMap and EmptyDir.
 type VolumeArgs struct {
 	// Name of the volume, a DNS label other than the component's own
-	// (hostfile, python-files, working-directory, tmp).
+	// (hostfile, python-files, working-directory, tmp). Plain: it is
+	// checked against the component's volumes before anything is applied.
 	Name string `pulumi:"name"`
 	// MountPath is where the volume appears, an absolute path that is not
 	// one of the component's mounts (/etc/bytewax, /var/bytewax, /tmp), a
 	// folder holding one, or a path inside /etc/bytewax or /var/bytewax.
+	// Plain, for the same reason.
 	MountPath string `pulumi:"mountPath"`
 	// ReadOnly mounts it read-only; Secrets and ConfigMaps always are.
-	ReadOnly bool `pulumi:"readOnly,optional"`
+	ReadOnly pulumi.BoolPtrInput `pulumi:"readOnly,optional"`
 	// Secret mounts the keys of an existing Secret as files.
 	Secret *SecretVolumeArgs `pulumi:"secret,optional"`
 	// ConfigMap mounts the keys of an existing ConfigMap as files.
@@ -449,7 +455,7 @@ type SecretVolumeArgs struct {
 	// SecretName of the Secret.
 	SecretName pulumi.StringInput `pulumi:"secretName"`
 	// Optional lets the pod start without it.
-	Optional bool `pulumi:"optional,optional"`
+	Optional pulumi.BoolPtrInput `pulumi:"optional,optional"`
 }
 
 // ConfigMapVolumeArgs names a ConfigMap in the dataflow's namespace.
@@ -457,26 +463,26 @@ type ConfigMapVolumeArgs struct {
 	// Name of the ConfigMap.
 	Name pulumi.StringInput `pulumi:"name"`
 	// Optional lets the pod start without it.
-	Optional bool `pulumi:"optional,optional"`
+	Optional pulumi.BoolPtrInput `pulumi:"optional,optional"`
 }
 
 // EmptyDirVolumeArgs is scratch space.
 type EmptyDirVolumeArgs struct {
 	// Medium is "" (the node's disk) or "Memory" (RAM, counted against the
 	// container's memory).
-	Medium string `pulumi:"medium,optional"`
+	Medium pulumi.StringInput `pulumi:"medium,optional"`
 	// SizeLimit, a quantity such as "1Gi", evicts the pod when exceeded.
-	SizeLimit string `pulumi:"sizeLimit,optional"`
+	SizeLimit pulumi.StringInput `pulumi:"sizeLimit,optional"`
 }
 
 // PodMonitorArgs shapes the Prometheus Operator PodMonitor.
 type PodMonitorArgs struct {
 	// Interval between scrapes, such as "30s"; the operator's default when
 	// empty.
-	Interval string `pulumi:"interval,optional"`
+	Interval pulumi.StringInput `pulumi:"interval,optional"`
 	// Labels of the PodMonitor, such as the release label a Prometheus
 	// selects its monitors by.
-	Labels map[string]string `pulumi:"labels,optional"`
+	Labels pulumi.StringMapInput `pulumi:"labels,optional"`
 }
 
 // Layouts of RecoveryArgs.Layout.

@@ -392,8 +392,8 @@ func TestSchedulingReachesThePods(t *testing.T) {
 		{"nodes, taints, priority and grace period", func(a *BytewaxDataflowArgs) {
 			a.NodeSelector = pulumi.StringMap{"pool": pulumi.String("streaming")}
 			a.Tolerations = []TolerationArgs{
-				{Key: "dedicated", Value: "streaming", Effect: "NoSchedule"},
-				{Operator: "Exists", Effect: "NoExecute", TolerationSeconds: pulumi.IntRef(60)},
+				{Key: pulumi.String("dedicated"), Value: pulumi.String("streaming"), Effect: pulumi.String("NoSchedule")},
+				{Operator: pulumi.String("Exists"), Effect: pulumi.String("NoExecute"), TolerationSeconds: pulumi.IntPtr(60)},
 			}
 			a.PriorityClassName = pulumi.String("high")
 			a.TerminationGracePeriodSeconds = pulumi.IntRef(45)
@@ -418,8 +418,8 @@ func TestSchedulingReachesThePods(t *testing.T) {
 func TestTheNetworkPolicyLetsOnlyPeersAndNamedClientsIn(t *testing.T) {
 	args := flatArgs()
 	args.NetworkPolicy = &NetworkPolicyArgs{APIFrom: []NetworkPeerArgs{
-		{NamespaceLabels: map[string]string{"kubernetes.io/metadata.name": "monitoring"}, PodLabels: map[string]string{"app.kubernetes.io/name": "prometheus"}},
-		{NamespaceLabels: map[string]string{"team": "ops"}},
+		{NamespaceLabels: pulumi.ToStringMap(map[string]string{"kubernetes.io/metadata.name": "monitoring"}), PodLabels: pulumi.ToStringMap(map[string]string{"app.kubernetes.io/name": "prometheus"})},
+		{NamespaceLabels: pulumi.ToStringMap(map[string]string{"team": "ops"})},
 	}}
 	d := deploy(t, "wc", args)
 	np := d.ByType(t, typeNetworkPolicy).Object(t)
@@ -517,9 +517,9 @@ func TestVolumesReachTheDataflowContainer(t *testing.T) {
 	args := flatArgs()
 	args.Volumes = []VolumeArgs{
 		{Name: "kafka-certs", MountPath: "/etc/kafka", Secret: &SecretVolumeArgs{SecretName: pulumi.String("kafka-tls")}},
-		{Name: "settings", MountPath: "/etc/settings", ConfigMap: &ConfigMapVolumeArgs{Name: pulumi.String("settings"), Optional: true}},
-		{Name: "scratch", MountPath: "/scratch", EmptyDir: &EmptyDirVolumeArgs{SizeLimit: "1Gi"}},
-		{Name: "fast", MountPath: "/fast", EmptyDir: &EmptyDirVolumeArgs{Medium: "Memory"}},
+		{Name: "settings", MountPath: "/etc/settings", ConfigMap: &ConfigMapVolumeArgs{Name: pulumi.String("settings"), Optional: pulumi.Bool(true)}},
+		{Name: "scratch", MountPath: "/scratch", EmptyDir: &EmptyDirVolumeArgs{SizeLimit: pulumi.String("1Gi")}},
+		{Name: "fast", MountPath: "/fast", EmptyDir: &EmptyDirVolumeArgs{Medium: pulumi.String("Memory")}},
 	}
 	pod := pt.Get(t, deploy(t, "wc", args).ByType(t, typeStatefulSet).Object(t), "spec", "template", "spec")
 	assert.Equal(t, []any{
@@ -579,7 +579,7 @@ func TestAPodMonitorOnlyWhenAsked(t *testing.T) {
 	assert.Empty(t, deploy(t, "wc", flatArgs()).OfType(typePodMonitor))
 
 	args := flatArgs()
-	args.PodMonitor = &PodMonitorArgs{Interval: "15s", Labels: map[string]string{"release": "prometheus"}}
+	args.PodMonitor = &PodMonitorArgs{Interval: pulumi.String("15s"), Labels: pulumi.ToStringMap(map[string]string{"release": "prometheus"})}
 	d := deploy(t, "wc", args)
 	pm := d.ByType(t, typePodMonitor)
 	obj := pm.Object(t)

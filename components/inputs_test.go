@@ -145,14 +145,14 @@ func TestValueFromAndEnvFromReachThePod(t *testing.T) {
 	args := flatArgs()
 	args.Env = []EnvVarArgs{
 		{Name: "DB_PASSWORD", ValueFrom: &EnvVarSourceArgs{SecretKeyRef: &KeyRefArgs{Name: pulumi.String("db"), Key: pulumi.String("password")}}},
-		{Name: "MODE", ValueFrom: &EnvVarSourceArgs{ConfigMapKeyRef: &KeyRefArgs{Name: pulumi.String("settings"), Key: pulumi.String("mode"), Optional: true}}},
-		{Name: "NODE", ValueFrom: &EnvVarSourceArgs{FieldRef: &FieldRefArgs{FieldPath: "spec.nodeName"}}},
-		{Name: "TEAM", ValueFrom: &EnvVarSourceArgs{FieldRef: &FieldRefArgs{FieldPath: "metadata.labels['team']"}}},
-		{Name: "MEMORY_MI", ValueFrom: &EnvVarSourceArgs{ResourceFieldRef: &ResourceFieldRefArgs{Resource: "limits.memory", Divisor: "1Mi"}}},
+		{Name: "MODE", ValueFrom: &EnvVarSourceArgs{ConfigMapKeyRef: &KeyRefArgs{Name: pulumi.String("settings"), Key: pulumi.String("mode"), Optional: pulumi.Bool(true)}}},
+		{Name: "NODE", ValueFrom: &EnvVarSourceArgs{FieldRef: &FieldRefArgs{FieldPath: pulumi.String("spec.nodeName")}}},
+		{Name: "TEAM", ValueFrom: &EnvVarSourceArgs{FieldRef: &FieldRefArgs{FieldPath: pulumi.String("metadata.labels['team']")}}},
+		{Name: "MEMORY_MI", ValueFrom: &EnvVarSourceArgs{ResourceFieldRef: &ResourceFieldRefArgs{Resource: pulumi.String("limits.memory"), Divisor: pulumi.String("1Mi")}}},
 	}
 	args.EnvFrom = []EnvFromSourceArgs{
 		{SecretRef: &ObjectRefArgs{Name: pulumi.String("kafka")}},
-		{Prefix: "APP_", ConfigMapRef: &ObjectRefArgs{Name: pulumi.String("app"), Optional: true}},
+		{Prefix: pulumi.String("APP_"), ConfigMapRef: &ObjectRefArgs{Name: pulumi.String("app"), Optional: pulumi.Bool(true)}},
 	}
 	d := deploy(t, "wc", args)
 	assert.Empty(t, d.OfType(typeSecret), "references need no Secret of the component's")
@@ -381,4 +381,58 @@ func TestASecretNamespaceStaysSecretAndErrorsNeverQuoteSecrets(t *testing.T) {
 	assert.Contains(t, err.Error(), "Labels.team: a valid label must be an empty string or consist of")
 	assert.Contains(t, err.Error(), "Image.Tag: must be an image tag")
 	assert.NotContains(t, err.Error(), "hunter2")
+}
+
+// Values passed through to an object are inputs at every depth: outputs
+// reach the objects, and are checked as they resolve.
+func TestNestedPassThroughValuesTakeOutputs(t *testing.T) {
+	boolOutput := func(b bool) pulumi.BoolPtrOutput {
+		return pulumi.Bool(b).ToBoolOutput().ApplyT(func(v bool) *bool { return &v }).(pulumi.BoolPtrOutput)
+	}
+	args := flatArgs()
+	args.Tolerations = []TolerationArgs{{Key: output("dedicated"), Operator: output("Equal"), Value: output("streaming"), Effect: output("NoExecute"),
+		TolerationSeconds: pulumi.Int(30).ToIntOutput().ApplyT(func(v int) *int { return &v }).(pulumi.IntPtrOutput)}}
+	args.Env = []EnvVarArgs{{Name: "TOKEN", ValueFrom: &EnvVarSourceArgs{SecretKeyRef: &KeyRefArgs{Name: output("creds"), Key: output("token"), Optional: boolOutput(true)}}}}
+	args.Volumes = []VolumeArgs{{Name: "scratch", MountPath: "/scratch", EmptyDir: &EmptyDirVolumeArgs{Medium: output("Memory"), SizeLimit: output("1Gi")}}}
+	args.NetworkPolicy = &NetworkPolicyArgs{APIFrom: []NetworkPeerArgs{
+		{NamespaceLabels: pulumi.StringMap{"team": output("observability")}},
+		{PodLabels: pulumi.StringMap{"app": output("prometheus")}, NamespaceLabels: pulumi.StringMap{}},
+	}}
+	args.PodMonitor = &PodMonitorArgs{Interval: output("15s"), Labels: pulumi.StringMap{"release": output("prom")}}
+	d := deploy(t, "wc", args)
+
+	pod := pt.Get(t, d.ByType(t, typeStatefulSet).Object(t), "spec", "template", "spec")
+	assert.Equal(t, map[string]any{"key": "dedicated", "operator": "Equal", "value": "streaming", "effect": "NoExecute", "tolerationSeconds": float64(30)},
+		pt.Get(t, pod, "tolerations", 0))
+	assert.Equal(t, map[string]any{"name": "creds", "key": "token", "optional": true}, pt.Get(t, pod, "containers", 0, "env", 0, "valueFrom", "secretKeyRef"))
+	assert.Equal(t, map[string]any{"medium": "Memory", "sizeLimit": "1Gi"}, pt.Get(t, pod, "volumes", 4, "emptyDir"))
+
+	policy := d.ByType(t, typeNetworkPolicy).Object(t)
+	api := pt.Get(t, policy, "spec", "ingress", 1, "from")
+	assert.Equal(t, []any{
+		map[string]any{"namespaceSelector": map[string]any{"matchLabels": map[string]any{"team": "observability"}}, "podSelector": map[string]any{}},
+		// An empty map selects no namespaces: the dataflow's own.
+		map[string]any{"podSelector": map[string]any{"matchLabels": map[string]any{"app": "prometheus"}}},
+	}, api)
+
+	monitor := d.ByType(t, typePodMonitor).Object(t)
+	assert.Equal(t, "prom", pt.Get(t, monitor, "metadata", "labels", "release"))
+	assert.Equal(t, "15s", pt.Get(t, monitor, "spec", "podMetricsEndpoints", 0, "interval"))
+}
+
+func TestBadNestedOutputsFailBeforeAnyChildIsRegistered(t *testing.T) {
+	args := flatArgs()
+	args.Tolerations = []TolerationArgs{{Key: output("dedicated"), Operator: output("Is")}}
+	args.NetworkPolicy = &NetworkPolicyArgs{APIFrom: []NetworkPeerArgs{{NamespaceLabels: pulumi.StringMap{}.ToStringMapOutput()}}}
+	args.PodMonitor = &PodMonitorArgs{Interval: output("soon")}
+	d, err := run(t, func(ctx *pulumi.Context) error {
+		_, err := NewBytewaxDataflow(ctx, "wc", args)
+		return err
+	})
+	require.Error(t, err)
+	msg := err.Error()
+	assert.Contains(t, msg, `Tolerations[0].Operator: must be Equal or Exists (got "Is")`)
+	assert.Contains(t, msg, `NetworkPolicy.APIFrom[0]: must select namespaces or pods by labels`)
+	assert.Contains(t, msg, `PodMonitor.Interval: must be a duration`)
+	assert.Empty(t, d.OfType(typeStatefulSet), "nothing is applied")
 }

@@ -44,8 +44,45 @@ func knownValue(in pulumi.Input) (v any, ok bool) {
 			a[i] = string(s)
 		}
 		return a, true
+	case pulumi.Bool:
+		return bool(in), true
+	case pulumi.Int:
+		return int(in), true
+	}
+	// pulumi.BoolPtr and pulumi.IntPtr are pointers to unexported types.
+	if v := reflect.ValueOf(in); v.Kind() == reflect.Pointer && !v.IsNil() && v.Type().Elem().PkgPath() == reflect.TypeFor[pulumi.Bool]().PkgPath() {
+		switch e := v.Elem(); e.Kind() {
+		case reflect.Bool:
+			return e.Bool(), true
+		case reflect.Int:
+			return int(e.Int()), true
+		}
 	}
 	return nil, false
+}
+
+// asBool is a known or resolved bool input's value; false when missing.
+func asBool(v any) bool {
+	switch v := v.(type) {
+	case bool:
+		return v
+	case *bool:
+		return v != nil && *v
+	}
+	return false
+}
+
+// asInt is a known or resolved int input's value, and whether it is set.
+func asInt(v any) (int, bool) {
+	switch v := v.(type) {
+	case int:
+		return v, true
+	case *int:
+		if v != nil {
+			return *v, true
+		}
+	}
+	return 0, false
 }
 
 // knownString is knownValue for a string input; a missing input is "".
@@ -144,6 +181,20 @@ func (f inputFixer) str(field string, in pulumi.StringInput) pulumi.StringInput 
 	return in
 }
 
+func (f inputFixer) boolPtr(field string, in pulumi.BoolPtrInput) pulumi.BoolPtrInput {
+	if !f.usable(field, in) {
+		return nil
+	}
+	return in
+}
+
+func (f inputFixer) intPtr(field string, in pulumi.IntPtrInput) pulumi.IntPtrInput {
+	if !f.usable(field, in) {
+		return nil
+	}
+	return in
+}
+
 func (f inputFixer) strMap(field string, in pulumi.StringMapInput) pulumi.StringMapInput {
 	if !f.usable(field, in) {
 		return nil
@@ -197,7 +248,7 @@ func fixInputs(p *problems, args *BytewaxDataflowArgs) *BytewaxDataflowArgs {
 		if ref == nil {
 			return nil
 		}
-		return &KeyRefArgs{Name: f.str(field+".Name", ref.Name), Key: f.str(field+".Key", ref.Key), Optional: ref.Optional}
+		return &KeyRefArgs{Name: f.str(field+".Name", ref.Name), Key: f.str(field+".Key", ref.Key), Optional: f.boolPtr(field+".Optional", ref.Optional)}
 	}
 	out.Env = make([]EnvVarArgs, len(args.Env))
 	for i, e := range args.Env {
@@ -207,6 +258,15 @@ func fixInputs(p *problems, args *BytewaxDataflowArgs) *BytewaxDataflowArgs {
 			copied := *src
 			copied.SecretKeyRef = keyRef(field+".ValueFrom.SecretKeyRef", src.SecretKeyRef)
 			copied.ConfigMapKeyRef = keyRef(field+".ValueFrom.ConfigMapKeyRef", src.ConfigMapKeyRef)
+			if fr := src.FieldRef; fr != nil {
+				copied.FieldRef = &FieldRefArgs{FieldPath: f.str(field+".ValueFrom.FieldRef.FieldPath", fr.FieldPath)}
+			}
+			if rr := src.ResourceFieldRef; rr != nil {
+				copied.ResourceFieldRef = &ResourceFieldRefArgs{
+					Resource: f.str(field+".ValueFrom.ResourceFieldRef.Resource", rr.Resource),
+					Divisor:  f.str(field+".ValueFrom.ResourceFieldRef.Divisor", rr.Divisor),
+				}
+			}
 			e.ValueFrom = &copied
 		}
 		out.Env[i] = e
@@ -214,11 +274,12 @@ func fixInputs(p *problems, args *BytewaxDataflowArgs) *BytewaxDataflowArgs {
 	out.EnvFrom = make([]EnvFromSourceArgs, len(args.EnvFrom))
 	for i, e := range args.EnvFrom {
 		field := fmt.Sprintf("EnvFrom[%d]", i)
+		e.Prefix = f.str(field+".Prefix", e.Prefix)
 		if e.SecretRef != nil {
-			e.SecretRef = &ObjectRefArgs{Name: f.str(field+".SecretRef.Name", e.SecretRef.Name), Optional: e.SecretRef.Optional}
+			e.SecretRef = &ObjectRefArgs{Name: f.str(field+".SecretRef.Name", e.SecretRef.Name), Optional: f.boolPtr(field+".SecretRef.Optional", e.SecretRef.Optional)}
 		}
 		if e.ConfigMapRef != nil {
-			e.ConfigMapRef = &ObjectRefArgs{Name: f.str(field+".ConfigMapRef.Name", e.ConfigMapRef.Name), Optional: e.ConfigMapRef.Optional}
+			e.ConfigMapRef = &ObjectRefArgs{Name: f.str(field+".ConfigMapRef.Name", e.ConfigMapRef.Name), Optional: f.boolPtr(field+".ConfigMapRef.Optional", e.ConfigMapRef.Optional)}
 		}
 		out.EnvFrom[i] = e
 	}
@@ -232,12 +293,42 @@ func fixInputs(p *problems, args *BytewaxDataflowArgs) *BytewaxDataflowArgs {
 	for i, vol := range args.Volumes {
 		field := fmt.Sprintf("Volumes[%d]", i)
 		if vol.Secret != nil {
-			vol.Secret = &SecretVolumeArgs{SecretName: f.str(field+".Secret.SecretName", vol.Secret.SecretName), Optional: vol.Secret.Optional}
+			vol.Secret = &SecretVolumeArgs{SecretName: f.str(field+".Secret.SecretName", vol.Secret.SecretName), Optional: f.boolPtr(field+".Secret.Optional", vol.Secret.Optional)}
 		}
 		if vol.ConfigMap != nil {
-			vol.ConfigMap = &ConfigMapVolumeArgs{Name: f.str(field+".ConfigMap.Name", vol.ConfigMap.Name), Optional: vol.ConfigMap.Optional}
+			vol.ConfigMap = &ConfigMapVolumeArgs{Name: f.str(field+".ConfigMap.Name", vol.ConfigMap.Name), Optional: f.boolPtr(field+".ConfigMap.Optional", vol.ConfigMap.Optional)}
+		}
+		vol.ReadOnly = f.boolPtr(field+".ReadOnly", vol.ReadOnly)
+		if ed := vol.EmptyDir; ed != nil {
+			vol.EmptyDir = &EmptyDirVolumeArgs{Medium: f.str(field+".EmptyDir.Medium", ed.Medium), SizeLimit: f.str(field+".EmptyDir.SizeLimit", ed.SizeLimit)}
 		}
 		out.Volumes[i] = vol
+	}
+	out.Tolerations = make([]TolerationArgs, len(args.Tolerations))
+	for i, t := range args.Tolerations {
+		field := fmt.Sprintf("Tolerations[%d]", i)
+		out.Tolerations[i] = TolerationArgs{
+			Key:               f.str(field+".Key", t.Key),
+			Operator:          f.str(field+".Operator", t.Operator),
+			Value:             f.str(field+".Value", t.Value),
+			Effect:            f.str(field+".Effect", t.Effect),
+			TolerationSeconds: f.intPtr(field+".TolerationSeconds", t.TolerationSeconds),
+		}
+	}
+	if np := args.NetworkPolicy; np != nil {
+		copied := *np
+		copied.APIFrom = make([]NetworkPeerArgs, len(np.APIFrom))
+		for i, peer := range np.APIFrom {
+			field := fmt.Sprintf("NetworkPolicy.APIFrom[%d]", i)
+			copied.APIFrom[i] = NetworkPeerArgs{
+				NamespaceLabels: f.strMap(field+".NamespaceLabels", peer.NamespaceLabels),
+				PodLabels:       f.strMap(field+".PodLabels", peer.PodLabels),
+			}
+		}
+		out.NetworkPolicy = &copied
+	}
+	if pm := args.PodMonitor; pm != nil {
+		out.PodMonitor = &PodMonitorArgs{Interval: f.str("PodMonitor.Interval", pm.Interval), Labels: f.strMap("PodMonitor.Labels", pm.Labels)}
 	}
 	out.Labels = f.strMap("Labels", args.Labels)
 	out.PodLabels = f.strMap("PodLabels", args.PodLabels)
@@ -261,4 +352,40 @@ func fixInputs(p *problems, args *BytewaxDataflowArgs) *BytewaxDataflowArgs {
 		out.ServiceAccount = &ServiceAccountArgs{Name: f.str("ServiceAccount.Name", sa.Name), Existing: sa.Existing}
 	}
 	return &out
+}
+
+// omitEmpty passes a string input through to an object, leaving out an
+// empty literal, as the API server does: a field written "" would show in
+// every diff of an object that never had it.
+func omitEmpty(in pulumi.StringInput) pulumi.StringPtrInput {
+	if in == nil || nilPointer(in) {
+		return nil
+	}
+	if v, known := knownString(in); known {
+		if v == "" {
+			return nil
+		}
+		return pulumi.String(v)
+	}
+	return in.ToStringOutput().ApplyT(func(v string) *string {
+		if v == "" {
+			return nil
+		}
+		return &v
+	}).(pulumi.StringPtrOutput)
+}
+
+// omitFalse passes a flag through to an object, leaving out a literal
+// false, which is every flag's default.
+func omitFalse(in pulumi.BoolPtrInput) pulumi.BoolPtrInput {
+	if in == nil || nilPointer(in) {
+		return nil
+	}
+	if v, known := knownValue(in); known {
+		if !asBool(v) {
+			return nil
+		}
+		return pulumi.Bool(true)
+	}
+	return in
 }

@@ -20,17 +20,7 @@ func networkPolicyArgs(s *dataflowSpec, namespace pulumi.StringInput) *networkin
 	if s.dataflowAPI && len(s.apiFrom) > 0 {
 		var from networkingv1.NetworkPolicyPeerArray
 		for _, peer := range s.apiFrom {
-			p := networkingv1.NetworkPolicyPeerArgs{}
-			if len(peer.NamespaceLabels) > 0 {
-				p.NamespaceSelector = &metav1.LabelSelectorArgs{MatchLabels: pulumi.ToStringMap(peer.NamespaceLabels)}
-			}
-			if len(peer.PodLabels) > 0 {
-				p.PodSelector = &metav1.LabelSelectorArgs{MatchLabels: pulumi.ToStringMap(peer.PodLabels)}
-			} else if p.NamespaceSelector != nil {
-				// Every pod of the selected namespaces.
-				p.PodSelector = &metav1.LabelSelectorArgs{}
-			}
-			from = append(from, p)
+			from = append(from, networkPeer(peer))
 		}
 		rules = append(rules, networkingv1.NetworkPolicyIngressRuleArgs{
 			From: from,
@@ -47,4 +37,31 @@ func networkPolicyArgs(s *dataflowSpec, namespace pulumi.StringInput) *networkin
 			Ingress:     rules,
 		},
 	}
+}
+
+// networkPeer selects the pods with PodLabels in the namespaces with
+// NamespaceLabels: without NamespaceLabels, the dataflow's namespace;
+// without PodLabels, every pod of the selected namespaces. The labels may
+// be outputs, so the peer's shape is decided as they resolve; an empty map
+// never becomes a selector, which would select everything.
+func networkPeer(peer NetworkPeerArgs) networkingv1.NetworkPolicyPeerOutput {
+	labels := func(in pulumi.StringMapInput) pulumi.StringMapOutput {
+		if isNil(in) {
+			return pulumi.StringMap{}.ToStringMapOutput()
+		}
+		return in.ToStringMapOutput()
+	}
+	return pulumi.All(labels(peer.NamespaceLabels), labels(peer.PodLabels)).ApplyT(func(v []any) networkingv1.NetworkPolicyPeer {
+		namespaces, pods := v[0].(map[string]string), v[1].(map[string]string)
+		var p networkingv1.NetworkPolicyPeer
+		if len(namespaces) > 0 {
+			p.NamespaceSelector = &metav1.LabelSelector{MatchLabels: namespaces}
+		}
+		if len(pods) > 0 {
+			p.PodSelector = &metav1.LabelSelector{MatchLabels: pods}
+		} else if p.NamespaceSelector != nil {
+			p.PodSelector = &metav1.LabelSelector{}
+		}
+		return p
+	}).(networkingv1.NetworkPolicyPeerOutput)
 }

@@ -10,15 +10,20 @@ import (
 // dataflow API's /metrics on every process.
 func podMonitorArgs(s *dataflowSpec, namespace pulumi.StringInput) *apiextensions.CustomResourceArgs {
 	meta := objectMeta(s, pulumi.String(s.name), namespace)
-	if len(s.podMonitor.Labels) > 0 {
-		extra := s.podMonitor.Labels
-		meta.Labels = meta.Labels.ToStringMapOutput().ApplyT(func(l map[string]string) map[string]string {
-			return merged(l, extra)
+	if extra := s.podMonitor.Labels; !isNil(extra) {
+		meta.Labels = pulumi.All(meta.Labels, extra).ApplyT(func(v []any) map[string]string {
+			return merged(v[0].(map[string]string), v[1].(map[string]string))
 		}).(pulumi.StringMapOutput)
 	}
 	endpoint := map[string]any{"port": apiPortName, "path": "/metrics"}
-	if s.podMonitor.Interval != "" {
-		endpoint["interval"] = s.podMonitor.Interval
+	if interval := s.podMonitor.Interval; interval != nil {
+		// Left out when empty, as the operator's default.
+		endpoint["interval"] = interval.ToStringOutput().ApplyT(func(i string) *string {
+			if i == "" {
+				return nil
+			}
+			return &i
+		}).(pulumi.StringPtrOutput)
 	}
 	return &apiextensions.CustomResourceArgs{
 		ApiVersion: pulumi.String("monitoring.coreos.com/v1"),

@@ -36,20 +36,13 @@ func tolerations(list []TolerationArgs) corev1.TolerationArrayInput {
 	}
 	var out corev1.TolerationArray
 	for _, t := range list {
-		args := corev1.TolerationArgs{Operator: pulumi.String(orDefault(t.Operator, "Equal"))}
-		if t.Key != "" {
-			args.Key = pulumi.String(t.Key)
-		}
-		if t.Value != "" {
-			args.Value = pulumi.String(t.Value)
-		}
-		if t.Effect != "" {
-			args.Effect = pulumi.String(t.Effect)
-		}
-		if t.TolerationSeconds != nil {
-			args.TolerationSeconds = pulumi.Int(*t.TolerationSeconds)
-		}
-		out = append(out, args)
+		out = append(out, corev1.TolerationArgs{
+			Key:               omitEmpty(t.Key),
+			Operator:          stringOr(t.Operator, "Equal"),
+			Value:             omitEmpty(t.Value),
+			Effect:            omitEmpty(t.Effect),
+			TolerationSeconds: t.TolerationSeconds,
+		})
 	}
 	return out
 }

@@ -159,26 +159,13 @@ func userVolumes(volumes []VolumeArgs) corev1.VolumeArray {
 	var out corev1.VolumeArray
 	for _, vol := range volumes {
 		args := corev1.VolumeArgs{Name: pulumi.String(vol.Name)}
-		optional := func(b bool) pulumi.BoolPtrInput {
-			if b {
-				return pulumi.Bool(true)
-			}
-			return nil
-		}
 		switch {
 		case vol.Secret != nil:
-			args.Secret = &corev1.SecretVolumeSourceArgs{SecretName: vol.Secret.SecretName, Optional: optional(vol.Secret.Optional)}
+			args.Secret = &corev1.SecretVolumeSourceArgs{SecretName: vol.Secret.SecretName, Optional: omitFalse(vol.Secret.Optional)}
 		case vol.ConfigMap != nil:
-			args.ConfigMap = &corev1.ConfigMapVolumeSourceArgs{Name: vol.ConfigMap.Name, Optional: optional(vol.ConfigMap.Optional)}
+			args.ConfigMap = &corev1.ConfigMapVolumeSourceArgs{Name: vol.ConfigMap.Name, Optional: omitFalse(vol.ConfigMap.Optional)}
 		case vol.EmptyDir != nil:
-			ed := &corev1.EmptyDirVolumeSourceArgs{}
-			if vol.EmptyDir.Medium != "" {
-				ed.Medium = pulumi.String(vol.EmptyDir.Medium)
-			}
-			if vol.EmptyDir.SizeLimit != "" {
-				ed.SizeLimit = pulumi.String(vol.EmptyDir.SizeLimit)
-			}
-			args.EmptyDir = ed
+			args.EmptyDir = &corev1.EmptyDirVolumeSourceArgs{Medium: omitEmpty(vol.EmptyDir.Medium), SizeLimit: omitEmpty(vol.EmptyDir.SizeLimit)}
 		}
 		out = append(out, args)
 	}
@@ -190,7 +177,8 @@ func userMounts(volumes []VolumeArgs) corev1.VolumeMountArray {
 	var out corev1.VolumeMountArray
 	for _, vol := range volumes {
 		m := corev1.VolumeMountArgs{Name: pulumi.String(vol.Name), MountPath: pulumi.String(vol.MountPath)}
-		if vol.ReadOnly || vol.Secret != nil || vol.ConfigMap != nil {
+		m.ReadOnly = omitFalse(vol.ReadOnly)
+		if vol.Secret != nil || vol.ConfigMap != nil {
 			m.ReadOnly = pulumi.Bool(true)
 		}
 		out = append(out, m)
@@ -381,11 +369,7 @@ func pythonFilePath(pythonFile string) string {
 func envVarSource(src *EnvVarSourceArgs) *corev1.EnvVarSourceArgs {
 	out := &corev1.EnvVarSourceArgs{}
 	keyRef := func(ref *KeyRefArgs) (pulumi.StringInput, pulumi.StringInput, pulumi.BoolPtrInput) {
-		var optional pulumi.BoolPtrInput
-		if ref.Optional {
-			optional = pulumi.Bool(true)
-		}
-		return ref.Name, ref.Key, optional
+		return ref.Name, ref.Key, omitFalse(ref.Optional)
 	}
 	switch {
 	case src.SecretKeyRef != nil:
@@ -395,16 +379,13 @@ func envVarSource(src *EnvVarSourceArgs) *corev1.EnvVarSourceArgs {
 		name, key, optional := keyRef(src.ConfigMapKeyRef)
 		out.ConfigMapKeyRef = &corev1.ConfigMapKeySelectorArgs{Name: name, Key: key, Optional: optional}
 	case src.FieldRef != nil:
-		out.FieldRef = &corev1.ObjectFieldSelectorArgs{FieldPath: pulumi.String(src.FieldRef.FieldPath)}
+		out.FieldRef = &corev1.ObjectFieldSelectorArgs{FieldPath: src.FieldRef.FieldPath}
 	case src.ResourceFieldRef != nil:
-		r := &corev1.ResourceFieldSelectorArgs{
+		out.ResourceFieldRef = &corev1.ResourceFieldSelectorArgs{
 			ContainerName: pulumi.String("process"),
-			Resource:      pulumi.String(src.ResourceFieldRef.Resource),
+			Resource:      src.ResourceFieldRef.Resource,
+			Divisor:       omitEmpty(src.ResourceFieldRef.Divisor),
 		}
-		if src.ResourceFieldRef.Divisor != "" {
-			r.Divisor = pulumi.String(src.ResourceFieldRef.Divisor)
-		}
-		out.ResourceFieldRef = r
 	}
 	return out
 }
@@ -417,18 +398,11 @@ func envFromSources(sources []EnvFromSourceArgs) corev1.EnvFromSourceArrayInput 
 	}
 	var out corev1.EnvFromSourceArray
 	for _, src := range sources {
-		e := corev1.EnvFromSourceArgs{}
-		if src.Prefix != "" {
-			e.Prefix = pulumi.String(src.Prefix)
-		}
-		var optional pulumi.BoolPtrInput
-		if (src.SecretRef != nil && src.SecretRef.Optional) || (src.ConfigMapRef != nil && src.ConfigMapRef.Optional) {
-			optional = pulumi.Bool(true)
-		}
+		e := corev1.EnvFromSourceArgs{Prefix: omitEmpty(src.Prefix)}
 		if src.SecretRef != nil {
-			e.SecretRef = &corev1.SecretEnvSourceArgs{Name: src.SecretRef.Name, Optional: optional}
+			e.SecretRef = &corev1.SecretEnvSourceArgs{Name: src.SecretRef.Name, Optional: omitFalse(src.SecretRef.Optional)}
 		} else {
-			e.ConfigMapRef = &corev1.ConfigMapEnvSourceArgs{Name: src.ConfigMapRef.Name, Optional: optional}
+			e.ConfigMapRef = &corev1.ConfigMapEnvSourceArgs{Name: src.ConfigMapRef.Name, Optional: omitFalse(src.ConfigMapRef.Optional)}
 		}
 		out = append(out, e)
 	}

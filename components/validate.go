@@ -175,6 +175,23 @@ func (v *validator) whenMap(field string, in pulumi.StringMapInput, check func(p
 	v.when(field, func(p *problems, vals []any) { check(p, asMap(vals[0])) }, in)
 }
 
+// whenStrings is when for string inputs; a missing one is "".
+func (v *validator) whenStrings(field string, check func(p *problems, s []string), ins ...pulumi.StringInput) {
+	inputs := make([]pulumi.Input, len(ins))
+	for i, in := range ins {
+		if in != nil && !nilPointer(in) {
+			inputs[i] = in
+		}
+	}
+	v.when(field, func(p *problems, vals []any) {
+		strs := make([]string, len(vals))
+		for i, val := range vals {
+			strs[i] = asString(val)
+		}
+		check(p, strs)
+	}, inputs...)
+}
+
 func asMap(v any) map[string]string {
 	m, _ := v.(map[string]string)
 	return m
@@ -683,21 +700,29 @@ func checkEnvSource(v *validator, field string, src *EnvVarSourceArgs) {
 	}
 	if f := src.FieldRef; f != nil {
 		set++
-		if m := keyedFieldPath.FindStringSubmatch(f.FieldPath); m != nil {
-			v.addAll(field+".FieldRef.FieldPath", f.FieldPath, validation.IsQualifiedName(m[2]))
-		} else if !slices.Contains(fieldPaths, f.FieldPath) {
-			v.add(field+".FieldRef.FieldPath", f.FieldPath, "must be one of %s, or metadata.labels['<key>'] or metadata.annotations['<key>']", strings.Join(fieldPaths, ", "))
+		if f.FieldPath == nil || nilPointer(f.FieldPath) {
+			v.add(field+".FieldRef.FieldPath", nil, "must name a field of the pod")
 		}
+		v.whenString(field+".FieldRef.FieldPath", f.FieldPath, func(p *problems, path string) {
+			if m := keyedFieldPath.FindStringSubmatch(path); m != nil {
+				p.addAll(field+".FieldRef.FieldPath", path, validation.IsQualifiedName(m[2]))
+			} else if !slices.Contains(fieldPaths, path) {
+				p.add(field+".FieldRef.FieldPath", path, "must be one of %s, or metadata.labels['<key>'] or metadata.annotations['<key>']", strings.Join(fieldPaths, ", "))
+			}
+		})
 	}
 	if r := src.ResourceFieldRef; r != nil {
 		set++
-		kind, name, _ := strings.Cut(r.Resource, ".")
-		if (kind != "requests" && kind != "limits") || !slices.Contains([]string{"cpu", "memory", "ephemeral-storage"}, name) && !strings.HasPrefix(name, "hugepages-") {
-			v.add(field+".ResourceFieldRef.Resource", r.Resource, "must be requests.<name> or limits.<name> for cpu, memory, ephemeral-storage or hugepages-<size>")
-		}
-		if r.Divisor != "" {
-			checkDivisor(&v.problems, field+".ResourceFieldRef.Divisor", name, r.Divisor)
-		}
+		v.whenStrings(field+".ResourceFieldRef", func(p *problems, vals []string) {
+			resource, divisor := vals[0], vals[1]
+			kind, name, _ := strings.Cut(resource, ".")
+			if (kind != "requests" && kind != "limits") || !slices.Contains([]string{"cpu", "memory", "ephemeral-storage"}, name) && !strings.HasPrefix(name, "hugepages-") {
+				p.add(field+".ResourceFieldRef.Resource", resource, "must be requests.<name> or limits.<name> for cpu, memory, ephemeral-storage or hugepages-<size>")
+			}
+			if divisor != "" {
+				checkDivisor(p, field+".ResourceFieldRef.Divisor", name, divisor)
+			}
+		}, r.Resource, r.Divisor)
 	}
 	if set != 1 {
 		v.add(field, set, "must set exactly one of SecretKeyRef, ConfigMapKeyRef, FieldRef and ResourceFieldRef")
@@ -743,9 +768,11 @@ func checkKeyRef(v *validator, field string, ref *KeyRefArgs) {
 func checkEnvFrom(v *validator, sources []EnvFromSourceArgs) {
 	for i, src := range sources {
 		field := fmt.Sprintf("EnvFrom[%d]", i)
-		if src.Prefix != "" {
-			v.addAll(field+".Prefix", src.Prefix, validation.IsEnvVarName(src.Prefix))
-		}
+		v.whenString(field+".Prefix", src.Prefix, func(p *problems, prefix string) {
+			if prefix != "" {
+				p.addAll(field+".Prefix", prefix, validation.IsEnvVarName(prefix))
+			}
+		})
 		if (src.SecretRef == nil) == (src.ConfigMapRef == nil) {
 			v.add(field, nil, "must set exactly one of SecretRef and ConfigMapRef")
 			continue
@@ -1006,26 +1033,39 @@ func checkScheduling(v *validator, s *dataflowSpec) {
 	})
 	for i, t := range s.tolerations {
 		field := fmt.Sprintf("Tolerations[%d]", i)
-		operator := orDefault(t.Operator, "Equal")
-		if !slices.Contains(tolerationOperators, operator) {
-			v.add(field+".Operator", t.Operator, "must be Equal or Exists")
+		var seconds pulumi.Input
+		if t.TolerationSeconds != nil && !nilPointer(t.TolerationSeconds) {
+			seconds = t.TolerationSeconds
 		}
-		if t.Key != "" {
-			v.addAll(field+".Key", t.Key, validation.IsQualifiedName(t.Key))
-		} else if operator != "Exists" {
-			v.add(field+".Key", t.Key, "must be set, unless Operator is Exists (which then tolerates every taint)")
+		inputs := []pulumi.Input{t.Key, t.Operator, t.Value, t.Effect, seconds}
+		for j, in := range inputs[:4] {
+			if in == nil || nilPointer(in) {
+				inputs[j] = nil
+			}
 		}
-		if operator == "Exists" && t.Value != "" {
-			v.add(field+".Value", t.Value, "must be empty with Operator Exists")
-		} else {
-			v.addAll(field+".Value", t.Value, validation.IsValidLabelValue(t.Value))
-		}
-		if t.Effect != "" && !slices.Contains(taintEffects, t.Effect) {
-			v.add(field+".Effect", t.Effect, "must be one of %s, or empty for all", strings.Join(taintEffects, ", "))
-		}
-		if t.TolerationSeconds != nil && t.Effect != "NoExecute" {
-			v.add(field+".TolerationSeconds", *t.TolerationSeconds, "applies only to Effect NoExecute")
-		}
+		v.when(field, func(p *problems, vals []any) {
+			key, value, effect := asString(vals[0]), asString(vals[2]), asString(vals[3])
+			operator := orDefault(asString(vals[1]), "Equal")
+			if !slices.Contains(tolerationOperators, operator) {
+				p.add(field+".Operator", operator, "must be Equal or Exists")
+			}
+			if key != "" {
+				p.addAll(field+".Key", key, validation.IsQualifiedName(key))
+			} else if operator != "Exists" {
+				p.add(field+".Key", key, "must be set, unless Operator is Exists (which then tolerates every taint)")
+			}
+			if operator == "Exists" && value != "" {
+				p.add(field+".Value", value, "must be empty with Operator Exists")
+			} else {
+				p.addAll(field+".Value", value, validation.IsValidLabelValue(value))
+			}
+			if effect != "" && !slices.Contains(taintEffects, effect) {
+				p.add(field+".Effect", effect, "must be one of %s, or empty for all", strings.Join(taintEffects, ", "))
+			}
+			if n, set := asInt(vals[4]); set && effect != "NoExecute" {
+				p.add(field+".TolerationSeconds", n, "applies only to Effect NoExecute")
+			}
+		}, inputs...)
 	}
 }
 
@@ -1042,18 +1082,27 @@ func checkNetworkPolicy(v *validator, s *dataflowSpec, np *NetworkPolicyArgs) {
 	}
 	for i, peer := range np.APIFrom {
 		field := fmt.Sprintf("NetworkPolicy.APIFrom[%d]", i)
-		if len(peer.NamespaceLabels) == 0 && len(peer.PodLabels) == 0 {
-			v.add(field, nil, "must select namespaces or pods by labels; to allow everyone, disable the NetworkPolicy")
-		}
-		for _, group := range []struct {
-			name   string
-			labels map[string]string
-		}{{".NamespaceLabels", peer.NamespaceLabels}, {".PodLabels", peer.PodLabels}} {
-			for _, key := range sortedKeys(group.labels) {
-				v.addAll(field+group.name, key, validation.IsQualifiedName(key))
-				v.addAll(field+group.name+"."+key, group.labels[key], validation.IsValidLabelValue(group.labels[key]))
+		inputs := []pulumi.Input{peer.NamespaceLabels, peer.PodLabels}
+		for j, in := range inputs {
+			if isNil(in) || nilPointer(in) {
+				inputs[j] = nil
 			}
 		}
+		v.when(field, func(p *problems, vals []any) {
+			namespaces, pods := asMap(vals[0]), asMap(vals[1])
+			if len(namespaces) == 0 && len(pods) == 0 {
+				p.add(field, nil, "must select namespaces or pods by labels; to allow everyone, disable the NetworkPolicy")
+			}
+			for _, group := range []struct {
+				name   string
+				labels map[string]string
+			}{{".NamespaceLabels", namespaces}, {".PodLabels", pods}} {
+				for _, key := range sortedKeys(group.labels) {
+					p.addAll(field+group.name, key, validation.IsQualifiedName(key))
+					p.addAll(field+group.name+"."+key, group.labels[key], validation.IsValidLabelValue(group.labels[key]))
+				}
+			}
+		}, inputs...)
 	}
 }
 
@@ -1115,17 +1164,24 @@ func checkVolumes(v *validator, s *dataflowSpec) {
 		}
 		if ed := vol.EmptyDir; ed != nil {
 			sources++
-			if vol.ReadOnly {
-				v.add(field+".ReadOnly", true, "would leave an emptyDir empty for good; mount it writable")
+			if vol.ReadOnly != nil && !nilPointer(vol.ReadOnly) {
+				v.when(field+".ReadOnly", func(p *problems, vals []any) {
+					if asBool(vals[0]) {
+						p.add(field+".ReadOnly", true, "would leave an emptyDir empty for good; mount it writable")
+					}
+				}, vol.ReadOnly)
 			}
-			if ed.Medium != "" && ed.Medium != "Memory" {
-				v.add(field+".EmptyDir.Medium", ed.Medium, "must be empty (the node's disk) or Memory")
-			}
-			if ed.SizeLimit != "" {
-				if q, err := parseQuantity(ed.SizeLimit); err != nil || q.Sign() <= 0 {
-					v.add(field+".EmptyDir.SizeLimit", ed.SizeLimit, "must be a positive quantity, such as \"1Gi\"")
+			v.whenStrings(field+".EmptyDir", func(p *problems, vals []string) {
+				medium, sizeLimit := vals[0], vals[1]
+				if medium != "" && medium != "Memory" {
+					p.add(field+".EmptyDir.Medium", medium, "must be empty (the node's disk) or Memory")
 				}
-			}
+				if sizeLimit != "" {
+					if q, err := parseQuantity(sizeLimit); err != nil || q.Sign() <= 0 {
+						p.add(field+".EmptyDir.SizeLimit", sizeLimit, "must be a positive quantity, such as \"1Gi\"")
+					}
+				}
+			}, ed.Medium, ed.SizeLimit)
 		}
 		if sources != 1 {
 			v.add(field, vol.Name, "must have exactly one of Secret, ConfigMap and EmptyDir (has %d)", sources)
@@ -1155,11 +1211,15 @@ func checkPodMonitor(v *validator, s *dataflowSpec, pm *PodMonitorArgs) {
 	if !s.dataflowAPI {
 		v.add("PodMonitor", "set", "needs the dataflow API, which serves /metrics; turn DataflowAPI on")
 	}
-	if pm.Interval != "" && (pm.Interval == "0" || !prometheusDuration.MatchString(pm.Interval)) {
-		v.add("PodMonitor.Interval", pm.Interval, "must be a duration such as \"30s\" or \"1m30s\"")
-	}
-	for _, key := range sortedKeys(pm.Labels) {
-		v.addAll("PodMonitor.Labels", key, validation.IsQualifiedName(key))
-		v.addAll("PodMonitor.Labels."+key, pm.Labels[key], validation.IsValidLabelValue(pm.Labels[key]))
-	}
+	v.whenString("PodMonitor.Interval", pm.Interval, func(p *problems, interval string) {
+		if interval != "" && (interval == "0" || !prometheusDuration.MatchString(interval)) {
+			p.add("PodMonitor.Interval", interval, "must be a duration such as \"30s\" or \"1m30s\"")
+		}
+	})
+	v.whenMap("PodMonitor.Labels", pm.Labels, func(p *problems, labels map[string]string) {
+		for _, key := range sortedKeys(labels) {
+			p.addAll("PodMonitor.Labels", key, validation.IsQualifiedName(key))
+			p.addAll("PodMonitor.Labels."+key, labels[key], validation.IsValidLabelValue(labels[key]))
+		}
+	})
 }

@@ -65,14 +65,18 @@ func TestInvalidArgsFailBeforeAnyResourceIsRegistered(t *testing.T) {
 			"NodeSelector.pool", `NodeSelector.pool: a valid label must be an empty string or consist of`},
 		{"priority class", func(a *BytewaxDataflowArgs) { a.PriorityClassName = pulumi.String("High") },
 			"PriorityClassName", `PriorityClassName: a lowercase RFC 1123 subdomain`},
-		{"toleration operator", func(a *BytewaxDataflowArgs) { a.Tolerations = []TolerationArgs{{Key: "k", Operator: "In"}} },
+		{"toleration operator", func(a *BytewaxDataflowArgs) {
+			a.Tolerations = []TolerationArgs{{Key: pulumi.String("k"), Operator: pulumi.String("In")}}
+		},
 			"Tolerations[0].Operator", `Tolerations[0].Operator: must be Equal or Exists (got "In")`},
-		{"toleration without a key", func(a *BytewaxDataflowArgs) { a.Tolerations = []TolerationArgs{{Value: "v"}} },
+		{"toleration without a key", func(a *BytewaxDataflowArgs) { a.Tolerations = []TolerationArgs{{Value: pulumi.String("v")}} },
 			"Tolerations[0].Key", `Tolerations[0].Key: must be set, unless Operator is Exists`},
-		{"toleration effect", func(a *BytewaxDataflowArgs) { a.Tolerations = []TolerationArgs{{Key: "k", Effect: "NoRun"}} },
+		{"toleration effect", func(a *BytewaxDataflowArgs) {
+			a.Tolerations = []TolerationArgs{{Key: pulumi.String("k"), Effect: pulumi.String("NoRun")}}
+		},
 			"Tolerations[0].Effect", `Tolerations[0].Effect: must be one of NoSchedule, PreferNoSchedule, NoExecute, or empty for all (got "NoRun")`},
 		{"toleration seconds without NoExecute", func(a *BytewaxDataflowArgs) {
-			a.Tolerations = []TolerationArgs{{Key: "k", Effect: "NoSchedule", TolerationSeconds: pulumi.IntRef(5)}}
+			a.Tolerations = []TolerationArgs{{Key: pulumi.String("k"), Effect: pulumi.String("NoSchedule"), TolerationSeconds: pulumi.IntPtr(5)}}
 		}, "Tolerations[0].TolerationSeconds", `Tolerations[0].TolerationSeconds: applies only to Effect NoExecute (got 5)`},
 		{"port too high", func(a *BytewaxDataflowArgs) { a.Port = pulumi.IntRef(70000) },
 			"Port", "Port: must be a port number from 1 to 65535 (got 70000)"},
@@ -159,11 +163,11 @@ func TestInvalidArgsFailBeforeAnyResourceIsRegistered(t *testing.T) {
 		{"env twice", func(a *BytewaxDataflowArgs) { a.Env = []EnvVarArgs{{Name: "A"}, {Name: "A"}} },
 			"Env[1].Name", `Env[1].Name: appears more than once (got "A")`},
 		{"env value and valueFrom", func(a *BytewaxDataflowArgs) {
-			a.Env = []EnvVarArgs{{Name: "A", Value: pulumi.String("1"), ValueFrom: &EnvVarSourceArgs{FieldRef: &FieldRefArgs{FieldPath: "metadata.name"}}}}
+			a.Env = []EnvVarArgs{{Name: "A", Value: pulumi.String("1"), ValueFrom: &EnvVarSourceArgs{FieldRef: &FieldRefArgs{FieldPath: pulumi.String("metadata.name")}}}}
 		}, "Env[0]", `Env[0]: must have a Value or a ValueFrom, not both (got "A")`},
 		{"valueFrom with two sources", func(a *BytewaxDataflowArgs) {
 			a.Env = []EnvVarArgs{{Name: "A", ValueFrom: &EnvVarSourceArgs{
-				FieldRef:        &FieldRefArgs{FieldPath: "metadata.name"},
+				FieldRef:        &FieldRefArgs{FieldPath: pulumi.String("metadata.name")},
 				ConfigMapKeyRef: &KeyRefArgs{Name: pulumi.String("cm"), Key: pulumi.String("k")},
 			}}}
 		}, "Env[0].ValueFrom", `Env[0].ValueFrom: must set exactly one of SecretKeyRef, ConfigMapKeyRef, FieldRef and ResourceFieldRef (got 2)`},
@@ -179,16 +183,16 @@ func TestInvalidArgsFailBeforeAnyResourceIsRegistered(t *testing.T) {
 			a.Env = []EnvVarArgs{{Name: "A", ValueFrom: &EnvVarSourceArgs{ConfigMapKeyRef: &KeyRefArgs{Name: pulumi.String("cm"), Key: pulumi.String("a b")}}}}
 		}, "Env[0].ValueFrom.ConfigMapKeyRef.Key", `Env[0].ValueFrom.ConfigMapKeyRef.Key: a valid config key must consist of`},
 		{"fieldRef to an unknown field", func(a *BytewaxDataflowArgs) {
-			a.Env = []EnvVarArgs{{Name: "A", ValueFrom: &EnvVarSourceArgs{FieldRef: &FieldRefArgs{FieldPath: "spec.containers"}}}}
+			a.Env = []EnvVarArgs{{Name: "A", ValueFrom: &EnvVarSourceArgs{FieldRef: &FieldRefArgs{FieldPath: pulumi.String("spec.containers")}}}}
 		}, "Env[0].ValueFrom.FieldRef.FieldPath", `Env[0].ValueFrom.FieldRef.FieldPath: must be one of metadata.name`},
 		{"resourceFieldRef to a bad resource", func(a *BytewaxDataflowArgs) {
-			a.Env = []EnvVarArgs{{Name: "A", ValueFrom: &EnvVarSourceArgs{ResourceFieldRef: &ResourceFieldRefArgs{Resource: "memory"}}}}
+			a.Env = []EnvVarArgs{{Name: "A", ValueFrom: &EnvVarSourceArgs{ResourceFieldRef: &ResourceFieldRefArgs{Resource: pulumi.String("memory")}}}}
 		}, "Env[0].ValueFrom.ResourceFieldRef.Resource", `must be requests.<name> or limits.<name>`},
 		{"resourceFieldRef divisor", func(a *BytewaxDataflowArgs) {
-			a.Env = []EnvVarArgs{{Name: "A", ValueFrom: &EnvVarSourceArgs{ResourceFieldRef: &ResourceFieldRefArgs{Resource: "limits.memory", Divisor: "-1Mi"}}}}
+			a.Env = []EnvVarArgs{{Name: "A", ValueFrom: &EnvVarSourceArgs{ResourceFieldRef: &ResourceFieldRefArgs{Resource: pulumi.String("limits.memory"), Divisor: pulumi.String("-1Mi")}}}}
 		}, "Env[0].ValueFrom.ResourceFieldRef.Divisor", `must be one of 1, 1k, 1M, 1G, 1T, 1P, 1E, 1Ki, 1Mi, 1Gi, 1Ti, 1Pi, 1Ei for memory (got "-1Mi")`},
 		{"cpu divisor", func(a *BytewaxDataflowArgs) {
-			a.Env = []EnvVarArgs{{Name: "A", ValueFrom: &EnvVarSourceArgs{ResourceFieldRef: &ResourceFieldRefArgs{Resource: "limits.cpu", Divisor: "3"}}}}
+			a.Env = []EnvVarArgs{{Name: "A", ValueFrom: &EnvVarSourceArgs{ResourceFieldRef: &ResourceFieldRefArgs{Resource: pulumi.String("limits.cpu"), Divisor: pulumi.String("3")}}}}
 		}, "Env[0].ValueFrom.ResourceFieldRef.Divisor", `must be one of 1m, 1 for cpu (got "3")`},
 		{"too many processes", func(a *BytewaxDataflowArgs) { a.Processes = pulumi.IntRef(10001) },
 			"Processes", `Processes: must be at most 10000: every process lists every other in its hostfile (got 10001)`},
@@ -200,10 +204,10 @@ func TestInvalidArgsFailBeforeAnyResourceIsRegistered(t *testing.T) {
 			a.NetworkPolicy = &NetworkPolicyArgs{APIFrom: []NetworkPeerArgs{{}}}
 		}, "NetworkPolicy.APIFrom[0]", `NetworkPolicy.APIFrom[0]: must select namespaces or pods by labels; to allow everyone, disable the NetworkPolicy`},
 		{"API clients with a bad label", func(a *BytewaxDataflowArgs) {
-			a.NetworkPolicy = &NetworkPolicyArgs{APIFrom: []NetworkPeerArgs{{PodLabels: map[string]string{"app": "prom etheus"}}}}
+			a.NetworkPolicy = &NetworkPolicyArgs{APIFrom: []NetworkPeerArgs{{PodLabels: pulumi.ToStringMap(map[string]string{"app": "prom etheus"})}}}
 		}, "NetworkPolicy.APIFrom[0].PodLabels.app", `a valid label must be an empty string or consist of`},
 		{"API clients without a policy", func(a *BytewaxDataflowArgs) {
-			a.NetworkPolicy = &NetworkPolicyArgs{Disabled: true, APIFrom: []NetworkPeerArgs{{PodLabels: map[string]string{"app": "prometheus"}}}}
+			a.NetworkPolicy = &NetworkPolicyArgs{Disabled: true, APIFrom: []NetworkPeerArgs{{PodLabels: pulumi.ToStringMap(map[string]string{"app": "prometheus"})}}}
 		}, "NetworkPolicy.APIFrom", `NetworkPolicy.APIFrom: has no effect without the NetworkPolicy`},
 		{"volume with the component's name", func(a *BytewaxDataflowArgs) {
 			a.Volumes = []VolumeArgs{{Name: "tmp", MountPath: "/scratch", EmptyDir: &EmptyDirVolumeArgs{}}}
@@ -221,7 +225,7 @@ func TestInvalidArgsFailBeforeAnyResourceIsRegistered(t *testing.T) {
 			a.Volumes = []VolumeArgs{{Name: "x", MountPath: "/etc/bytewax/hostfile.txt", EmptyDir: &EmptyDirVolumeArgs{}}}
 		}, "Volumes[0].MountPath", `would hide the component's own mounts`},
 		{"read-only emptyDir", func(a *BytewaxDataflowArgs) {
-			a.Volumes = []VolumeArgs{{Name: "x", MountPath: "/x", ReadOnly: true, EmptyDir: &EmptyDirVolumeArgs{}}}
+			a.Volumes = []VolumeArgs{{Name: "x", MountPath: "/x", ReadOnly: pulumi.Bool(true), EmptyDir: &EmptyDirVolumeArgs{}}}
 		}, "Volumes[0].ReadOnly", `would leave an emptyDir empty for good`},
 		{"volume twice at one path", func(a *BytewaxDataflowArgs) {
 			a.Volumes = []VolumeArgs{{Name: "a", MountPath: "/x", EmptyDir: &EmptyDirVolumeArgs{}}, {Name: "b", MountPath: "/x/", EmptyDir: &EmptyDirVolumeArgs{}}}
@@ -230,7 +234,7 @@ func TestInvalidArgsFailBeforeAnyResourceIsRegistered(t *testing.T) {
 			a.Volumes = []VolumeArgs{{Name: "a", MountPath: "/x", EmptyDir: &EmptyDirVolumeArgs{}, Secret: &SecretVolumeArgs{SecretName: pulumi.String("s")}}}
 		}, "Volumes[0]", `Volumes[0]: must have exactly one of Secret, ConfigMap and EmptyDir (has 2)`},
 		{"volume size", func(a *BytewaxDataflowArgs) {
-			a.Volumes = []VolumeArgs{{Name: "a", MountPath: "/x", EmptyDir: &EmptyDirVolumeArgs{SizeLimit: "lots"}}}
+			a.Volumes = []VolumeArgs{{Name: "a", MountPath: "/x", EmptyDir: &EmptyDirVolumeArgs{SizeLimit: pulumi.String("lots")}}}
 		}, "Volumes[0].EmptyDir.SizeLimit", `Volumes[0].EmptyDir.SizeLimit: must be a positive quantity`},
 		{"volume secret name", func(a *BytewaxDataflowArgs) {
 			a.Volumes = []VolumeArgs{{Name: "a", MountPath: "/x", Secret: &SecretVolumeArgs{SecretName: pulumi.String("TLS")}}}
@@ -249,7 +253,7 @@ func TestInvalidArgsFailBeforeAnyResourceIsRegistered(t *testing.T) {
 			a.PodMonitor = &PodMonitorArgs{}
 			a.DataflowAPI = pulumi.BoolRef(false)
 		}, "PodMonitor", `PodMonitor: needs the dataflow API, which serves /metrics`},
-		{"pod monitor interval", func(a *BytewaxDataflowArgs) { a.PodMonitor = &PodMonitorArgs{Interval: "30 seconds"} },
+		{"pod monitor interval", func(a *BytewaxDataflowArgs) { a.PodMonitor = &PodMonitorArgs{Interval: pulumi.String("30 seconds")} },
 			"PodMonitor.Interval", `PodMonitor.Interval: must be a duration such as "30s" or "1m30s" (got "30 seconds")`},
 		{"provider annotation", func(a *BytewaxDataflowArgs) {
 			a.Annotations = pulumi.StringMap{"pulumi.com/deletionPropagationPolicy": pulumi.String("orphan")}
@@ -284,7 +288,7 @@ func TestInvalidArgsFailBeforeAnyResourceIsRegistered(t *testing.T) {
 			a.EnvFrom = []EnvFromSourceArgs{{SecretRef: &ObjectRefArgs{Name: pulumi.String("a")}, ConfigMapRef: &ObjectRefArgs{Name: pulumi.String("b")}}}
 		}, "EnvFrom[0]", `EnvFrom[0]: must set exactly one of SecretRef and ConfigMapRef`},
 		{"envFrom prefix", func(a *BytewaxDataflowArgs) {
-			a.EnvFrom = []EnvFromSourceArgs{{Prefix: "1X", SecretRef: &ObjectRefArgs{Name: pulumi.String("a")}}}
+			a.EnvFrom = []EnvFromSourceArgs{{Prefix: pulumi.String("1X"), SecretRef: &ObjectRefArgs{Name: pulumi.String("a")}}}
 		}, "EnvFrom[0].Prefix", `EnvFrom[0].Prefix: a valid environment variable name`},
 		{"envFrom name", func(a *BytewaxDataflowArgs) {
 			a.EnvFrom = []EnvFromSourceArgs{{ConfigMapRef: &ObjectRefArgs{Name: pulumi.String("Team_Config")}}}

@@ -114,7 +114,7 @@ func NewPlatform(ctx *pulumi.Context) (*Platform, error) {
 		Directory:  paymentsDirectory,
 		PythonFile: "payments.py",
 		EnvFrom: []components.EnvFromSourceArgs{{
-			ConfigMapRef: &components.ObjectRefArgs{Name: pulumi.String(PaymentsSettings), Optional: true},
+			ConfigMapRef: &components.ObjectRefArgs{Name: pulumi.String(PaymentsSettings), Optional: pulumi.Bool(true)},
 		}},
 	}, onCluster)
 	if err != nil {

@@ -333,12 +333,12 @@ func readDataflow(r *reader) *dataflowConfig {
 	var envFrom []envFromEntry
 	r.decode("envFrom", "a list of {secretRef: {name}} or {configMapRef: {name}} objects, each with an optional prefix", &envFrom)
 	for _, e := range envFrom {
-		src := components.EnvFromSourceArgs{Prefix: e.Prefix}
+		src := components.EnvFromSourceArgs{Prefix: optionalString(e.Prefix)}
 		if e.SecretRef != nil {
-			src.SecretRef = &components.ObjectRefArgs{Name: pulumi.String(e.SecretRef.Name), Optional: e.SecretRef.Optional}
+			src.SecretRef = &components.ObjectRefArgs{Name: pulumi.String(e.SecretRef.Name), Optional: flag(e.SecretRef.Optional)}
 		}
 		if e.ConfigMapRef != nil {
-			src.ConfigMapRef = &components.ObjectRefArgs{Name: pulumi.String(e.ConfigMapRef.Name), Optional: e.ConfigMapRef.Optional}
+			src.ConfigMapRef = &components.ObjectRefArgs{Name: pulumi.String(e.ConfigMapRef.Name), Optional: flag(e.ConfigMapRef.Optional)}
 		}
 		args.EnvFrom = append(args.EnvFrom, src)
 	}
@@ -352,23 +352,27 @@ func readDataflow(r *reader) *dataflowConfig {
 	var tolerations []tolerationEntry
 	r.decode("tolerations", "a list of {key, operator, value, effect, tolerationSeconds} objects", &tolerations)
 	for _, t := range tolerations {
-		args.Tolerations = append(args.Tolerations, components.TolerationArgs{
-			Key: t.Key, Operator: t.Operator, Value: string(t.Value), Effect: t.Effect, TolerationSeconds: t.TolerationSeconds,
-		})
+		toleration := components.TolerationArgs{
+			Key: optionalString(t.Key), Operator: optionalString(t.Operator), Value: optionalString(string(t.Value)), Effect: optionalString(t.Effect),
+		}
+		if t.TolerationSeconds != nil {
+			toleration.TolerationSeconds = pulumi.IntPtr(*t.TolerationSeconds)
+		}
+		args.Tolerations = append(args.Tolerations, toleration)
 	}
 
 	var volumes []volumeEntry
 	r.decode("volumes", "a list of {name, mountPath, readOnly} objects with one of secret, configMap or emptyDir", &volumes)
 	for _, vol := range volumes {
-		out := components.VolumeArgs{Name: vol.Name, MountPath: vol.MountPath, ReadOnly: vol.ReadOnly}
+		out := components.VolumeArgs{Name: vol.Name, MountPath: vol.MountPath, ReadOnly: flag(vol.ReadOnly)}
 		if vol.Secret != nil {
-			out.Secret = &components.SecretVolumeArgs{SecretName: pulumi.String(vol.Secret.SecretName), Optional: vol.Secret.Optional}
+			out.Secret = &components.SecretVolumeArgs{SecretName: pulumi.String(vol.Secret.SecretName), Optional: flag(vol.Secret.Optional)}
 		}
 		if vol.ConfigMap != nil {
-			out.ConfigMap = &components.ConfigMapVolumeArgs{Name: pulumi.String(vol.ConfigMap.Name), Optional: vol.ConfigMap.Optional}
+			out.ConfigMap = &components.ConfigMapVolumeArgs{Name: pulumi.String(vol.ConfigMap.Name), Optional: flag(vol.ConfigMap.Optional)}
 		}
 		if vol.EmptyDir != nil {
-			out.EmptyDir = &components.EmptyDirVolumeArgs{Medium: vol.EmptyDir.Medium, SizeLimit: string(vol.EmptyDir.SizeLimit)}
+			out.EmptyDir = &components.EmptyDirVolumeArgs{Medium: optionalString(vol.EmptyDir.Medium), SizeLimit: optionalString(string(vol.EmptyDir.SizeLimit))}
 		}
 		args.Volumes = append(args.Volumes, out)
 	}
@@ -380,7 +384,7 @@ func readDataflow(r *reader) *dataflowConfig {
 		policy.Disabled = !*on
 	}
 	for _, peer := range apiFrom {
-		policy.APIFrom = append(policy.APIFrom, components.NetworkPeerArgs{NamespaceLabels: peer.NamespaceLabels, PodLabels: peer.PodLabels})
+		policy.APIFrom = append(policy.APIFrom, components.NetworkPeerArgs{NamespaceLabels: labelsOf(peer.NamespaceLabels), PodLabels: labelsOf(peer.PodLabels)})
 	}
 	args.NetworkPolicy = policy
 	if on := r.bool("disruptionBudget"); on != nil {
@@ -388,8 +392,10 @@ func readDataflow(r *reader) *dataflowConfig {
 	}
 
 	if on := r.bool("podMonitor"); on != nil && *on {
-		pm := &components.PodMonitorArgs{Interval: r.string("podMonitorInterval")}
-		r.decode("podMonitorLabels", "an object of strings", &pm.Labels)
+		pm := &components.PodMonitorArgs{Interval: optionalString(r.string("podMonitorInterval"))}
+		var labels map[string]string
+		r.decode("podMonitorLabels", "an object of strings", &labels)
+		pm.Labels = labelsOf(labels)
 		args.PodMonitor = pm
 	}
 
@@ -445,16 +451,16 @@ func readEnv(r *reader, df *dataflowConfig) {
 		if src := e.ValueFrom; src != nil {
 			v.ValueFrom = &components.EnvVarSourceArgs{}
 			if ref := src.SecretKeyRef; ref != nil {
-				v.ValueFrom.SecretKeyRef = &components.KeyRefArgs{Name: pulumi.String(ref.Name), Key: pulumi.String(ref.Key), Optional: ref.Optional}
+				v.ValueFrom.SecretKeyRef = &components.KeyRefArgs{Name: pulumi.String(ref.Name), Key: pulumi.String(ref.Key), Optional: flag(ref.Optional)}
 			}
 			if ref := src.ConfigMapKeyRef; ref != nil {
-				v.ValueFrom.ConfigMapKeyRef = &components.KeyRefArgs{Name: pulumi.String(ref.Name), Key: pulumi.String(ref.Key), Optional: ref.Optional}
+				v.ValueFrom.ConfigMapKeyRef = &components.KeyRefArgs{Name: pulumi.String(ref.Name), Key: pulumi.String(ref.Key), Optional: flag(ref.Optional)}
 			}
 			if f := src.FieldRef; f != nil {
-				v.ValueFrom.FieldRef = &components.FieldRefArgs{FieldPath: f.FieldPath}
+				v.ValueFrom.FieldRef = &components.FieldRefArgs{FieldPath: pulumi.String(f.FieldPath)}
 			}
 			if f := src.ResourceFieldRef; f != nil {
-				v.ValueFrom.ResourceFieldRef = &components.ResourceFieldRefArgs{Resource: f.Resource, Divisor: string(f.Divisor)}
+				v.ValueFrom.ResourceFieldRef = &components.ResourceFieldRefArgs{Resource: pulumi.String(f.Resource), Divisor: optionalString(string(f.Divisor))}
 			}
 		}
 		df.args.Env = append(df.args.Env, v)
@@ -651,4 +657,28 @@ func lowerSegments(path string) string {
 		}
 	}
 	return string(b)
+}
+
+// optionalString is a config value as an input, nil when it is empty.
+func optionalString(v string) pulumi.StringInput {
+	if v == "" {
+		return nil
+	}
+	return pulumi.String(v)
+}
+
+// flag is a config flag as an input, nil when it is false.
+func flag(on bool) pulumi.BoolPtrInput {
+	if !on {
+		return nil
+	}
+	return pulumi.Bool(true)
+}
+
+// labelsOf is a config map of labels as an input, nil when it is empty.
+func labelsOf(m map[string]string) pulumi.StringMapInput {
+	if len(m) == 0 {
+		return nil
+	}
+	return pulumi.ToStringMap(m)
 }

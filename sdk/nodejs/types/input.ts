@@ -64,7 +64,7 @@ export interface ConfigMapVolumeArgs {
     /**
      * optional lets the pod start without it.
      */
-    optional?: boolean;
+    optional?: pulumi.Input<boolean | undefined>;
 }
 
 /**
@@ -84,11 +84,11 @@ export interface EmptyDirVolumeArgs {
     /**
      * medium is "" (the node's disk) or "Memory" (RAM, counted against the container's memory).
      */
-    medium?: string;
+    medium?: pulumi.Input<string | undefined>;
     /**
      * sizeLimit, a quantity such as "1Gi", evicts the pod when exceeded.
      */
-    sizeLimit?: string;
+    sizeLimit?: pulumi.Input<string | undefined>;
 }
 
 /**
@@ -102,7 +102,7 @@ export interface EnvFromSourceArgs {
     /**
      * prefix is put before every key.
      */
-    prefix?: string;
+    prefix?: pulumi.Input<string | undefined>;
     /**
      * secretRef names an existing Secret.
      */
@@ -156,7 +156,7 @@ export interface FieldRefArgs {
     /**
      * fieldPath of the field.
      */
-    fieldPath: string;
+    fieldPath: pulumi.Input<string>;
 }
 
 /**
@@ -196,7 +196,7 @@ export interface KeyRefArgs {
     /**
      * optional lets the pod start when the object or key is missing.
      */
-    optional?: boolean;
+    optional?: pulumi.Input<boolean | undefined>;
 }
 
 /**
@@ -206,11 +206,11 @@ export interface NetworkPeerArgs {
     /**
      * namespaceLabels select namespaces, such as {"kubernetes.io/metadata.name": "monitoring"}.
      */
-    namespaceLabels?: {[key: string]: pulumi.Input<string>};
+    namespaceLabels?: pulumi.Input<{[key: string]: pulumi.Input<string>} | undefined>;
     /**
      * podLabels select pods, such as {"app.kubernetes.io/name": "prometheus"}.
      */
-    podLabels?: {[key: string]: pulumi.Input<string>};
+    podLabels?: pulumi.Input<{[key: string]: pulumi.Input<string>} | undefined>;
 }
 
 /**
@@ -238,7 +238,7 @@ export interface ObjectRefArgs {
     /**
      * optional lets the pod start when the object is missing.
      */
-    optional?: boolean;
+    optional?: pulumi.Input<boolean | undefined>;
 }
 
 /**
@@ -248,11 +248,11 @@ export interface PodMonitorArgs {
     /**
      * interval between scrapes, such as "30s"; the operator's default when empty.
      */
-    interval?: string;
+    interval?: pulumi.Input<string | undefined>;
     /**
      * labels of the podMonitor, such as the release label a Prometheus selects its monitors by.
      */
-    labels?: {[key: string]: pulumi.Input<string>};
+    labels?: pulumi.Input<{[key: string]: pulumi.Input<string>} | undefined>;
 }
 
 /**
@@ -348,11 +348,11 @@ export interface ResourceFieldRefArgs {
     /**
      * divisor is the quantity the value is divided by; defaults to 1.
      */
-    divisor?: string;
+    divisor?: pulumi.Input<string | undefined>;
     /**
      * resource is "requests.<name>" or "limits.<name>".
      */
-    resource: string;
+    resource: pulumi.Input<string>;
 }
 
 /**
@@ -376,7 +376,7 @@ export interface SecretVolumeArgs {
     /**
      * optional lets the pod start without it.
      */
-    optional?: boolean;
+    optional?: pulumi.Input<boolean | undefined>;
     /**
      * secretName of the Secret.
      */
@@ -404,23 +404,23 @@ export interface TolerationArgs {
     /**
      * effect to tolerate: NoSchedule, PreferNoSchedule or NoExecute; empty tolerates all.
      */
-    effect?: string;
+    effect?: pulumi.Input<string | undefined>;
     /**
      * key of the taint; empty with operator Exists matches every taint.
      */
-    key?: string;
+    key?: pulumi.Input<string | undefined>;
     /**
      * operator is Equal (the default) or Exists.
      */
-    operator?: string;
+    operator?: pulumi.Input<string | undefined>;
     /**
      * tolerationSeconds, with NoExecute, is how long a pod stays on a node after the taint appears.
      */
-    tolerationSeconds?: number;
+    tolerationSeconds?: pulumi.Input<number | undefined>;
     /**
      * value of the taint, with operator Equal.
      */
-    value?: string;
+    value?: pulumi.Input<string | undefined>;
 }
 
 /**
@@ -436,17 +436,17 @@ export interface VolumeArgs {
      */
     emptyDir?: inputs.EmptyDirVolumeArgs;
     /**
-     * mountPath is where the volume appears, an absolute path that is not one of the component's mounts (/etc/bytewax, /var/bytewax, /tmp), a folder holding one, or a path inside /etc/bytewax or /var/bytewax.
+     * mountPath is where the volume appears, an absolute path that is not one of the component's mounts (/etc/bytewax, /var/bytewax, /tmp), a folder holding one, or a path inside /etc/bytewax or /var/bytewax. Plain, for the same reason.
      */
     mountPath: string;
     /**
-     * name of the volume, a DNS label other than the component's own (hostfile, python-files, working-directory, tmp).
+     * name of the volume, a DNS label other than the component's own (hostfile, python-files, working-directory, tmp). Plain: it is checked against the component's volumes before anything is applied.
      */
     name: string;
     /**
      * readOnly mounts it read-only; Secrets and ConfigMaps always are.
      */
-    readOnly?: boolean;
+    readOnly?: pulumi.Input<boolean | undefined>;
     /**
      * secret mounts the keys of an existing secret as files.
      */

@@ -279,7 +279,7 @@ class ConfigMapVolumeArgsDict(TypedDict):
     """
     name of the ConfigMap.
     """
-    optional: NotRequired[_builtins.bool]
+    optional: NotRequired[pulumi.Input[Optional[_builtins.bool]]]
     """
     optional lets the pod start without it.
     """
@@ -288,12 +288,12 @@ class ConfigMapVolumeArgsDict(TypedDict):
 class ConfigMapVolumeArgs:
     def __init__(__self__, *,
                  name: pulumi.Input[_builtins.str],
-                 optional: Optional[_builtins.bool] = None):
+                 optional: pulumi.Input[Optional[_builtins.bool]] = None):
         """
         ConfigMapVolumeArgs names a ConfigMap in the dataflow's namespace.
 
         :param pulumi.Input[_builtins.str] name: name of the ConfigMap.
-        :param _builtins.bool optional: optional lets the pod start without it.
+        :param pulumi.Input[_builtins.bool] optional: optional lets the pod start without it.
         """
         pulumi.set(__self__, "name", name)
         if optional is not None:
@@ -313,14 +313,14 @@ class ConfigMapVolumeArgs:
 
     @_builtins.property
     @pulumi.getter
-    def optional(self) -> Optional[_builtins.bool]:
+    def optional(self) -> pulumi.Input[Optional[_builtins.bool]]:
         """
         optional lets the pod start without it.
         """
         return pulumi.get(self, "optional")
 
     @optional.setter
-    def optional(self, value: Optional[_builtins.bool]):
+    def optional(self, value: pulumi.Input[Optional[_builtins.bool]]):
         pulumi.set(self, "optional", value)
 
 
@@ -362,11 +362,11 @@ class EmptyDirVolumeArgsDict(TypedDict):
     """
     EmptyDirVolumeArgs is scratch space.
     """
-    medium: NotRequired[_builtins.str]
+    medium: NotRequired[pulumi.Input[Optional[_builtins.str]]]
     """
     medium is "" (the node's disk) or "Memory" (RAM, counted against the container's memory).
     """
-    size_limit: NotRequired[_builtins.str]
+    size_limit: NotRequired[pulumi.Input[Optional[_builtins.str]]]
     """
     sizeLimit, a quantity such as "1Gi", evicts the pod when exceeded.
     """
@@ -374,13 +374,13 @@ class EmptyDirVolumeArgsDict(TypedDict):
 @pulumi.input_type
 class EmptyDirVolumeArgs:
     def __init__(__self__, *,
-                 medium: Optional[_builtins.str] = None,
-                 size_limit: Optional[_builtins.str] = None):
+                 medium: pulumi.Input[Optional[_builtins.str]] = None,
+                 size_limit: pulumi.Input[Optional[_builtins.str]] = None):
         """
         EmptyDirVolumeArgs is scratch space.
 
-        :param _builtins.str medium: medium is "" (the node's disk) or "Memory" (RAM, counted against the container's memory).
-        :param _builtins.str size_limit: sizeLimit, a quantity such as "1Gi", evicts the pod when exceeded.
+        :param pulumi.Input[_builtins.str] medium: medium is "" (the node's disk) or "Memory" (RAM, counted against the container's memory).
+        :param pulumi.Input[_builtins.str] size_limit: sizeLimit, a quantity such as "1Gi", evicts the pod when exceeded.
         """
         if medium is not None:
             pulumi.set(__self__, "medium", medium)
@@ -389,26 +389,26 @@ class EmptyDirVolumeArgs:
 
     @_builtins.property
     @pulumi.getter
-    def medium(self) -> Optional[_builtins.str]:
+    def medium(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
         medium is "" (the node's disk) or "Memory" (RAM, counted against the container's memory).
         """
         return pulumi.get(self, "medium")
 
     @medium.setter
-    def medium(self, value: Optional[_builtins.str]):
+    def medium(self, value: pulumi.Input[Optional[_builtins.str]]):
         pulumi.set(self, "medium", value)
 
     @_builtins.property
     @pulumi.getter(name="sizeLimit")
-    def size_limit(self) -> Optional[_builtins.str]:
+    def size_limit(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
         sizeLimit, a quantity such as "1Gi", evicts the pod when exceeded.
         """
         return pulumi.get(self, "size_limit")
 
     @size_limit.setter
-    def size_limit(self, value: Optional[_builtins.str]):
+    def size_limit(self, value: pulumi.Input[Optional[_builtins.str]]):
         pulumi.set(self, "size_limit", value)
 
 
@@ -420,7 +420,7 @@ class EnvFromSourceArgsDict(TypedDict):
     """
     configMapRef names an existing ConfigMap.
     """
-    prefix: NotRequired[_builtins.str]
+    prefix: NotRequired[pulumi.Input[Optional[_builtins.str]]]
     """
     prefix is put before every key.
     """
@@ -433,13 +433,13 @@ class EnvFromSourceArgsDict(TypedDict):
 class EnvFromSourceArgs:
     def __init__(__self__, *,
                  config_map_ref: Optional['ObjectRefArgs'] = None,
-                 prefix: Optional[_builtins.str] = None,
+                 prefix: pulumi.Input[Optional[_builtins.str]] = None,
                  secret_ref: Optional['ObjectRefArgs'] = None):
         """
         EnvFromSourceArgs adds every key of a Secret or of a ConfigMap (exactly one) as variables.
 
         :param 'ObjectRefArgs' config_map_ref: configMapRef names an existing ConfigMap.
-        :param _builtins.str prefix: prefix is put before every key.
+        :param pulumi.Input[_builtins.str] prefix: prefix is put before every key.
         :param 'ObjectRefArgs' secret_ref: secretRef names an existing Secret.
         """
         if config_map_ref is not None:
@@ -463,14 +463,14 @@ class EnvFromSourceArgs:
 
     @_builtins.property
     @pulumi.getter
-    def prefix(self) -> Optional[_builtins.str]:
+    def prefix(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
         prefix is put before every key.
         """
         return pulumi.get(self, "prefix")
 
     @prefix.setter
-    def prefix(self, value: Optional[_builtins.str]):
+    def prefix(self, value: pulumi.Input[Optional[_builtins.str]]):
         pulumi.set(self, "prefix", value)
 
     @_builtins.property
@@ -657,7 +657,7 @@ class FieldRefArgsDict(TypedDict):
     """
     FieldRefArgs selects a field of the pod, such as "metadata.name", "metadata.labels['team']", "spec.nodeName" or "status.podIP".
     """
-    field_path: _builtins.str
+    field_path: pulumi.Input[_builtins.str]
     """
     fieldPath of the field.
     """
@@ -665,24 +665,24 @@ class FieldRefArgsDict(TypedDict):
 @pulumi.input_type
 class FieldRefArgs:
     def __init__(__self__, *,
-                 field_path: _builtins.str):
+                 field_path: pulumi.Input[_builtins.str]):
         """
         FieldRefArgs selects a field of the pod, such as "metadata.name", "metadata.labels['team']", "spec.nodeName" or "status.podIP".
 
-        :param _builtins.str field_path: fieldPath of the field.
+        :param pulumi.Input[_builtins.str] field_path: fieldPath of the field.
         """
         pulumi.set(__self__, "field_path", field_path)
 
     @_builtins.property
     @pulumi.getter(name="fieldPath")
-    def field_path(self) -> _builtins.str:
+    def field_path(self) -> pulumi.Input[_builtins.str]:
         """
         fieldPath of the field.
         """
         return pulumi.get(self, "field_path")
 
     @field_path.setter
-    def field_path(self, value: _builtins.str):
+    def field_path(self, value: pulumi.Input[_builtins.str]):
         pulumi.set(self, "field_path", value)
 
 
@@ -792,7 +792,7 @@ class KeyRefArgsDict(TypedDict):
     """
     name of the Secret or ConfigMap.
     """
-    optional: NotRequired[_builtins.bool]
+    optional: NotRequired[pulumi.Input[Optional[_builtins.bool]]]
     """
     optional lets the pod start when the object or key is missing.
     """
@@ -802,13 +802,13 @@ class KeyRefArgs:
     def __init__(__self__, *,
                  key: pulumi.Input[_builtins.str],
                  name: pulumi.Input[_builtins.str],
-                 optional: Optional[_builtins.bool] = None):
+                 optional: pulumi.Input[Optional[_builtins.bool]] = None):
         """
         KeyRefArgs selects a key of a Secret or ConfigMap in the dataflow's namespace.
 
         :param pulumi.Input[_builtins.str] key: key in it.
         :param pulumi.Input[_builtins.str] name: name of the Secret or ConfigMap.
-        :param _builtins.bool optional: optional lets the pod start when the object or key is missing.
+        :param pulumi.Input[_builtins.bool] optional: optional lets the pod start when the object or key is missing.
         """
         pulumi.set(__self__, "key", key)
         pulumi.set(__self__, "name", name)
@@ -841,14 +841,14 @@ class KeyRefArgs:
 
     @_builtins.property
     @pulumi.getter
-    def optional(self) -> Optional[_builtins.bool]:
+    def optional(self) -> pulumi.Input[Optional[_builtins.bool]]:
         """
         optional lets the pod start when the object or key is missing.
         """
         return pulumi.get(self, "optional")
 
     @optional.setter
-    def optional(self, value: Optional[_builtins.bool]):
+    def optional(self, value: pulumi.Input[Optional[_builtins.bool]]):
         pulumi.set(self, "optional", value)
 
 
@@ -856,11 +856,11 @@ class NetworkPeerArgsDict(TypedDict):
     """
     NetworkPeerArgs selects clients by labels: pods with PodLabels in namespaces with NamespaceLabels. Without NamespaceLabels, the dataflow's namespace; without PodLabels, every pod of those namespaces.
     """
-    namespace_labels: NotRequired[Mapping[str, pulumi.Input[_builtins.str]]]
+    namespace_labels: NotRequired[pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]]]
     """
     namespaceLabels select namespaces, such as {"kubernetes.io/metadata.name": "monitoring"}.
     """
-    pod_labels: NotRequired[Mapping[str, pulumi.Input[_builtins.str]]]
+    pod_labels: NotRequired[pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]]]
     """
     podLabels select pods, such as {"app.kubernetes.io/name": "prometheus"}.
     """
@@ -868,13 +868,13 @@ class NetworkPeerArgsDict(TypedDict):
 @pulumi.input_type
 class NetworkPeerArgs:
     def __init__(__self__, *,
-                 namespace_labels: Optional[Mapping[str, pulumi.Input[_builtins.str]]] = None,
-                 pod_labels: Optional[Mapping[str, pulumi.Input[_builtins.str]]] = None):
+                 namespace_labels: pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]] = None,
+                 pod_labels: pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]] = None):
         """
         NetworkPeerArgs selects clients by labels: pods with PodLabels in namespaces with NamespaceLabels. Without NamespaceLabels, the dataflow's namespace; without PodLabels, every pod of those namespaces.
 
-        :param Mapping[str, pulumi.Input[_builtins.str]] namespace_labels: namespaceLabels select namespaces, such as {"kubernetes.io/metadata.name": "monitoring"}.
-        :param Mapping[str, pulumi.Input[_builtins.str]] pod_labels: podLabels select pods, such as {"app.kubernetes.io/name": "prometheus"}.
+        :param pulumi.Input[Mapping[str, pulumi.Input[_builtins.str]]] namespace_labels: namespaceLabels select namespaces, such as {"kubernetes.io/metadata.name": "monitoring"}.
+        :param pulumi.Input[Mapping[str, pulumi.Input[_builtins.str]]] pod_labels: podLabels select pods, such as {"app.kubernetes.io/name": "prometheus"}.
         """
         if namespace_labels is not None:
             pulumi.set(__self__, "namespace_labels", namespace_labels)
@@ -883,26 +883,26 @@ class NetworkPeerArgs:
 
     @_builtins.property
     @pulumi.getter(name="namespaceLabels")
-    def namespace_labels(self) -> Optional[Mapping[str, pulumi.Input[_builtins.str]]]:
+    def namespace_labels(self) -> pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]]:
         """
         namespaceLabels select namespaces, such as {"kubernetes.io/metadata.name": "monitoring"}.
         """
         return pulumi.get(self, "namespace_labels")
 
     @namespace_labels.setter
-    def namespace_labels(self, value: Optional[Mapping[str, pulumi.Input[_builtins.str]]]):
+    def namespace_labels(self, value: pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]]):
         pulumi.set(self, "namespace_labels", value)
 
     @_builtins.property
     @pulumi.getter(name="podLabels")
-    def pod_labels(self) -> Optional[Mapping[str, pulumi.Input[_builtins.str]]]:
+    def pod_labels(self) -> pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]]:
         """
         podLabels select pods, such as {"app.kubernetes.io/name": "prometheus"}.
         """
         return pulumi.get(self, "pod_labels")
 
     @pod_labels.setter
-    def pod_labels(self, value: Optional[Mapping[str, pulumi.Input[_builtins.str]]]):
+    def pod_labels(self, value: pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]]):
         pulumi.set(self, "pod_labels", value)
 
 
@@ -968,7 +968,7 @@ class ObjectRefArgsDict(TypedDict):
     """
     name of the object.
     """
-    optional: NotRequired[_builtins.bool]
+    optional: NotRequired[pulumi.Input[Optional[_builtins.bool]]]
     """
     optional lets the pod start when the object is missing.
     """
@@ -977,12 +977,12 @@ class ObjectRefArgsDict(TypedDict):
 class ObjectRefArgs:
     def __init__(__self__, *,
                  name: pulumi.Input[_builtins.str],
-                 optional: Optional[_builtins.bool] = None):
+                 optional: pulumi.Input[Optional[_builtins.bool]] = None):
         """
         ObjectRefArgs names a Secret or ConfigMap in the dataflow's namespace.
 
         :param pulumi.Input[_builtins.str] name: name of the object.
-        :param _builtins.bool optional: optional lets the pod start when the object is missing.
+        :param pulumi.Input[_builtins.bool] optional: optional lets the pod start when the object is missing.
         """
         pulumi.set(__self__, "name", name)
         if optional is not None:
@@ -1002,14 +1002,14 @@ class ObjectRefArgs:
 
     @_builtins.property
     @pulumi.getter
-    def optional(self) -> Optional[_builtins.bool]:
+    def optional(self) -> pulumi.Input[Optional[_builtins.bool]]:
         """
         optional lets the pod start when the object is missing.
         """
         return pulumi.get(self, "optional")
 
     @optional.setter
-    def optional(self, value: Optional[_builtins.bool]):
+    def optional(self, value: pulumi.Input[Optional[_builtins.bool]]):
         pulumi.set(self, "optional", value)
 
 
@@ -1017,11 +1017,11 @@ class PodMonitorArgsDict(TypedDict):
     """
     PodMonitorArgs shapes the Prometheus Operator PodMonitor.
     """
-    interval: NotRequired[_builtins.str]
+    interval: NotRequired[pulumi.Input[Optional[_builtins.str]]]
     """
     interval between scrapes, such as "30s"; the operator's default when empty.
     """
-    labels: NotRequired[Mapping[str, pulumi.Input[_builtins.str]]]
+    labels: NotRequired[pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]]]
     """
     labels of the podMonitor, such as the release label a Prometheus selects its monitors by.
     """
@@ -1029,13 +1029,13 @@ class PodMonitorArgsDict(TypedDict):
 @pulumi.input_type
 class PodMonitorArgs:
     def __init__(__self__, *,
-                 interval: Optional[_builtins.str] = None,
-                 labels: Optional[Mapping[str, pulumi.Input[_builtins.str]]] = None):
+                 interval: pulumi.Input[Optional[_builtins.str]] = None,
+                 labels: pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]] = None):
         """
         PodMonitorArgs shapes the Prometheus Operator PodMonitor.
 
-        :param _builtins.str interval: interval between scrapes, such as "30s"; the operator's default when empty.
-        :param Mapping[str, pulumi.Input[_builtins.str]] labels: labels of the podMonitor, such as the release label a Prometheus selects its monitors by.
+        :param pulumi.Input[_builtins.str] interval: interval between scrapes, such as "30s"; the operator's default when empty.
+        :param pulumi.Input[Mapping[str, pulumi.Input[_builtins.str]]] labels: labels of the podMonitor, such as the release label a Prometheus selects its monitors by.
         """
         if interval is not None:
             pulumi.set(__self__, "interval", interval)
@@ -1044,26 +1044,26 @@ class PodMonitorArgs:
 
     @_builtins.property
     @pulumi.getter
-    def interval(self) -> Optional[_builtins.str]:
+    def interval(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
         interval between scrapes, such as "30s"; the operator's default when empty.
         """
         return pulumi.get(self, "interval")
 
     @interval.setter
-    def interval(self, value: Optional[_builtins.str]):
+    def interval(self, value: pulumi.Input[Optional[_builtins.str]]):
         pulumi.set(self, "interval", value)
 
     @_builtins.property
     @pulumi.getter
-    def labels(self) -> Optional[Mapping[str, pulumi.Input[_builtins.str]]]:
+    def labels(self) -> pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]]:
         """
         labels of the podMonitor, such as the release label a Prometheus selects its monitors by.
         """
         return pulumi.get(self, "labels")
 
     @labels.setter
-    def labels(self, value: Optional[Mapping[str, pulumi.Input[_builtins.str]]]):
+    def labels(self, value: pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]]):
         pulumi.set(self, "labels", value)
 
 
@@ -1448,11 +1448,11 @@ class ResourceFieldRefArgsDict(TypedDict):
     """
     ResourceFieldRefArgs selects a request or limit of the dataflow container, such as "limits.memory".
     """
-    resource: _builtins.str
+    resource: pulumi.Input[_builtins.str]
     """
     resource is "requests.<name>" or "limits.<name>".
     """
-    divisor: NotRequired[_builtins.str]
+    divisor: NotRequired[pulumi.Input[Optional[_builtins.str]]]
     """
     divisor is the quantity the value is divided by; defaults to 1.
     """
@@ -1460,13 +1460,13 @@ class ResourceFieldRefArgsDict(TypedDict):
 @pulumi.input_type
 class ResourceFieldRefArgs:
     def __init__(__self__, *,
-                 resource: _builtins.str,
-                 divisor: Optional[_builtins.str] = None):
+                 resource: pulumi.Input[_builtins.str],
+                 divisor: pulumi.Input[Optional[_builtins.str]] = None):
         """
         ResourceFieldRefArgs selects a request or limit of the dataflow container, such as "limits.memory".
 
-        :param _builtins.str resource: resource is "requests.<name>" or "limits.<name>".
-        :param _builtins.str divisor: divisor is the quantity the value is divided by; defaults to 1.
+        :param pulumi.Input[_builtins.str] resource: resource is "requests.<name>" or "limits.<name>".
+        :param pulumi.Input[_builtins.str] divisor: divisor is the quantity the value is divided by; defaults to 1.
         """
         pulumi.set(__self__, "resource", resource)
         if divisor is not None:
@@ -1474,26 +1474,26 @@ class ResourceFieldRefArgs:
 
     @_builtins.property
     @pulumi.getter
-    def resource(self) -> _builtins.str:
+    def resource(self) -> pulumi.Input[_builtins.str]:
         """
         resource is "requests.<name>" or "limits.<name>".
         """
         return pulumi.get(self, "resource")
 
     @resource.setter
-    def resource(self, value: _builtins.str):
+    def resource(self, value: pulumi.Input[_builtins.str]):
         pulumi.set(self, "resource", value)
 
     @_builtins.property
     @pulumi.getter
-    def divisor(self) -> Optional[_builtins.str]:
+    def divisor(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
         divisor is the quantity the value is divided by; defaults to 1.
         """
         return pulumi.get(self, "divisor")
 
     @divisor.setter
-    def divisor(self, value: Optional[_builtins.str]):
+    def divisor(self, value: pulumi.Input[Optional[_builtins.str]]):
         pulumi.set(self, "divisor", value)
 
 
@@ -1559,7 +1559,7 @@ class SecretVolumeArgsDict(TypedDict):
     """
     secretName of the Secret.
     """
-    optional: NotRequired[_builtins.bool]
+    optional: NotRequired[pulumi.Input[Optional[_builtins.bool]]]
     """
     optional lets the pod start without it.
     """
@@ -1568,12 +1568,12 @@ class SecretVolumeArgsDict(TypedDict):
 class SecretVolumeArgs:
     def __init__(__self__, *,
                  secret_name: pulumi.Input[_builtins.str],
-                 optional: Optional[_builtins.bool] = None):
+                 optional: pulumi.Input[Optional[_builtins.bool]] = None):
         """
         SecretVolumeArgs names a Secret in the dataflow's namespace.
 
         :param pulumi.Input[_builtins.str] secret_name: secretName of the Secret.
-        :param _builtins.bool optional: optional lets the pod start without it.
+        :param pulumi.Input[_builtins.bool] optional: optional lets the pod start without it.
         """
         pulumi.set(__self__, "secret_name", secret_name)
         if optional is not None:
@@ -1593,14 +1593,14 @@ class SecretVolumeArgs:
 
     @_builtins.property
     @pulumi.getter
-    def optional(self) -> Optional[_builtins.bool]:
+    def optional(self) -> pulumi.Input[Optional[_builtins.bool]]:
         """
         optional lets the pod start without it.
         """
         return pulumi.get(self, "optional")
 
     @optional.setter
-    def optional(self, value: Optional[_builtins.bool]):
+    def optional(self, value: pulumi.Input[Optional[_builtins.bool]]):
         pulumi.set(self, "optional", value)
 
 
@@ -1662,23 +1662,23 @@ class TolerationArgsDict(TypedDict):
     """
     TolerationArgs lets the pods run on nodes with a matching taint.
     """
-    effect: NotRequired[_builtins.str]
+    effect: NotRequired[pulumi.Input[Optional[_builtins.str]]]
     """
     effect to tolerate: NoSchedule, PreferNoSchedule or NoExecute; empty tolerates all.
     """
-    key: NotRequired[_builtins.str]
+    key: NotRequired[pulumi.Input[Optional[_builtins.str]]]
     """
     key of the taint; empty with operator Exists matches every taint.
     """
-    operator: NotRequired[_builtins.str]
+    operator: NotRequired[pulumi.Input[Optional[_builtins.str]]]
     """
     operator is Equal (the default) or Exists.
     """
-    toleration_seconds: NotRequired[_builtins.int]
+    toleration_seconds: NotRequired[pulumi.Input[Optional[_builtins.int]]]
     """
     tolerationSeconds, with NoExecute, is how long a pod stays on a node after the taint appears.
     """
-    value: NotRequired[_builtins.str]
+    value: NotRequired[pulumi.Input[Optional[_builtins.str]]]
     """
     value of the taint, with operator Equal.
     """
@@ -1686,19 +1686,19 @@ class TolerationArgsDict(TypedDict):
 @pulumi.input_type
 class TolerationArgs:
     def __init__(__self__, *,
-                 effect: Optional[_builtins.str] = None,
-                 key: Optional[_builtins.str] = None,
-                 operator: Optional[_builtins.str] = None,
-                 toleration_seconds: Optional[_builtins.int] = None,
-                 value: Optional[_builtins.str] = None):
+                 effect: pulumi.Input[Optional[_builtins.str]] = None,
+                 key: pulumi.Input[Optional[_builtins.str]] = None,
+                 operator: pulumi.Input[Optional[_builtins.str]] = None,
+                 toleration_seconds: pulumi.Input[Optional[_builtins.int]] = None,
+                 value: pulumi.Input[Optional[_builtins.str]] = None):
         """
         TolerationArgs lets the pods run on nodes with a matching taint.
 
-        :param _builtins.str effect: effect to tolerate: NoSchedule, PreferNoSchedule or NoExecute; empty tolerates all.
-        :param _builtins.str key: key of the taint; empty with operator Exists matches every taint.
-        :param _builtins.str operator: operator is Equal (the default) or Exists.
-        :param _builtins.int toleration_seconds: tolerationSeconds, with NoExecute, is how long a pod stays on a node after the taint appears.
-        :param _builtins.str value: value of the taint, with operator Equal.
+        :param pulumi.Input[_builtins.str] effect: effect to tolerate: NoSchedule, PreferNoSchedule or NoExecute; empty tolerates all.
+        :param pulumi.Input[_builtins.str] key: key of the taint; empty with operator Exists matches every taint.
+        :param pulumi.Input[_builtins.str] operator: operator is Equal (the default) or Exists.
+        :param pulumi.Input[_builtins.int] toleration_seconds: tolerationSeconds, with NoExecute, is how long a pod stays on a node after the taint appears.
+        :param pulumi.Input[_builtins.str] value: value of the taint, with operator Equal.
         """
         if effect is not None:
             pulumi.set(__self__, "effect", effect)
@@ -1713,62 +1713,62 @@ class TolerationArgs:
 
     @_builtins.property
     @pulumi.getter
-    def effect(self) -> Optional[_builtins.str]:
+    def effect(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
         effect to tolerate: NoSchedule, PreferNoSchedule or NoExecute; empty tolerates all.
         """
         return pulumi.get(self, "effect")
 
     @effect.setter
-    def effect(self, value: Optional[_builtins.str]):
+    def effect(self, value: pulumi.Input[Optional[_builtins.str]]):
         pulumi.set(self, "effect", value)
 
     @_builtins.property
     @pulumi.getter
-    def key(self) -> Optional[_builtins.str]:
+    def key(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
         key of the taint; empty with operator Exists matches every taint.
         """
         return pulumi.get(self, "key")
 
     @key.setter
-    def key(self, value: Optional[_builtins.str]):
+    def key(self, value: pulumi.Input[Optional[_builtins.str]]):
         pulumi.set(self, "key", value)
 
     @_builtins.property
     @pulumi.getter
-    def operator(self) -> Optional[_builtins.str]:
+    def operator(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
         operator is Equal (the default) or Exists.
         """
         return pulumi.get(self, "operator")
 
     @operator.setter
-    def operator(self, value: Optional[_builtins.str]):
+    def operator(self, value: pulumi.Input[Optional[_builtins.str]]):
         pulumi.set(self, "operator", value)
 
     @_builtins.property
     @pulumi.getter(name="tolerationSeconds")
-    def toleration_seconds(self) -> Optional[_builtins.int]:
+    def toleration_seconds(self) -> pulumi.Input[Optional[_builtins.int]]:
         """
         tolerationSeconds, with NoExecute, is how long a pod stays on a node after the taint appears.
         """
         return pulumi.get(self, "toleration_seconds")
 
     @toleration_seconds.setter
-    def toleration_seconds(self, value: Optional[_builtins.int]):
+    def toleration_seconds(self, value: pulumi.Input[Optional[_builtins.int]]):
         pulumi.set(self, "toleration_seconds", value)
 
     @_builtins.property
     @pulumi.getter
-    def value(self) -> Optional[_builtins.str]:
+    def value(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
         value of the taint, with operator Equal.
         """
         return pulumi.get(self, "value")
 
     @value.setter
-    def value(self, value: Optional[_builtins.str]):
+    def value(self, value: pulumi.Input[Optional[_builtins.str]]):
         pulumi.set(self, "value", value)
 
 
@@ -1778,11 +1778,11 @@ class VolumeArgsDict(TypedDict):
     """
     mount_path: _builtins.str
     """
-    mountPath is where the volume appears, an absolute path that is not one of the component's mounts (/etc/bytewax, /var/bytewax, /tmp), a folder holding one, or a path inside /etc/bytewax or /var/bytewax.
+    mountPath is where the volume appears, an absolute path that is not one of the component's mounts (/etc/bytewax, /var/bytewax, /tmp), a folder holding one, or a path inside /etc/bytewax or /var/bytewax. Plain, for the same reason.
     """
     name: _builtins.str
     """
-    name of the volume, a DNS label other than the component's own (hostfile, python-files, working-directory, tmp).
+    name of the volume, a DNS label other than the component's own (hostfile, python-files, working-directory, tmp). Plain: it is checked against the component's volumes before anything is applied.
     """
     config_map: NotRequired['ConfigMapVolumeArgsDict']
     """
@@ -1792,7 +1792,7 @@ class VolumeArgsDict(TypedDict):
     """
     emptyDir is scratch space that lives as long as the pod.
     """
-    read_only: NotRequired[_builtins.bool]
+    read_only: NotRequired[pulumi.Input[Optional[_builtins.bool]]]
     """
     readOnly mounts it read-only; Secrets and ConfigMaps always are.
     """
@@ -1808,16 +1808,16 @@ class VolumeArgs:
                  name: _builtins.str,
                  config_map: Optional['ConfigMapVolumeArgs'] = None,
                  empty_dir: Optional['EmptyDirVolumeArgs'] = None,
-                 read_only: Optional[_builtins.bool] = None,
+                 read_only: pulumi.Input[Optional[_builtins.bool]] = None,
                  secret: Optional['SecretVolumeArgs'] = None):
         """
         VolumeArgs is a volume mounted into the dataflow container: exactly one of Secret, ConfigMap and EmptyDir.
 
-        :param _builtins.str mount_path: mountPath is where the volume appears, an absolute path that is not one of the component's mounts (/etc/bytewax, /var/bytewax, /tmp), a folder holding one, or a path inside /etc/bytewax or /var/bytewax.
-        :param _builtins.str name: name of the volume, a DNS label other than the component's own (hostfile, python-files, working-directory, tmp).
+        :param _builtins.str mount_path: mountPath is where the volume appears, an absolute path that is not one of the component's mounts (/etc/bytewax, /var/bytewax, /tmp), a folder holding one, or a path inside /etc/bytewax or /var/bytewax. Plain, for the same reason.
+        :param _builtins.str name: name of the volume, a DNS label other than the component's own (hostfile, python-files, working-directory, tmp). Plain: it is checked against the component's volumes before anything is applied.
         :param 'ConfigMapVolumeArgs' config_map: configMap mounts the keys of an existing configMap as files.
         :param 'EmptyDirVolumeArgs' empty_dir: emptyDir is scratch space that lives as long as the pod.
-        :param _builtins.bool read_only: readOnly mounts it read-only; Secrets and ConfigMaps always are.
+        :param pulumi.Input[_builtins.bool] read_only: readOnly mounts it read-only; Secrets and ConfigMaps always are.
         :param 'SecretVolumeArgs' secret: secret mounts the keys of an existing secret as files.
         """
         pulumi.set(__self__, "mount_path", mount_path)
@@ -1835,7 +1835,7 @@ class VolumeArgs:
     @pulumi.getter(name="mountPath")
     def mount_path(self) -> _builtins.str:
         """
-        mountPath is where the volume appears, an absolute path that is not one of the component's mounts (/etc/bytewax, /var/bytewax, /tmp), a folder holding one, or a path inside /etc/bytewax or /var/bytewax.
+        mountPath is where the volume appears, an absolute path that is not one of the component's mounts (/etc/bytewax, /var/bytewax, /tmp), a folder holding one, or a path inside /etc/bytewax or /var/bytewax. Plain, for the same reason.
         """
         return pulumi.get(self, "mount_path")
 
@@ -1847,7 +1847,7 @@ class VolumeArgs:
     @pulumi.getter
     def name(self) -> _builtins.str:
         """
-        name of the volume, a DNS label other than the component's own (hostfile, python-files, working-directory, tmp).
+        name of the volume, a DNS label other than the component's own (hostfile, python-files, working-directory, tmp). Plain: it is checked against the component's volumes before anything is applied.
         """
         return pulumi.get(self, "name")
 
@@ -1881,14 +1881,14 @@ class VolumeArgs:
 
     @_builtins.property
     @pulumi.getter(name="readOnly")
-    def read_only(self) -> Optional[_builtins.bool]:
+    def read_only(self) -> pulumi.Input[Optional[_builtins.bool]]:
         """
         readOnly mounts it read-only; Secrets and ConfigMaps always are.
         """
         return pulumi.get(self, "read_only")
 
     @read_only.setter
-    def read_only(self, value: Optional[_builtins.bool]):
+    def read_only(self, value: pulumi.Input[Optional[_builtins.bool]]):
         pulumi.set(self, "read_only", value)
 
     @_builtins.property
