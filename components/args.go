@@ -57,9 +57,14 @@ var DefaultExclude = []string{
 // shape the cluster's peer list, the lists themselves (Env, Volumes,
 // Tolerations, ...) and the names that shape objects (a variable's name
 // keys the env Secret, a volume's name and mount path are checked against
-// the component's own). Pulumi inputs carry every value passed through to
-// the objects, so they may come from other resources, stacks or secrets.
-// The package's schema marks the plain ones, for other languages.
+// the component's own). Plain too, though they reach the objects: the
+// settings recorded and compared with what the cluster holds (Recovery's
+// size, access mode and intervals, Batch's), and those that shape how the
+// processes are placed and stopped (TerminationGracePeriodSeconds,
+// TopologySpread, TopologyKey, KeepAlive). Pulumi inputs carry the other
+// values passed through to the objects, so they may come from other
+// resources, stacks or secrets. The package's schema marks the plain ones,
+// for other languages.
 //
 // Every value is validated before any resource is registered when it is
 // known then: plain Go values always, and inputs built from literals

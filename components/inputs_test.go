@@ -390,10 +390,13 @@ func TestNestedPassThroughValuesTakeOutputs(t *testing.T) {
 		return pulumi.Bool(b).ToBoolOutput().ApplyT(func(v bool) *bool { return &v }).(pulumi.BoolPtrOutput)
 	}
 	args := flatArgs()
-	args.Tolerations = []TolerationArgs{{Key: output("dedicated"), Operator: output("Equal"), Value: output("streaming"), Effect: output("NoExecute"),
-		TolerationSeconds: pulumi.Int(30).ToIntOutput().ApplyT(func(v int) *int { return &v }).(pulumi.IntPtrOutput)}}
+	args.Tolerations = []TolerationArgs{
+		{Key: output("dedicated"), Operator: output(""), Value: output("streaming"), Effect: output("NoExecute"),
+			TolerationSeconds: pulumi.Int(30).ToIntOutput().ApplyT(func(v int) *int { return &v }).(pulumi.IntPtrOutput)},
+		{Key: pulumi.String("spot"), Operator: pulumi.String("")},
+	}
 	args.Env = []EnvVarArgs{{Name: "TOKEN", ValueFrom: &EnvVarSourceArgs{SecretKeyRef: &KeyRefArgs{Name: output("creds"), Key: output("token"), Optional: boolOutput(true)}}}}
-	args.Volumes = []VolumeArgs{{Name: "scratch", MountPath: "/scratch", EmptyDir: &EmptyDirVolumeArgs{Medium: output("Memory"), SizeLimit: output("1Gi")}}}
+	args.Volumes = []VolumeArgs{{Name: "scratch", MountPath: "/scratch", ReadOnly: boolOutput(false), EmptyDir: &EmptyDirVolumeArgs{Medium: output("Memory"), SizeLimit: output("1Gi")}}}
 	args.NetworkPolicy = &NetworkPolicyArgs{APIFrom: []NetworkPeerArgs{
 		{NamespaceLabels: pulumi.StringMap{"team": output("observability")}},
 		{PodLabels: pulumi.StringMap{"app": output("prometheus")}, NamespaceLabels: pulumi.StringMap{}},
@@ -403,9 +406,11 @@ func TestNestedPassThroughValuesTakeOutputs(t *testing.T) {
 
 	pod := pt.Get(t, d.ByType(t, typeStatefulSet).Object(t), "spec", "template", "spec")
 	assert.Equal(t, map[string]any{"key": "dedicated", "operator": "Equal", "value": "streaming", "effect": "NoExecute", "tolerationSeconds": float64(30)},
-		pt.Get(t, pod, "tolerations", 0))
+		pt.Get(t, pod, "tolerations", 0), "an empty operator is Equal")
+	assert.Equal(t, map[string]any{"key": "spot", "operator": "Equal"}, pt.Get(t, pod, "tolerations", 1))
 	assert.Equal(t, map[string]any{"name": "creds", "key": "token", "optional": true}, pt.Get(t, pod, "containers", 0, "env", 0, "valueFrom", "secretKeyRef"))
 	assert.Equal(t, map[string]any{"medium": "Memory", "sizeLimit": "1Gi"}, pt.Get(t, pod, "volumes", 4, "emptyDir"))
+	assert.Equal(t, map[string]any{"name": "scratch", "mountPath": "/scratch"}, pt.Get(t, pod, "containers", 0, "volumeMounts", 3), "false is left out")
 
 	policy := d.ByType(t, typeNetworkPolicy).Object(t)
 	api := pt.Get(t, policy, "spec", "ingress", 1, "from")

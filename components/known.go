@@ -375,8 +375,8 @@ func omitEmpty(in pulumi.StringInput) pulumi.StringPtrInput {
 	}).(pulumi.StringPtrOutput)
 }
 
-// omitFalse passes a flag through to an object, leaving out a literal
-// false, which is every flag's default.
+// omitFalse passes a flag through to an object, leaving out false, which
+// is every flag's default.
 func omitFalse(in pulumi.BoolPtrInput) pulumi.BoolPtrInput {
 	if in == nil || nilPointer(in) {
 		return nil
@@ -387,5 +387,22 @@ func omitFalse(in pulumi.BoolPtrInput) pulumi.BoolPtrInput {
 		}
 		return pulumi.Bool(true)
 	}
-	return in
+	return in.ToBoolPtrOutput().ApplyT(func(v *bool) *bool {
+		if v == nil || !*v {
+			return nil
+		}
+		return v
+	}).(pulumi.BoolPtrOutput)
+}
+
+// orEmptyDefault passes a string input through to an object, with def in
+// place of a missing or empty value.
+func orEmptyDefault(in pulumi.StringInput, def string) pulumi.StringInput {
+	if in == nil || nilPointer(in) {
+		return pulumi.String(def)
+	}
+	if v, known := knownString(in); known {
+		return pulumi.String(orDefault(v, def))
+	}
+	return in.ToStringOutput().ApplyT(func(v string) string { return orDefault(v, def) }).(pulumi.StringOutput)
 }

@@ -16,14 +16,9 @@ func podMonitorArgs(s *dataflowSpec, namespace pulumi.StringInput) *apiextension
 		}).(pulumi.StringMapOutput)
 	}
 	endpoint := map[string]any{"port": apiPortName, "path": "/metrics"}
-	if interval := s.podMonitor.Interval; interval != nil {
-		// Left out when empty, as the operator's default.
-		endpoint["interval"] = interval.ToStringOutput().ApplyT(func(i string) *string {
-			if i == "" {
-				return nil
-			}
-			return &i
-		}).(pulumi.StringPtrOutput)
+	// Left out when empty, for the operator's default.
+	if interval := omitEmpty(s.podMonitor.Interval); interval != nil {
+		endpoint["interval"] = interval
 	}
 	return &apiextensions.CustomResourceArgs{
 		ApiVersion: pulumi.String("monitoring.coreos.com/v1"),

@@ -38,7 +38,7 @@ func tolerations(list []TolerationArgs) corev1.TolerationArrayInput {
 	for _, t := range list {
 		out = append(out, corev1.TolerationArgs{
 			Key:               omitEmpty(t.Key),
-			Operator:          stringOr(t.Operator, "Equal"),
+			Operator:          orEmptyDefault(t.Operator, "Equal"),
 			Value:             omitEmpty(t.Value),
 			Effect:            omitEmpty(t.Effect),
 			TolerationSeconds: t.TolerationSeconds,

@@ -58,8 +58,10 @@ func finishSchema(raw string) (string, error) {
 		for name, prop := range props {
 			prop.Description = docs[goType].Properties[name]
 			retarget(&prop.TypeSpec)
-			if t, ok := goTypes[goType]; ok && isPlain(t, name) {
-				prop.Plain = true
+			if t, ok := goTypes[goType]; ok {
+				if f, ok := fieldTagged(t, name); ok {
+					markPlain(&prop.TypeSpec, f.Type)
+				}
 			}
 			props[name] = prop
 		}
@@ -99,17 +101,32 @@ func structTypes(t reflect.Type, found map[string]reflect.Type) map[string]refle
 	return found
 }
 
-// isPlain reports whether the field tagged property of t takes a plain
-// value rather than a Pulumi input: such a value must be known when the
-// program runs, and the SDKs type it so. infer marks only the resource's
-// own plain scalars.
-func isPlain(t reflect.Type, property string) bool {
-	for _, f := range reflect.VisibleFields(t) {
-		if tag, _, _ := strings.Cut(f.Tag.Get("pulumi"), ","); tag == property {
-			return !f.Type.Implements(reflect.TypeFor[pulumi.Input]())
+// markPlain marks a property plain where the Go type it decodes into takes
+// a plain value rather than a Pulumi input, at every depth: a plain list
+// of objects (env) has plain items, whose own fields say the rest, while
+// an input map (labels) takes an output for each value. Such a value must
+// be known when the program runs, and the SDKs type it so. infer marks
+// only the resource's own plain scalars, and an input map's values plain.
+func markPlain(spec *pschema.TypeSpec, t reflect.Type) {
+	if t.Implements(reflect.TypeFor[pulumi.Input]()) {
+		spec.Plain = false
+		for _, inner := range []*pschema.TypeSpec{spec.Items, spec.AdditionalProperties} {
+			if inner != nil {
+				inner.Plain = false
+			}
 		}
+		return
 	}
-	return false
+	spec.Plain = true
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	switch {
+	case spec.Items != nil && (t.Kind() == reflect.Slice || t.Kind() == reflect.Array):
+		markPlain(spec.Items, t.Elem())
+	case spec.AdditionalProperties != nil && t.Kind() == reflect.Map:
+		markPlain(spec.AdditionalProperties, t.Elem())
+	}
 }
 
 // schemaToken drops the Args suffix of the package's own type tokens.

@@ -231,7 +231,7 @@ export interface BytewaxDataflowArgs {
     /**
      * annotations are added to every object and to the pods.
      */
-    annotations?: pulumi.Input<{[key: string]: string} | undefined>;
+    annotations?: pulumi.Input<{[key: string]: pulumi.Input<string>} | undefined>;
     /**
      * baseDirectory is where a relative directory starts, and the folder it must stay in: the Pulumi project's root (ctx.RootDirectory()) by default. Programs that the Automation API runs inline have no project root and must set it.
      */
@@ -245,7 +245,7 @@ export interface BytewaxDataflowArgs {
      */
     clusterDomain?: string;
     /**
-     * createNamespace creates namespace, labelled to enforce the Pod Security Standards "restricted" profile, and deletes it with the stack. Without it the namespace is used as it is: never created, labelled or deleted. "default" and "kube-*" are never created. The Kubernetes provider before its upsertExistingObjects option applies a create to an object that exists: set createNamespace only for a namespace this stack is to own.
+     * createNamespace creates Namespace, labelled to enforce the Pod Security Standards "restricted" profile, and deletes it with the stack. Without it the namespace is used as it is: never created, labelled or deleted. "default" and "kube-*" are never created. The Kubernetes provider before its upsertExistingObjects option applies a create to an object that exists: set createNamespace only for a namespace this stack is to own.
      */
     createNamespace?: boolean;
     /**
@@ -267,11 +267,11 @@ export interface BytewaxDataflowArgs {
     /**
      * env adds environment variables to the dataflow container, before the BYTEWAX_* variables the component sets (which they may not override). A Value that is a Pulumi output (a secret from config, another resource's attribute) is stored in a Secret the component owns and referenced with secretKeyRef, so that it never shows in the StatefulSet; a literal is written into the StatefulSet as it is.
      */
-    env?: pulumi.Input<inputs.EnvVarArgs>[];
+    env?: inputs.EnvVarArgs[];
     /**
      * envFrom adds every key of existing Secrets and ConfigMaps as variables.
      */
-    envFrom?: pulumi.Input<inputs.EnvFromSourceArgs>[];
+    envFrom?: inputs.EnvFromSourceArgs[];
     /**
      * exclude lists glob patterns of slash-separated paths relative to directory that are not shipped from the folders files names, as in a .dockerignore: "*" within a name, "**" across folders ("**&#47;*.csv"), and a pattern that matches a folder leaves out all of it ("data/" and "data" alike; a leading "/" or "./" is the directory). Added to DefaultExclude.
      */
@@ -287,7 +287,7 @@ export interface BytewaxDataflowArgs {
     /**
      * imagePullSecrets names existing secrets of type kubernetes.io/dockerconfigjson to pull the images with.
      */
-    imagePullSecrets?: pulumi.Input<string[] | undefined>;
+    imagePullSecrets?: pulumi.Input<pulumi.Input<string>[] | undefined>;
     /**
      * initImage runs the init-container, which needs sh, cp and tar. Defaults to busybox:1.37.0, pulled IfNotPresent.
      */
@@ -299,7 +299,7 @@ export interface BytewaxDataflowArgs {
     /**
      * labels are added to every object and to the pods.
      */
-    labels?: pulumi.Input<{[key: string]: string} | undefined>;
+    labels?: pulumi.Input<{[key: string]: pulumi.Input<string>} | undefined>;
     /**
      * name of the dataflow. The StatefulSet, the headless Service and the ConfigMap are named after it, and its pods are <name>-0 ... <name>-N. It must be a DNS-1035 label of at most 52 characters. Defaults to the Pulumi resource name.
      */
@@ -315,7 +315,7 @@ export interface BytewaxDataflowArgs {
     /**
      * nodeSelector restricts the pods to nodes with these labels.
      */
-    nodeSelector?: pulumi.Input<{[key: string]: string} | undefined>;
+    nodeSelector?: pulumi.Input<{[key: string]: pulumi.Input<string>} | undefined>;
     /**
      * otlpEndpoint, when set, is passed to the dataflow as BYTEWAX_OTLP_URL, for the dataflow's own tracing setup to read: Bytewax's runtime does not read it by itself. An output goes through the env Secret, as it may hold a token.
      */
@@ -323,13 +323,13 @@ export interface BytewaxDataflowArgs {
     /**
      * podAnnotations are added to the pods alone, for instance prometheus.io/scrape for scrapers that read annotations.
      */
-    podAnnotations?: pulumi.Input<{[key: string]: string} | undefined>;
+    podAnnotations?: pulumi.Input<{[key: string]: pulumi.Input<string>} | undefined>;
     /**
      * podLabels are added to the pods alone, for instance for a scraper or a policy that selects pods.
      */
-    podLabels?: pulumi.Input<{[key: string]: string} | undefined>;
+    podLabels?: pulumi.Input<{[key: string]: pulumi.Input<string>} | undefined>;
     /**
-     * podMonitor, when set, creates a Prometheus Operator podMonitor that scrapes the dataflow API's /metrics. It is a custom resource: the cluster must have the monitoring.coreos.com CRDs, or `up` fails on it after the dataflow's other objects are applied. The scraper must be allowed in with networkPolicy.APIFrom.
+     * podMonitor, when set, creates a Prometheus Operator PodMonitor that scrapes the dataflow API's /metrics. It is a custom resource: the cluster must have the monitoring.coreos.com CRDs, or `up` fails on it after the dataflow's other objects are applied. The scraper must be allowed in with networkPolicy.apiFrom.
      */
     podMonitor?: inputs.PodMonitorArgs;
     /**
@@ -371,7 +371,7 @@ export interface BytewaxDataflowArgs {
     /**
      * tolerations let the pods run on nodes with matching taints.
      */
-    tolerations?: pulumi.Input<inputs.TolerationArgs>[];
+    tolerations?: inputs.TolerationArgs[];
     /**
      * topologyKey is the node label whose values are the domains to spread over. Defaults to "kubernetes.io/hostname" (nodes); use "topology.kubernetes.io/zone" for zones.
      */
@@ -383,7 +383,7 @@ export interface BytewaxDataflowArgs {
     /**
      * volumes are mounted into the dataflow container: Secrets or ConfigMaps as files (certificates, settings), or scratch space.
      */
-    volumes?: pulumi.Input<inputs.VolumeArgs>[];
+    volumes?: inputs.VolumeArgs[];
     /**
      * workersPerProcess is the number of worker threads in each process. Defaults to 1.
      */

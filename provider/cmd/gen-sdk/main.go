@@ -158,10 +158,28 @@ func (l noLoader) LoadPackageReferenceV2(_ context.Context, d *pschema.PackageDe
 	return l.LoadPackageReference(d.Name, d.Version)
 }
 
-// replace makes dir hold exactly files.
+// built are what building an SDK leaves beside the generated files (see
+// .gitignore), which regenerating keeps.
+var built = []string{"node_modules", "bin", "package-lock.json", "build", "dist", "venv", "*.egg-info"}
+
+// replace makes dir hold exactly files, but for what a build left there.
 func replace(dir string, files map[string][]byte) error {
-	if err := os.RemoveAll(dir); err != nil {
+	entries, err := os.ReadDir(dir)
+	if err != nil && !os.IsNotExist(err) {
 		return err
+	}
+	for _, e := range entries {
+		keep := false
+		for _, pattern := range built {
+			if ok, _ := filepath.Match(pattern, e.Name()); ok {
+				keep = true
+			}
+		}
+		if !keep {
+			if err := os.RemoveAll(filepath.Join(dir, e.Name())); err != nil {
+				return err
+			}
+		}
 	}
 	return write(dir, files)
 }

@@ -68,7 +68,14 @@ func FromSource(dir string) (map[string]Type, error) {
 	}
 	// The comments name fields as Go spells them; other languages know
 	// them by their property names. A type's own fields are renamed, and
-	// in the args' types, the args'.
+	// in the args' types, the args'; the later fields of a path such as
+	// NetworkPolicy.APIFrom by any type's names.
+	all := map[string]string{}
+	for _, names := range goNames {
+		for goName, prop := range names {
+			all[goName] = prop
+		}
+	}
 	for name, t := range types {
 		rename := map[string]string{}
 		if name != "BytewaxDataflow" {
@@ -79,32 +86,48 @@ func FromSource(dir string) (map[string]Type, error) {
 		for goName, prop := range goNames[name] {
 			rename[goName] = prop
 		}
-		t.Description = renamed(t.Description, rename)
+		t.Description = renamed(t.Description, rename, all)
 		for prop, text := range t.Properties {
-			t.Properties[prop] = renamed(text, rename)
+			t.Properties[prop] = renamed(text, rename, all)
 		}
 	}
 	return types, nil
 }
 
-var identifier = regexp.MustCompile(`[A-Za-z_][A-Za-z0-9_]*`)
+var identifier = regexp.MustCompile(`[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*`)
 
-// renamed replaces the Go field names in text, but where they follow a
-// dot (another type's field, such as RecoveryArgs.Existing) or precede a
-// parenthesis (a method).
-func renamed(text string, rename map[string]string) string {
+// kinds are Kubernetes kinds that are also field names: in prose they name
+// the object (the dataflow's NetworkPolicy), and are kept but at the start
+// of a field's comment, which by Go's convention names the field.
+var kinds = map[string]bool{
+	"Namespace": true, "NetworkPolicy": true, "PodMonitor": true, "ServiceAccount": true,
+	"ConfigMap": true, "Secret": true, "StatefulSet": true, "Service": true, "Job": true,
+}
+
+// renamed replaces the Go field names in text: a single name found in
+// rename, and a path (Recovery.Partitions) whose first name is, its later
+// names from all. A name before a parenthesis is a method, and kept.
+func renamed(text string, rename, all map[string]string) string {
 	var b strings.Builder
 	last := 0
 	for _, at := range identifier.FindAllStringIndex(text, -1) {
 		word := text[at[0]:at[1]]
-		prop, ok := rename[word]
-		afterDot := at[0] > 0 && text[at[0]-1] == '.'
-		beforeParen := at[1] < len(text) && text[at[1]] == '('
-		if !ok || afterDot || beforeParen {
+		if at[1] < len(text) && text[at[1]] == '(' {
 			continue
 		}
+		parts := strings.Split(word, ".")
+		first, ok := rename[parts[0]]
+		if !ok || len(parts) == 1 && kinds[word] && at[0] > 0 {
+			continue
+		}
+		parts[0] = first
+		for i := 1; i < len(parts); i++ {
+			if prop, ok := all[parts[i]]; ok {
+				parts[i] = prop
+			}
+		}
 		b.WriteString(text[last:at[0]])
-		b.WriteString(prop)
+		b.WriteString(strings.Join(parts, "."))
 		last = at[1]
 	}
 	b.WriteString(text[last:])

@@ -220,9 +220,9 @@ export interface NetworkPolicyArgs {
     /**
      * apiFrom are the clients allowed to reach the dataflow API (and its /metrics), such as a Prometheus; none by default.
      */
-    apiFrom?: pulumi.Input<inputs.NetworkPeerArgs>[];
+    apiFrom?: inputs.NetworkPeerArgs[];
     /**
-     * disabled creates no networkPolicy.
+     * disabled creates no NetworkPolicy.
      */
     disabled?: boolean;
 }
@@ -250,7 +250,7 @@ export interface PodMonitorArgs {
      */
     interval?: pulumi.Input<string | undefined>;
     /**
-     * labels of the podMonitor, such as the release label a Prometheus selects its monitors by.
+     * labels of the PodMonitor, such as the release label a Prometheus selects its monitors by.
      */
     labels?: pulumi.Input<{[key: string]: pulumi.Input<string>} | undefined>;
 }
@@ -428,7 +428,7 @@ export interface TolerationArgs {
  */
 export interface VolumeArgs {
     /**
-     * configMap mounts the keys of an existing configMap as files.
+     * configMap mounts the keys of an existing ConfigMap as files.
      */
     configMap?: inputs.ConfigMapVolumeArgs;
     /**
@@ -448,7 +448,7 @@ export interface VolumeArgs {
      */
     readOnly?: pulumi.Input<boolean | undefined>;
     /**
-     * secret mounts the keys of an existing secret as files.
+     * secret mounts the keys of an existing Secret as files.
      */
     secret?: inputs.SecretVolumeArgs;
 }

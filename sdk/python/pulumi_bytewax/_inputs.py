@@ -910,25 +910,25 @@ class NetworkPolicyArgsDict(TypedDict):
     """
     NetworkPolicyArgs shapes the dataflow's NetworkPolicy. Egress is not restricted: dataflows read and write external systems.
     """
-    api_from: NotRequired[Sequence[pulumi.Input['NetworkPeerArgsDict']]]
+    api_from: NotRequired[Sequence['NetworkPeerArgsDict']]
     """
     apiFrom are the clients allowed to reach the dataflow API (and its /metrics), such as a Prometheus; none by default.
     """
     disabled: NotRequired[_builtins.bool]
     """
-    disabled creates no networkPolicy.
+    disabled creates no NetworkPolicy.
     """
 
 @pulumi.input_type
 class NetworkPolicyArgs:
     def __init__(__self__, *,
-                 api_from: Optional[Sequence[pulumi.Input['NetworkPeerArgs']]] = None,
+                 api_from: Optional[Sequence['NetworkPeerArgs']] = None,
                  disabled: Optional[_builtins.bool] = None):
         """
         NetworkPolicyArgs shapes the dataflow's NetworkPolicy. Egress is not restricted: dataflows read and write external systems.
 
-        :param Sequence[pulumi.Input['NetworkPeerArgs']] api_from: apiFrom are the clients allowed to reach the dataflow API (and its /metrics), such as a Prometheus; none by default.
-        :param _builtins.bool disabled: disabled creates no networkPolicy.
+        :param Sequence['NetworkPeerArgs'] api_from: apiFrom are the clients allowed to reach the dataflow API (and its /metrics), such as a Prometheus; none by default.
+        :param _builtins.bool disabled: disabled creates no NetworkPolicy.
         """
         if api_from is not None:
             pulumi.set(__self__, "api_from", api_from)
@@ -937,21 +937,21 @@ class NetworkPolicyArgs:
 
     @_builtins.property
     @pulumi.getter(name="apiFrom")
-    def api_from(self) -> Optional[Sequence[pulumi.Input['NetworkPeerArgs']]]:
+    def api_from(self) -> Optional[Sequence['NetworkPeerArgs']]:
         """
         apiFrom are the clients allowed to reach the dataflow API (and its /metrics), such as a Prometheus; none by default.
         """
         return pulumi.get(self, "api_from")
 
     @api_from.setter
-    def api_from(self, value: Optional[Sequence[pulumi.Input['NetworkPeerArgs']]]):
+    def api_from(self, value: Optional[Sequence['NetworkPeerArgs']]):
         pulumi.set(self, "api_from", value)
 
     @_builtins.property
     @pulumi.getter
     def disabled(self) -> Optional[_builtins.bool]:
         """
-        disabled creates no networkPolicy.
+        disabled creates no NetworkPolicy.
         """
         return pulumi.get(self, "disabled")
 
@@ -1023,7 +1023,7 @@ class PodMonitorArgsDict(TypedDict):
     """
     labels: NotRequired[pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]]]
     """
-    labels of the podMonitor, such as the release label a Prometheus selects its monitors by.
+    labels of the PodMonitor, such as the release label a Prometheus selects its monitors by.
     """
 
 @pulumi.input_type
@@ -1035,7 +1035,7 @@ class PodMonitorArgs:
         PodMonitorArgs shapes the Prometheus Operator PodMonitor.
 
         :param pulumi.Input[_builtins.str] interval: interval between scrapes, such as "30s"; the operator's default when empty.
-        :param pulumi.Input[Mapping[str, pulumi.Input[_builtins.str]]] labels: labels of the podMonitor, such as the release label a Prometheus selects its monitors by.
+        :param pulumi.Input[Mapping[str, pulumi.Input[_builtins.str]]] labels: labels of the PodMonitor, such as the release label a Prometheus selects its monitors by.
         """
         if interval is not None:
             pulumi.set(__self__, "interval", interval)
@@ -1058,7 +1058,7 @@ class PodMonitorArgs:
     @pulumi.getter
     def labels(self) -> pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]]:
         """
-        labels of the podMonitor, such as the release label a Prometheus selects its monitors by.
+        labels of the PodMonitor, such as the release label a Prometheus selects its monitors by.
         """
         return pulumi.get(self, "labels")
 
@@ -1786,7 +1786,7 @@ class VolumeArgsDict(TypedDict):
     """
     config_map: NotRequired['ConfigMapVolumeArgsDict']
     """
-    configMap mounts the keys of an existing configMap as files.
+    configMap mounts the keys of an existing ConfigMap as files.
     """
     empty_dir: NotRequired['EmptyDirVolumeArgsDict']
     """
@@ -1798,7 +1798,7 @@ class VolumeArgsDict(TypedDict):
     """
     secret: NotRequired['SecretVolumeArgsDict']
     """
-    secret mounts the keys of an existing secret as files.
+    secret mounts the keys of an existing Secret as files.
     """
 
 @pulumi.input_type
@@ -1815,10 +1815,10 @@ class VolumeArgs:
 
         :param _builtins.str mount_path: mountPath is where the volume appears, an absolute path that is not one of the component's mounts (/etc/bytewax, /var/bytewax, /tmp), a folder holding one, or a path inside /etc/bytewax or /var/bytewax. Plain, for the same reason.
         :param _builtins.str name: name of the volume, a DNS label other than the component's own (hostfile, python-files, working-directory, tmp). Plain: it is checked against the component's volumes before anything is applied.
-        :param 'ConfigMapVolumeArgs' config_map: configMap mounts the keys of an existing configMap as files.
+        :param 'ConfigMapVolumeArgs' config_map: configMap mounts the keys of an existing ConfigMap as files.
         :param 'EmptyDirVolumeArgs' empty_dir: emptyDir is scratch space that lives as long as the pod.
         :param pulumi.Input[_builtins.bool] read_only: readOnly mounts it read-only; Secrets and ConfigMaps always are.
-        :param 'SecretVolumeArgs' secret: secret mounts the keys of an existing secret as files.
+        :param 'SecretVolumeArgs' secret: secret mounts the keys of an existing Secret as files.
         """
         pulumi.set(__self__, "mount_path", mount_path)
         pulumi.set(__self__, "name", name)
@@ -1859,7 +1859,7 @@ class VolumeArgs:
     @pulumi.getter(name="configMap")
     def config_map(self) -> Optional['ConfigMapVolumeArgs']:
         """
-        configMap mounts the keys of an existing configMap as files.
+        configMap mounts the keys of an existing ConfigMap as files.
         """
         return pulumi.get(self, "config_map")
 
@@ -1895,7 +1895,7 @@ class VolumeArgs:
     @pulumi.getter
     def secret(self) -> Optional['SecretVolumeArgs']:
         """
-        secret mounts the keys of an existing secret as files.
+        secret mounts the keys of an existing Secret as files.
         """
         return pulumi.get(self, "secret")
 

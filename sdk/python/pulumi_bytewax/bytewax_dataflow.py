@@ -24,7 +24,7 @@ class BytewaxDataflowArgs:
                  python_file: _builtins.str,
                  affinity: pulumi.Input[Optional['pulumi_kubernetes.core.v1.AffinityArgs']] = None,
                  allow_external_directory: Optional[_builtins.bool] = None,
-                 annotations: pulumi.Input[Optional[Mapping[str, _builtins.str]]] = None,
+                 annotations: pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]] = None,
                  base_directory: Optional[_builtins.str] = None,
                  batch: Optional['BatchArgs'] = None,
                  cluster_domain: Optional[_builtins.str] = None,
@@ -33,22 +33,22 @@ class BytewaxDataflowArgs:
                  dataflow_api_port: Optional[_builtins.int] = None,
                  directory: Optional[_builtins.str] = None,
                  disruption_budget: Optional['DisruptionBudgetArgs'] = None,
-                 env: Optional[Sequence[pulumi.Input['EnvVarArgs']]] = None,
-                 env_from: Optional[Sequence[pulumi.Input['EnvFromSourceArgs']]] = None,
+                 env: Optional[Sequence['EnvVarArgs']] = None,
+                 env_from: Optional[Sequence['EnvFromSourceArgs']] = None,
                  exclude: Optional[Sequence[_builtins.str]] = None,
                  files: Optional[Sequence[_builtins.str]] = None,
                  image: Optional['ImageArgs'] = None,
-                 image_pull_secrets: pulumi.Input[Optional[Sequence[_builtins.str]]] = None,
+                 image_pull_secrets: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]] = None,
                  init_image: Optional['ImageArgs'] = None,
                  keep_alive: Optional[_builtins.bool] = None,
-                 labels: pulumi.Input[Optional[Mapping[str, _builtins.str]]] = None,
+                 labels: pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]] = None,
                  name: Optional[_builtins.str] = None,
                  namespace: pulumi.Input[Optional[_builtins.str]] = None,
                  network_policy: Optional['NetworkPolicyArgs'] = None,
-                 node_selector: pulumi.Input[Optional[Mapping[str, _builtins.str]]] = None,
+                 node_selector: pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]] = None,
                  otlp_endpoint: pulumi.Input[Optional[_builtins.str]] = None,
-                 pod_annotations: pulumi.Input[Optional[Mapping[str, _builtins.str]]] = None,
-                 pod_labels: pulumi.Input[Optional[Mapping[str, _builtins.str]]] = None,
+                 pod_annotations: pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]] = None,
+                 pod_labels: pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]] = None,
                  pod_monitor: Optional['PodMonitorArgs'] = None,
                  port: Optional[_builtins.int] = None,
                  priority_class_name: pulumi.Input[Optional[_builtins.str]] = None,
@@ -58,10 +58,10 @@ class BytewaxDataflowArgs:
                  resources: Optional['ResourcesArgs'] = None,
                  service_account: Optional['ServiceAccountArgs'] = None,
                  termination_grace_period_seconds: Optional[_builtins.int] = None,
-                 tolerations: Optional[Sequence[pulumi.Input['TolerationArgs']]] = None,
+                 tolerations: Optional[Sequence['TolerationArgs']] = None,
                  topology_key: Optional[_builtins.str] = None,
                  topology_spread: Optional[_builtins.str] = None,
-                 volumes: Optional[Sequence[pulumi.Input['VolumeArgs']]] = None,
+                 volumes: Optional[Sequence['VolumeArgs']] = None,
                  workers_per_process: Optional[_builtins.int] = None):
         """
         The set of arguments for constructing a BytewaxDataflow resource.
@@ -69,32 +69,32 @@ class BytewaxDataflowArgs:
         :param _builtins.str python_file: pythonFile is the file `python -m bytewax.run` starts, relative to directory: "flow.py", "flow.py:name" to name the Dataflow variable, or "flow.py:factory(args)" to call a function that builds it. Required.
         :param pulumi.Input['pulumi_kubernetes.core.v1.AffinityArgs'] affinity: affinity constrains the pods' nodes and their neighbours further (node affinity, pod affinity and anti-affinity), as Kubernetes spells it; it is passed through as it is, for the API server to check.
         :param _builtins.bool allow_external_directory: allowExternalDirectory accepts an absolute directory, or one outside baseDirectory.
-        :param pulumi.Input[Mapping[str, _builtins.str]] annotations: annotations are added to every object and to the pods.
+        :param pulumi.Input[Mapping[str, pulumi.Input[_builtins.str]]] annotations: annotations are added to every object and to the pods.
         :param _builtins.str base_directory: baseDirectory is where a relative directory starts, and the folder it must stay in: the Pulumi project's root (ctx.RootDirectory()) by default. Programs that the Automation API runs inline have no project root and must set it.
         :param 'BatchArgs' batch: batch runs a dataflow that ends as an Indexed Job instead of a StatefulSet: one completion per process, each process's id its completion index. Off when nil.
         :param _builtins.str cluster_domain: clusterDomain is the cluster's DNS domain, used in the peer addresses. Defaults to "cluster.local".
-        :param _builtins.bool create_namespace: createNamespace creates namespace, labelled to enforce the Pod Security Standards "restricted" profile, and deletes it with the stack. Without it the namespace is used as it is: never created, labelled or deleted. "default" and "kube-*" are never created. The Kubernetes provider before its upsertExistingObjects option applies a create to an object that exists: set createNamespace only for a namespace this stack is to own.
+        :param _builtins.bool create_namespace: createNamespace creates Namespace, labelled to enforce the Pod Security Standards "restricted" profile, and deletes it with the stack. Without it the namespace is used as it is: never created, labelled or deleted. "default" and "kube-*" are never created. The Kubernetes provider before its upsertExistingObjects option applies a create to an object that exists: set createNamespace only for a namespace this stack is to own.
         :param _builtins.bool dataflow_api: dataflowApi serves Bytewax's dataflow API (/dataflow, /metrics) on dataflowApiPort, named "api" in the pod, and makes the pods Ready only while it answers, that is while the dataflow runs. Defaults to true. Off, a pod is Ready as soon as its container starts.
         :param _builtins.int dataflow_api_port: dataflowApiPort is the dataflow API's port. Defaults to 3030.
         :param _builtins.str directory: directory holds the dataflow's files; files and pythonFile are relative to it. A relative directory starts at baseDirectory, never at the process's working directory. Defaults to baseDirectory itself. directory must lie inside baseDirectory unless allowExternalDirectory is set. With FS, it is a slash-separated folder of FS instead, such as "flows/orders" of an embed.FS.
         :param 'DisruptionBudgetArgs' disruption_budget: disruptionBudget, on unless Disabled, refuses voluntary evictions (node drains, cluster autoscaling) of a running process: losing one process stops every process, so none may go unnoticed. It needs the dataflow API's readiness: without it, no budget is made, since a crashed dataflow would stay Ready and block drains for good.
-        :param Sequence[pulumi.Input['EnvVarArgs']] env: env adds environment variables to the dataflow container, before the BYTEWAX_* variables the component sets (which they may not override). A Value that is a Pulumi output (a secret from config, another resource's attribute) is stored in a Secret the component owns and referenced with secretKeyRef, so that it never shows in the StatefulSet; a literal is written into the StatefulSet as it is.
-        :param Sequence[pulumi.Input['EnvFromSourceArgs']] env_from: envFrom adds every key of existing Secrets and ConfigMaps as variables.
+        :param Sequence['EnvVarArgs'] env: env adds environment variables to the dataflow container, before the BYTEWAX_* variables the component sets (which they may not override). A Value that is a Pulumi output (a secret from config, another resource's attribute) is stored in a Secret the component owns and referenced with secretKeyRef, so that it never shows in the StatefulSet; a literal is written into the StatefulSet as it is.
+        :param Sequence['EnvFromSourceArgs'] env_from: envFrom adds every key of existing Secrets and ConfigMaps as variables.
         :param Sequence[_builtins.str] exclude: exclude lists glob patterns of slash-separated paths relative to directory that are not shipped from the folders files names, as in a .dockerignore: "*" within a name, "**" across folders ("**/*.csv"), and a pattern that matches a folder leaves out all of it ("data/" and "data" alike; a leading "/" or "./" is the directory). Added to DefaultExclude.
         :param Sequence[_builtins.str] files: files lists the files and folders to ship, relative to directory. Plain files at the top of directory are stored one per ConfigMap key; as soon as one entry is a folder or lies in one, everything is shipped as one gzip tarball that the init-container unpacks. Defaults to the pythonFile alone. Symbolic links are followed while they stay inside directory; one that leads out of it is an error.
         :param 'ImageArgs' image: image runs the dataflow. Defaults to bytewax/bytewax:0.21.1-python3.11, pulled IfNotPresent.
-        :param pulumi.Input[Sequence[_builtins.str]] image_pull_secrets: imagePullSecrets names existing secrets of type kubernetes.io/dockerconfigjson to pull the images with.
+        :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] image_pull_secrets: imagePullSecrets names existing secrets of type kubernetes.io/dockerconfigjson to pull the images with.
         :param 'ImageArgs' init_image: initImage runs the init-container, which needs sh, cp and tar. Defaults to busybox:1.37.0, pulled IfNotPresent.
         :param _builtins.bool keep_alive: keepAlive keeps the container running after the dataflow ends (BYTEWAX_KEEP_CONTAINER_ALIVE), so that it can be inspected; with the dataflow API on, the pod then turns NotReady, and nothing restarts the dataflow. Off, the container ends with the dataflow and its exit code, and Kubernetes restarts it, and with it the cluster (a crash of one process fails every other). Defaults to false; it is a debugging aid.
-        :param pulumi.Input[Mapping[str, _builtins.str]] labels: labels are added to every object and to the pods.
+        :param pulumi.Input[Mapping[str, pulumi.Input[_builtins.str]]] labels: labels are added to every object and to the pods.
         :param _builtins.str name: name of the dataflow. The StatefulSet, the headless Service and the ConfigMap are named after it, and its pods are <name>-0 ... <name>-N. It must be a DNS-1035 label of at most 52 characters. Defaults to the Pulumi resource name.
         :param pulumi.Input[_builtins.str] namespace: namespace to deploy into. Defaults to "bytewax". Pass another resource's output (ns.Metadata.Name().Elem()) to make every child wait for it.
         :param 'NetworkPolicyArgs' network_policy: networkPolicy, on unless Disabled, lets only the dataflow's own pods reach its peer port, and the dataflow API only from APIFrom.
-        :param pulumi.Input[Mapping[str, _builtins.str]] node_selector: nodeSelector restricts the pods to nodes with these labels.
+        :param pulumi.Input[Mapping[str, pulumi.Input[_builtins.str]]] node_selector: nodeSelector restricts the pods to nodes with these labels.
         :param pulumi.Input[_builtins.str] otlp_endpoint: otlpEndpoint, when set, is passed to the dataflow as BYTEWAX_OTLP_URL, for the dataflow's own tracing setup to read: Bytewax's runtime does not read it by itself. An output goes through the env Secret, as it may hold a token.
-        :param pulumi.Input[Mapping[str, _builtins.str]] pod_annotations: podAnnotations are added to the pods alone, for instance prometheus.io/scrape for scrapers that read annotations.
-        :param pulumi.Input[Mapping[str, _builtins.str]] pod_labels: podLabels are added to the pods alone, for instance for a scraper or a policy that selects pods.
-        :param 'PodMonitorArgs' pod_monitor: podMonitor, when set, creates a Prometheus Operator podMonitor that scrapes the dataflow API's /metrics. It is a custom resource: the cluster must have the monitoring.coreos.com CRDs, or `up` fails on it after the dataflow's other objects are applied. The scraper must be allowed in with networkPolicy.APIFrom.
+        :param pulumi.Input[Mapping[str, pulumi.Input[_builtins.str]]] pod_annotations: podAnnotations are added to the pods alone, for instance prometheus.io/scrape for scrapers that read annotations.
+        :param pulumi.Input[Mapping[str, pulumi.Input[_builtins.str]]] pod_labels: podLabels are added to the pods alone, for instance for a scraper or a policy that selects pods.
+        :param 'PodMonitorArgs' pod_monitor: podMonitor, when set, creates a Prometheus Operator PodMonitor that scrapes the dataflow API's /metrics. It is a custom resource: the cluster must have the monitoring.coreos.com CRDs, or `up` fails on it after the dataflow's other objects are applied. The scraper must be allowed in with networkPolicy.apiFrom.
         :param _builtins.int port: port the processes use to reach each other. Defaults to 9999.
         :param pulumi.Input[_builtins.str] priority_class_name: priorityClassName is the pods' PriorityClass.
         :param _builtins.int processes: processes is the number of Bytewax processes (StatefulSet replicas). Defaults to 1. Plain, because the peer list is built from it.
@@ -103,10 +103,10 @@ class BytewaxDataflowArgs:
         :param 'ResourcesArgs' resources: resources are the dataflow container's requests and limits.
         :param 'ServiceAccountArgs' service_account: serviceAccount the pods run as. By default the component creates one named <name>-bytewax.
         :param _builtins.int termination_grace_period_seconds: terminationGracePeriodSeconds is how long a process has to stop cleanly after SIGTERM, which reaches Python, before it is killed. Every update waits this long at most for the old processes. Defaults to 10.
-        :param Sequence[pulumi.Input['TolerationArgs']] tolerations: tolerations let the pods run on nodes with matching taints.
+        :param Sequence['TolerationArgs'] tolerations: tolerations let the pods run on nodes with matching taints.
         :param _builtins.str topology_key: topologyKey is the node label whose values are the domains to spread over. Defaults to "kubernetes.io/hostname" (nodes); use "topology.kubernetes.io/zone" for zones.
         :param _builtins.str topology_spread: topologySpread spreads the processes of the dataflow evenly over topologyKey's domains (nodes whose taints the pods do not tolerate left out): SpreadSoft (the default) prefers to, so a one-node cluster still schedules them; SpreadStrict requires it, and leaves a process Pending where it cannot; SpreadOff sets nothing. Losing one node then stops one process rather than several, though any lost process stops the whole dataflow.
-        :param Sequence[pulumi.Input['VolumeArgs']] volumes: volumes are mounted into the dataflow container: Secrets or ConfigMaps as files (certificates, settings), or scratch space.
+        :param Sequence['VolumeArgs'] volumes: volumes are mounted into the dataflow container: Secrets or ConfigMaps as files (certificates, settings), or scratch space.
         :param _builtins.int workers_per_process: workersPerProcess is the number of worker threads in each process. Defaults to 1.
         """
         pulumi.set(__self__, "python_file", python_file)
@@ -231,14 +231,14 @@ class BytewaxDataflowArgs:
 
     @_builtins.property
     @pulumi.getter
-    def annotations(self) -> pulumi.Input[Optional[Mapping[str, _builtins.str]]]:
+    def annotations(self) -> pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]]:
         """
         annotations are added to every object and to the pods.
         """
         return pulumi.get(self, "annotations")
 
     @annotations.setter
-    def annotations(self, value: pulumi.Input[Optional[Mapping[str, _builtins.str]]]):
+    def annotations(self, value: pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]]):
         pulumi.set(self, "annotations", value)
 
     @_builtins.property
@@ -281,7 +281,7 @@ class BytewaxDataflowArgs:
     @pulumi.getter(name="createNamespace")
     def create_namespace(self) -> Optional[_builtins.bool]:
         """
-        createNamespace creates namespace, labelled to enforce the Pod Security Standards "restricted" profile, and deletes it with the stack. Without it the namespace is used as it is: never created, labelled or deleted. "default" and "kube-*" are never created. The Kubernetes provider before its upsertExistingObjects option applies a create to an object that exists: set createNamespace only for a namespace this stack is to own.
+        createNamespace creates Namespace, labelled to enforce the Pod Security Standards "restricted" profile, and deletes it with the stack. Without it the namespace is used as it is: never created, labelled or deleted. "default" and "kube-*" are never created. The Kubernetes provider before its upsertExistingObjects option applies a create to an object that exists: set createNamespace only for a namespace this stack is to own.
         """
         return pulumi.get(self, "create_namespace")
 
@@ -339,26 +339,26 @@ class BytewaxDataflowArgs:
 
     @_builtins.property
     @pulumi.getter
-    def env(self) -> Optional[Sequence[pulumi.Input['EnvVarArgs']]]:
+    def env(self) -> Optional[Sequence['EnvVarArgs']]:
         """
         env adds environment variables to the dataflow container, before the BYTEWAX_* variables the component sets (which they may not override). A Value that is a Pulumi output (a secret from config, another resource's attribute) is stored in a Secret the component owns and referenced with secretKeyRef, so that it never shows in the StatefulSet; a literal is written into the StatefulSet as it is.
         """
         return pulumi.get(self, "env")
 
     @env.setter
-    def env(self, value: Optional[Sequence[pulumi.Input['EnvVarArgs']]]):
+    def env(self, value: Optional[Sequence['EnvVarArgs']]):
         pulumi.set(self, "env", value)
 
     @_builtins.property
     @pulumi.getter(name="envFrom")
-    def env_from(self) -> Optional[Sequence[pulumi.Input['EnvFromSourceArgs']]]:
+    def env_from(self) -> Optional[Sequence['EnvFromSourceArgs']]:
         """
         envFrom adds every key of existing Secrets and ConfigMaps as variables.
         """
         return pulumi.get(self, "env_from")
 
     @env_from.setter
-    def env_from(self, value: Optional[Sequence[pulumi.Input['EnvFromSourceArgs']]]):
+    def env_from(self, value: Optional[Sequence['EnvFromSourceArgs']]):
         pulumi.set(self, "env_from", value)
 
     @_builtins.property
@@ -399,14 +399,14 @@ class BytewaxDataflowArgs:
 
     @_builtins.property
     @pulumi.getter(name="imagePullSecrets")
-    def image_pull_secrets(self) -> pulumi.Input[Optional[Sequence[_builtins.str]]]:
+    def image_pull_secrets(self) -> pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]]:
         """
         imagePullSecrets names existing secrets of type kubernetes.io/dockerconfigjson to pull the images with.
         """
         return pulumi.get(self, "image_pull_secrets")
 
     @image_pull_secrets.setter
-    def image_pull_secrets(self, value: pulumi.Input[Optional[Sequence[_builtins.str]]]):
+    def image_pull_secrets(self, value: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]]):
         pulumi.set(self, "image_pull_secrets", value)
 
     @_builtins.property
@@ -435,14 +435,14 @@ class BytewaxDataflowArgs:
 
     @_builtins.property
     @pulumi.getter
-    def labels(self) -> pulumi.Input[Optional[Mapping[str, _builtins.str]]]:
+    def labels(self) -> pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]]:
         """
         labels are added to every object and to the pods.
         """
         return pulumi.get(self, "labels")
 
     @labels.setter
-    def labels(self, value: pulumi.Input[Optional[Mapping[str, _builtins.str]]]):
+    def labels(self, value: pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]]):
         pulumi.set(self, "labels", value)
 
     @_builtins.property
@@ -483,14 +483,14 @@ class BytewaxDataflowArgs:
 
     @_builtins.property
     @pulumi.getter(name="nodeSelector")
-    def node_selector(self) -> pulumi.Input[Optional[Mapping[str, _builtins.str]]]:
+    def node_selector(self) -> pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]]:
         """
         nodeSelector restricts the pods to nodes with these labels.
         """
         return pulumi.get(self, "node_selector")
 
     @node_selector.setter
-    def node_selector(self, value: pulumi.Input[Optional[Mapping[str, _builtins.str]]]):
+    def node_selector(self, value: pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]]):
         pulumi.set(self, "node_selector", value)
 
     @_builtins.property
@@ -507,33 +507,33 @@ class BytewaxDataflowArgs:
 
     @_builtins.property
     @pulumi.getter(name="podAnnotations")
-    def pod_annotations(self) -> pulumi.Input[Optional[Mapping[str, _builtins.str]]]:
+    def pod_annotations(self) -> pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]]:
         """
         podAnnotations are added to the pods alone, for instance prometheus.io/scrape for scrapers that read annotations.
         """
         return pulumi.get(self, "pod_annotations")
 
     @pod_annotations.setter
-    def pod_annotations(self, value: pulumi.Input[Optional[Mapping[str, _builtins.str]]]):
+    def pod_annotations(self, value: pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]]):
         pulumi.set(self, "pod_annotations", value)
 
     @_builtins.property
     @pulumi.getter(name="podLabels")
-    def pod_labels(self) -> pulumi.Input[Optional[Mapping[str, _builtins.str]]]:
+    def pod_labels(self) -> pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]]:
         """
         podLabels are added to the pods alone, for instance for a scraper or a policy that selects pods.
         """
         return pulumi.get(self, "pod_labels")
 
     @pod_labels.setter
-    def pod_labels(self, value: pulumi.Input[Optional[Mapping[str, _builtins.str]]]):
+    def pod_labels(self, value: pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]]):
         pulumi.set(self, "pod_labels", value)
 
     @_builtins.property
     @pulumi.getter(name="podMonitor")
     def pod_monitor(self) -> Optional['PodMonitorArgs']:
         """
-        podMonitor, when set, creates a Prometheus Operator podMonitor that scrapes the dataflow API's /metrics. It is a custom resource: the cluster must have the monitoring.coreos.com CRDs, or `up` fails on it after the dataflow's other objects are applied. The scraper must be allowed in with networkPolicy.APIFrom.
+        podMonitor, when set, creates a Prometheus Operator PodMonitor that scrapes the dataflow API's /metrics. It is a custom resource: the cluster must have the monitoring.coreos.com CRDs, or `up` fails on it after the dataflow's other objects are applied. The scraper must be allowed in with networkPolicy.apiFrom.
         """
         return pulumi.get(self, "pod_monitor")
 
@@ -639,14 +639,14 @@ class BytewaxDataflowArgs:
 
     @_builtins.property
     @pulumi.getter
-    def tolerations(self) -> Optional[Sequence[pulumi.Input['TolerationArgs']]]:
+    def tolerations(self) -> Optional[Sequence['TolerationArgs']]:
         """
         tolerations let the pods run on nodes with matching taints.
         """
         return pulumi.get(self, "tolerations")
 
     @tolerations.setter
-    def tolerations(self, value: Optional[Sequence[pulumi.Input['TolerationArgs']]]):
+    def tolerations(self, value: Optional[Sequence['TolerationArgs']]):
         pulumi.set(self, "tolerations", value)
 
     @_builtins.property
@@ -675,14 +675,14 @@ class BytewaxDataflowArgs:
 
     @_builtins.property
     @pulumi.getter
-    def volumes(self) -> Optional[Sequence[pulumi.Input['VolumeArgs']]]:
+    def volumes(self) -> Optional[Sequence['VolumeArgs']]:
         """
         volumes are mounted into the dataflow container: Secrets or ConfigMaps as files (certificates, settings), or scratch space.
         """
         return pulumi.get(self, "volumes")
 
     @volumes.setter
-    def volumes(self, value: Optional[Sequence[pulumi.Input['VolumeArgs']]]):
+    def volumes(self, value: Optional[Sequence['VolumeArgs']]):
         pulumi.set(self, "volumes", value)
 
     @_builtins.property
@@ -706,7 +706,7 @@ class BytewaxDataflow(pulumi.ComponentResource):
                  opts: Optional[pulumi.ResourceOptions] = None,
                  affinity: pulumi.Input[Optional[pulumi.InputType['pulumi_kubernetes.core.v1.AffinityArgs']]] = None,
                  allow_external_directory: Optional[_builtins.bool] = None,
-                 annotations: pulumi.Input[Optional[Mapping[str, _builtins.str]]] = None,
+                 annotations: pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]] = None,
                  base_directory: Optional[_builtins.str] = None,
                  batch: Optional[Union['BatchArgs', 'BatchArgsDict']] = None,
                  cluster_domain: Optional[_builtins.str] = None,
@@ -715,22 +715,22 @@ class BytewaxDataflow(pulumi.ComponentResource):
                  dataflow_api_port: Optional[_builtins.int] = None,
                  directory: Optional[_builtins.str] = None,
                  disruption_budget: Optional[Union['DisruptionBudgetArgs', 'DisruptionBudgetArgsDict']] = None,
-                 env: Optional[Sequence[pulumi.Input[Union['EnvVarArgs', 'EnvVarArgsDict']]]] = None,
-                 env_from: Optional[Sequence[pulumi.Input[Union['EnvFromSourceArgs', 'EnvFromSourceArgsDict']]]] = None,
+                 env: Optional[Sequence[Union['EnvVarArgs', 'EnvVarArgsDict']]] = None,
+                 env_from: Optional[Sequence[Union['EnvFromSourceArgs', 'EnvFromSourceArgsDict']]] = None,
                  exclude: Optional[Sequence[_builtins.str]] = None,
                  files: Optional[Sequence[_builtins.str]] = None,
                  image: Optional[Union['ImageArgs', 'ImageArgsDict']] = None,
-                 image_pull_secrets: pulumi.Input[Optional[Sequence[_builtins.str]]] = None,
+                 image_pull_secrets: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]] = None,
                  init_image: Optional[Union['ImageArgs', 'ImageArgsDict']] = None,
                  keep_alive: Optional[_builtins.bool] = None,
-                 labels: pulumi.Input[Optional[Mapping[str, _builtins.str]]] = None,
+                 labels: pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]] = None,
                  name: Optional[_builtins.str] = None,
                  namespace: pulumi.Input[Optional[_builtins.str]] = None,
                  network_policy: Optional[Union['NetworkPolicyArgs', 'NetworkPolicyArgsDict']] = None,
-                 node_selector: pulumi.Input[Optional[Mapping[str, _builtins.str]]] = None,
+                 node_selector: pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]] = None,
                  otlp_endpoint: pulumi.Input[Optional[_builtins.str]] = None,
-                 pod_annotations: pulumi.Input[Optional[Mapping[str, _builtins.str]]] = None,
-                 pod_labels: pulumi.Input[Optional[Mapping[str, _builtins.str]]] = None,
+                 pod_annotations: pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]] = None,
+                 pod_labels: pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]] = None,
                  pod_monitor: Optional[Union['PodMonitorArgs', 'PodMonitorArgsDict']] = None,
                  port: Optional[_builtins.int] = None,
                  priority_class_name: pulumi.Input[Optional[_builtins.str]] = None,
@@ -741,10 +741,10 @@ class BytewaxDataflow(pulumi.ComponentResource):
                  resources: Optional[Union['ResourcesArgs', 'ResourcesArgsDict']] = None,
                  service_account: Optional[Union['ServiceAccountArgs', 'ServiceAccountArgsDict']] = None,
                  termination_grace_period_seconds: Optional[_builtins.int] = None,
-                 tolerations: Optional[Sequence[pulumi.Input[Union['TolerationArgs', 'TolerationArgsDict']]]] = None,
+                 tolerations: Optional[Sequence[Union['TolerationArgs', 'TolerationArgsDict']]] = None,
                  topology_key: Optional[_builtins.str] = None,
                  topology_spread: Optional[_builtins.str] = None,
-                 volumes: Optional[Sequence[pulumi.Input[Union['VolumeArgs', 'VolumeArgsDict']]]] = None,
+                 volumes: Optional[Sequence[Union['VolumeArgs', 'VolumeArgsDict']]] = None,
                  workers_per_process: Optional[_builtins.int] = None,
                  __props__=None):
         """
@@ -754,32 +754,32 @@ class BytewaxDataflow(pulumi.ComponentResource):
         :param pulumi.ResourceOptions opts: Options for the resource.
         :param pulumi.Input[pulumi.InputType['pulumi_kubernetes.core.v1.AffinityArgs']] affinity: affinity constrains the pods' nodes and their neighbours further (node affinity, pod affinity and anti-affinity), as Kubernetes spells it; it is passed through as it is, for the API server to check.
         :param _builtins.bool allow_external_directory: allowExternalDirectory accepts an absolute directory, or one outside baseDirectory.
-        :param pulumi.Input[Mapping[str, _builtins.str]] annotations: annotations are added to every object and to the pods.
+        :param pulumi.Input[Mapping[str, pulumi.Input[_builtins.str]]] annotations: annotations are added to every object and to the pods.
         :param _builtins.str base_directory: baseDirectory is where a relative directory starts, and the folder it must stay in: the Pulumi project's root (ctx.RootDirectory()) by default. Programs that the Automation API runs inline have no project root and must set it.
         :param Union['BatchArgs', 'BatchArgsDict'] batch: batch runs a dataflow that ends as an Indexed Job instead of a StatefulSet: one completion per process, each process's id its completion index. Off when nil.
         :param _builtins.str cluster_domain: clusterDomain is the cluster's DNS domain, used in the peer addresses. Defaults to "cluster.local".
-        :param _builtins.bool create_namespace: createNamespace creates namespace, labelled to enforce the Pod Security Standards "restricted" profile, and deletes it with the stack. Without it the namespace is used as it is: never created, labelled or deleted. "default" and "kube-*" are never created. The Kubernetes provider before its upsertExistingObjects option applies a create to an object that exists: set createNamespace only for a namespace this stack is to own.
+        :param _builtins.bool create_namespace: createNamespace creates Namespace, labelled to enforce the Pod Security Standards "restricted" profile, and deletes it with the stack. Without it the namespace is used as it is: never created, labelled or deleted. "default" and "kube-*" are never created. The Kubernetes provider before its upsertExistingObjects option applies a create to an object that exists: set createNamespace only for a namespace this stack is to own.
         :param _builtins.bool dataflow_api: dataflowApi serves Bytewax's dataflow API (/dataflow, /metrics) on dataflowApiPort, named "api" in the pod, and makes the pods Ready only while it answers, that is while the dataflow runs. Defaults to true. Off, a pod is Ready as soon as its container starts.
         :param _builtins.int dataflow_api_port: dataflowApiPort is the dataflow API's port. Defaults to 3030.
         :param _builtins.str directory: directory holds the dataflow's files; files and pythonFile are relative to it. A relative directory starts at baseDirectory, never at the process's working directory. Defaults to baseDirectory itself. directory must lie inside baseDirectory unless allowExternalDirectory is set. With FS, it is a slash-separated folder of FS instead, such as "flows/orders" of an embed.FS.
         :param Union['DisruptionBudgetArgs', 'DisruptionBudgetArgsDict'] disruption_budget: disruptionBudget, on unless Disabled, refuses voluntary evictions (node drains, cluster autoscaling) of a running process: losing one process stops every process, so none may go unnoticed. It needs the dataflow API's readiness: without it, no budget is made, since a crashed dataflow would stay Ready and block drains for good.
-        :param Sequence[pulumi.Input[Union['EnvVarArgs', 'EnvVarArgsDict']]] env: env adds environment variables to the dataflow container, before the BYTEWAX_* variables the component sets (which they may not override). A Value that is a Pulumi output (a secret from config, another resource's attribute) is stored in a Secret the component owns and referenced with secretKeyRef, so that it never shows in the StatefulSet; a literal is written into the StatefulSet as it is.
-        :param Sequence[pulumi.Input[Union['EnvFromSourceArgs', 'EnvFromSourceArgsDict']]] env_from: envFrom adds every key of existing Secrets and ConfigMaps as variables.
+        :param Sequence[Union['EnvVarArgs', 'EnvVarArgsDict']] env: env adds environment variables to the dataflow container, before the BYTEWAX_* variables the component sets (which they may not override). A Value that is a Pulumi output (a secret from config, another resource's attribute) is stored in a Secret the component owns and referenced with secretKeyRef, so that it never shows in the StatefulSet; a literal is written into the StatefulSet as it is.
+        :param Sequence[Union['EnvFromSourceArgs', 'EnvFromSourceArgsDict']] env_from: envFrom adds every key of existing Secrets and ConfigMaps as variables.
         :param Sequence[_builtins.str] exclude: exclude lists glob patterns of slash-separated paths relative to directory that are not shipped from the folders files names, as in a .dockerignore: "*" within a name, "**" across folders ("**/*.csv"), and a pattern that matches a folder leaves out all of it ("data/" and "data" alike; a leading "/" or "./" is the directory). Added to DefaultExclude.
         :param Sequence[_builtins.str] files: files lists the files and folders to ship, relative to directory. Plain files at the top of directory are stored one per ConfigMap key; as soon as one entry is a folder or lies in one, everything is shipped as one gzip tarball that the init-container unpacks. Defaults to the pythonFile alone. Symbolic links are followed while they stay inside directory; one that leads out of it is an error.
         :param Union['ImageArgs', 'ImageArgsDict'] image: image runs the dataflow. Defaults to bytewax/bytewax:0.21.1-python3.11, pulled IfNotPresent.
-        :param pulumi.Input[Sequence[_builtins.str]] image_pull_secrets: imagePullSecrets names existing secrets of type kubernetes.io/dockerconfigjson to pull the images with.
+        :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] image_pull_secrets: imagePullSecrets names existing secrets of type kubernetes.io/dockerconfigjson to pull the images with.
         :param Union['ImageArgs', 'ImageArgsDict'] init_image: initImage runs the init-container, which needs sh, cp and tar. Defaults to busybox:1.37.0, pulled IfNotPresent.
         :param _builtins.bool keep_alive: keepAlive keeps the container running after the dataflow ends (BYTEWAX_KEEP_CONTAINER_ALIVE), so that it can be inspected; with the dataflow API on, the pod then turns NotReady, and nothing restarts the dataflow. Off, the container ends with the dataflow and its exit code, and Kubernetes restarts it, and with it the cluster (a crash of one process fails every other). Defaults to false; it is a debugging aid.
-        :param pulumi.Input[Mapping[str, _builtins.str]] labels: labels are added to every object and to the pods.
+        :param pulumi.Input[Mapping[str, pulumi.Input[_builtins.str]]] labels: labels are added to every object and to the pods.
         :param _builtins.str name: name of the dataflow. The StatefulSet, the headless Service and the ConfigMap are named after it, and its pods are <name>-0 ... <name>-N. It must be a DNS-1035 label of at most 52 characters. Defaults to the Pulumi resource name.
         :param pulumi.Input[_builtins.str] namespace: namespace to deploy into. Defaults to "bytewax". Pass another resource's output (ns.Metadata.Name().Elem()) to make every child wait for it.
         :param Union['NetworkPolicyArgs', 'NetworkPolicyArgsDict'] network_policy: networkPolicy, on unless Disabled, lets only the dataflow's own pods reach its peer port, and the dataflow API only from APIFrom.
-        :param pulumi.Input[Mapping[str, _builtins.str]] node_selector: nodeSelector restricts the pods to nodes with these labels.
+        :param pulumi.Input[Mapping[str, pulumi.Input[_builtins.str]]] node_selector: nodeSelector restricts the pods to nodes with these labels.
         :param pulumi.Input[_builtins.str] otlp_endpoint: otlpEndpoint, when set, is passed to the dataflow as BYTEWAX_OTLP_URL, for the dataflow's own tracing setup to read: Bytewax's runtime does not read it by itself. An output goes through the env Secret, as it may hold a token.
-        :param pulumi.Input[Mapping[str, _builtins.str]] pod_annotations: podAnnotations are added to the pods alone, for instance prometheus.io/scrape for scrapers that read annotations.
-        :param pulumi.Input[Mapping[str, _builtins.str]] pod_labels: podLabels are added to the pods alone, for instance for a scraper or a policy that selects pods.
-        :param Union['PodMonitorArgs', 'PodMonitorArgsDict'] pod_monitor: podMonitor, when set, creates a Prometheus Operator podMonitor that scrapes the dataflow API's /metrics. It is a custom resource: the cluster must have the monitoring.coreos.com CRDs, or `up` fails on it after the dataflow's other objects are applied. The scraper must be allowed in with networkPolicy.APIFrom.
+        :param pulumi.Input[Mapping[str, pulumi.Input[_builtins.str]]] pod_annotations: podAnnotations are added to the pods alone, for instance prometheus.io/scrape for scrapers that read annotations.
+        :param pulumi.Input[Mapping[str, pulumi.Input[_builtins.str]]] pod_labels: podLabels are added to the pods alone, for instance for a scraper or a policy that selects pods.
+        :param Union['PodMonitorArgs', 'PodMonitorArgsDict'] pod_monitor: podMonitor, when set, creates a Prometheus Operator PodMonitor that scrapes the dataflow API's /metrics. It is a custom resource: the cluster must have the monitoring.coreos.com CRDs, or `up` fails on it after the dataflow's other objects are applied. The scraper must be allowed in with networkPolicy.apiFrom.
         :param _builtins.int port: port the processes use to reach each other. Defaults to 9999.
         :param pulumi.Input[_builtins.str] priority_class_name: priorityClassName is the pods' PriorityClass.
         :param _builtins.int processes: processes is the number of Bytewax processes (StatefulSet replicas). Defaults to 1. Plain, because the peer list is built from it.
@@ -789,10 +789,10 @@ class BytewaxDataflow(pulumi.ComponentResource):
         :param Union['ResourcesArgs', 'ResourcesArgsDict'] resources: resources are the dataflow container's requests and limits.
         :param Union['ServiceAccountArgs', 'ServiceAccountArgsDict'] service_account: serviceAccount the pods run as. By default the component creates one named <name>-bytewax.
         :param _builtins.int termination_grace_period_seconds: terminationGracePeriodSeconds is how long a process has to stop cleanly after SIGTERM, which reaches Python, before it is killed. Every update waits this long at most for the old processes. Defaults to 10.
-        :param Sequence[pulumi.Input[Union['TolerationArgs', 'TolerationArgsDict']]] tolerations: tolerations let the pods run on nodes with matching taints.
+        :param Sequence[Union['TolerationArgs', 'TolerationArgsDict']] tolerations: tolerations let the pods run on nodes with matching taints.
         :param _builtins.str topology_key: topologyKey is the node label whose values are the domains to spread over. Defaults to "kubernetes.io/hostname" (nodes); use "topology.kubernetes.io/zone" for zones.
         :param _builtins.str topology_spread: topologySpread spreads the processes of the dataflow evenly over topologyKey's domains (nodes whose taints the pods do not tolerate left out): SpreadSoft (the default) prefers to, so a one-node cluster still schedules them; SpreadStrict requires it, and leaves a process Pending where it cannot; SpreadOff sets nothing. Losing one node then stops one process rather than several, though any lost process stops the whole dataflow.
-        :param Sequence[pulumi.Input[Union['VolumeArgs', 'VolumeArgsDict']]] volumes: volumes are mounted into the dataflow container: Secrets or ConfigMaps as files (certificates, settings), or scratch space.
+        :param Sequence[Union['VolumeArgs', 'VolumeArgsDict']] volumes: volumes are mounted into the dataflow container: Secrets or ConfigMaps as files (certificates, settings), or scratch space.
         :param _builtins.int workers_per_process: workersPerProcess is the number of worker threads in each process. Defaults to 1.
         """
         ...
@@ -821,7 +821,7 @@ class BytewaxDataflow(pulumi.ComponentResource):
                  opts: Optional[pulumi.ResourceOptions] = None,
                  affinity: pulumi.Input[Optional[pulumi.InputType['pulumi_kubernetes.core.v1.AffinityArgs']]] = None,
                  allow_external_directory: Optional[_builtins.bool] = None,
-                 annotations: pulumi.Input[Optional[Mapping[str, _builtins.str]]] = None,
+                 annotations: pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]] = None,
                  base_directory: Optional[_builtins.str] = None,
                  batch: Optional[Union['BatchArgs', 'BatchArgsDict']] = None,
                  cluster_domain: Optional[_builtins.str] = None,
@@ -830,22 +830,22 @@ class BytewaxDataflow(pulumi.ComponentResource):
                  dataflow_api_port: Optional[_builtins.int] = None,
                  directory: Optional[_builtins.str] = None,
                  disruption_budget: Optional[Union['DisruptionBudgetArgs', 'DisruptionBudgetArgsDict']] = None,
-                 env: Optional[Sequence[pulumi.Input[Union['EnvVarArgs', 'EnvVarArgsDict']]]] = None,
-                 env_from: Optional[Sequence[pulumi.Input[Union['EnvFromSourceArgs', 'EnvFromSourceArgsDict']]]] = None,
+                 env: Optional[Sequence[Union['EnvVarArgs', 'EnvVarArgsDict']]] = None,
+                 env_from: Optional[Sequence[Union['EnvFromSourceArgs', 'EnvFromSourceArgsDict']]] = None,
                  exclude: Optional[Sequence[_builtins.str]] = None,
                  files: Optional[Sequence[_builtins.str]] = None,
                  image: Optional[Union['ImageArgs', 'ImageArgsDict']] = None,
-                 image_pull_secrets: pulumi.Input[Optional[Sequence[_builtins.str]]] = None,
+                 image_pull_secrets: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]] = None,
                  init_image: Optional[Union['ImageArgs', 'ImageArgsDict']] = None,
                  keep_alive: Optional[_builtins.bool] = None,
-                 labels: pulumi.Input[Optional[Mapping[str, _builtins.str]]] = None,
+                 labels: pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]] = None,
                  name: Optional[_builtins.str] = None,
                  namespace: pulumi.Input[Optional[_builtins.str]] = None,
                  network_policy: Optional[Union['NetworkPolicyArgs', 'NetworkPolicyArgsDict']] = None,
-                 node_selector: pulumi.Input[Optional[Mapping[str, _builtins.str]]] = None,
+                 node_selector: pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]] = None,
                  otlp_endpoint: pulumi.Input[Optional[_builtins.str]] = None,
-                 pod_annotations: pulumi.Input[Optional[Mapping[str, _builtins.str]]] = None,
-                 pod_labels: pulumi.Input[Optional[Mapping[str, _builtins.str]]] = None,
+                 pod_annotations: pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]] = None,
+                 pod_labels: pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]] = None,
                  pod_monitor: Optional[Union['PodMonitorArgs', 'PodMonitorArgsDict']] = None,
                  port: Optional[_builtins.int] = None,
                  priority_class_name: pulumi.Input[Optional[_builtins.str]] = None,
@@ -856,10 +856,10 @@ class BytewaxDataflow(pulumi.ComponentResource):
                  resources: Optional[Union['ResourcesArgs', 'ResourcesArgsDict']] = None,
                  service_account: Optional[Union['ServiceAccountArgs', 'ServiceAccountArgsDict']] = None,
                  termination_grace_period_seconds: Optional[_builtins.int] = None,
-                 tolerations: Optional[Sequence[pulumi.Input[Union['TolerationArgs', 'TolerationArgsDict']]]] = None,
+                 tolerations: Optional[Sequence[Union['TolerationArgs', 'TolerationArgsDict']]] = None,
                  topology_key: Optional[_builtins.str] = None,
                  topology_spread: Optional[_builtins.str] = None,
-                 volumes: Optional[Sequence[pulumi.Input[Union['VolumeArgs', 'VolumeArgsDict']]]] = None,
+                 volumes: Optional[Sequence[Union['VolumeArgs', 'VolumeArgsDict']]] = None,
                  workers_per_process: Optional[_builtins.int] = None,
                  __props__=None):
         opts = pulumi.ResourceOptions.merge(_utilities.get_resource_opts_defaults(), opts)
