@@ -77,7 +77,7 @@ func finishSchema(raw string) (string, error) {
 	spec.Types = types
 	for token, r := range spec.Resources {
 		goType := strings.TrimPrefix(token, typePrefix)
-		r.Description = docs[goType].Description
+		r.Description = docs[goType].Description + "\n\n" + filesElsewhere
 		describeAll(r.InputProperties, goType+"Args")
 		describeAll(r.Properties, goType)
 		spec.Resources[token] = r
@@ -128,6 +128,10 @@ func markPlain(spec *pschema.TypeSpec, t reflect.Type) {
 		markPlain(spec.AdditionalProperties, t.Elem())
 	}
 }
+
+// filesElsewhere says how programs in other languages give what a Go
+// program may pass as an fs.FS, which cannot cross languages.
+const filesElsewhere = "The dataflow's files are read from `directory`, relative to the program's folder (where its Pulumi.yaml is). Go programs, which use the Go package github.com/pulumi-bytewax/pulumi-bytewax/components instead of an SDK, may also pass the files as an fs.FS (such as an embed.FS), which no other language can."
 
 // schemaToken drops the Args suffix of the package's own type tokens.
 func schemaToken(token string) string {

@@ -10,6 +10,8 @@ import * as pulumiKubernetes from "@pulumi/kubernetes";
 
 /**
  * BytewaxDataflow is a Bytewax dataflow running on Kubernetes as a cluster of processes. Its outputs can be passed to other resources and exported; to wait for the whole dataflow, depend on the component itself.
+ *
+ * The dataflow's files are read from `directory`, relative to the program's folder (where its Pulumi.yaml is). Go programs, which use the Go package github.com/pulumi-bytewax/pulumi-bytewax/components instead of an SDK, may also pass the files as an fs.FS (such as an embed.FS), which no other language can.
  */
 export class BytewaxDataflow extends pulumi.ComponentResource {
     /** @internal */

@@ -750,6 +750,8 @@ class BytewaxDataflow(pulumi.ComponentResource):
         """
         BytewaxDataflow is a Bytewax dataflow running on Kubernetes as a cluster of processes. Its outputs can be passed to other resources and exported; to wait for the whole dataflow, depend on the component itself.
 
+        The dataflow's files are read from `directory`, relative to the program's folder (where its Pulumi.yaml is). Go programs, which use the Go package github.com/pulumi-bytewax/pulumi-bytewax/components instead of an SDK, may also pass the files as an fs.FS (such as an embed.FS), which no other language can.
+
         :param str resource_name: The name of the resource.
         :param pulumi.ResourceOptions opts: Options for the resource.
         :param pulumi.Input[pulumi.InputType['pulumi_kubernetes.core.v1.AffinityArgs']] affinity: affinity constrains the pods' nodes and their neighbours further (node affinity, pod affinity and anti-affinity), as Kubernetes spells it; it is passed through as it is, for the API server to check.
@@ -803,6 +805,8 @@ class BytewaxDataflow(pulumi.ComponentResource):
                  opts: Optional[pulumi.ResourceOptions] = None):
         """
         BytewaxDataflow is a Bytewax dataflow running on Kubernetes as a cluster of processes. Its outputs can be passed to other resources and exported; to wait for the whole dataflow, depend on the component itself.
+
+        The dataflow's files are read from `directory`, relative to the program's folder (where its Pulumi.yaml is). Go programs, which use the Go package github.com/pulumi-bytewax/pulumi-bytewax/components instead of an SDK, may also pass the files as an fs.FS (such as an embed.FS), which no other language can.
 
         :param str resource_name: The name of the resource.
         :param BytewaxDataflowArgs args: The arguments to use to populate this resource's properties.
