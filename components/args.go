@@ -85,8 +85,8 @@ type BytewaxDataflowArgs struct {
 	Name string `pulumi:"name,optional"`
 
 	// Namespace to deploy into. Defaults to "bytewax". Pass another
-	// resource's output (ns.Metadata.Name().Elem()) to make every child wait
-	// for it.
+	// resource's output (a Namespace's metadata.name, or another dataflow's
+	// NamespaceName) to make every child wait for it.
 	Namespace pulumi.StringInput `pulumi:"namespace,optional"`
 	// CreateNamespace creates Namespace, labelled to enforce the Pod
 	// Security Standards "restricted" profile, and deletes it with the
@@ -115,13 +115,14 @@ type BytewaxDataflowArgs struct {
 	// relative to it. A relative Directory starts at BaseDirectory, never
 	// at the process's working directory. Defaults to BaseDirectory itself.
 	// Directory must lie inside BaseDirectory unless
-	// AllowExternalDirectory is set. With FS, it is a slash-separated
+	// AllowExternalDirectory is set. In Go, with FS, it is a slash-separated
 	// folder of FS instead, such as "flows/orders" of an embed.FS.
 	Directory string `pulumi:"directory,optional"`
 	// BaseDirectory is where a relative Directory starts, and the folder it
-	// must stay in: the Pulumi project's root (ctx.RootDirectory()) by
-	// default. Programs that the Automation API runs inline have no project
-	// root and must set it.
+	// must stay in: by default the Pulumi project's root (in Go,
+	// ctx.RootDirectory()), and in other languages the program's folder,
+	// where a relative BaseDirectory starts too. Go programs that the
+	// Automation API runs inline have no project root and must set it.
 	BaseDirectory string `pulumi:"baseDirectory,optional"`
 	// AllowExternalDirectory accepts an absolute Directory, or one outside
 	// BaseDirectory.
@@ -241,12 +242,12 @@ type BytewaxDataflowArgs struct {
 
 	// Recovery keeps the dataflow's state in Bytewax's recovery
 	// partitions on persistent volumes, so that a restart resumes from the
-	// latest snapshot instead of starting over. Off when nil.
+	// latest snapshot instead of starting over. Off when unset.
 	Recovery *RecoveryArgs `pulumi:"recovery,optional"`
 
 	// Batch runs a dataflow that ends as an Indexed Job instead of a
 	// StatefulSet: one completion per process, each process's id its
-	// completion index. Off when nil.
+	// completion index. Off when unset.
 	Batch *BatchArgs `pulumi:"batch,optional"`
 
 	// OTLPEndpoint, when set, is passed to the dataflow as
@@ -540,7 +541,7 @@ type RecoveryArgs struct {
 	// ReadWriteMany, since processes on different nodes mount it.
 	AccessMode string `pulumi:"accessMode,optional"`
 	// Existing is what the recovery volumes already hold, as the last
-	// deployment left them (its RecoveryState); nil before the first. It
+	// deployment left them (its RecoveryState); unset before the first. It
 	// wins over the recovery record the component reads from the cluster,
 	// which is enough in most programs: pass it only to shape the pods
 	// where that record is read too late (an explicit provider, or a
@@ -589,17 +590,20 @@ type BatchArgs struct {
 	// TTLSecondsAfterFinished deletes the Job and its pods that long after
 	// it ends. It needs Wait: once an up has seen the run end, the next up
 	// hands the Job over to Kubernetes, and neither up nor refresh ever
-	// runs it again. Kept until the next run or destroy when nil.
+	// runs it again. Kept until the next run or destroy when unset.
 	TTLSecondsAfterFinished *int `pulumi:"ttlSecondsAfterFinished,optional"`
 	// ActiveDeadlineSeconds fails the Job when it runs longer.
 	ActiveDeadlineSeconds *int `pulumi:"activeDeadlineSeconds,optional"`
 	// Wait makes up wait until the Job completes, and fail when it fails.
 	// Without it, up returns once the Job is created.
 	Wait bool `pulumi:"wait,optional"`
-	// Last is what the last deployment recorded of its run
-	// (BytewaxDataflow.BatchRecord; the project's stack program reads it
-	// from the stack's own last outputs), so that a Job handed over to
-	// Kubernetes is never submitted again. Nil before the first.
+	// Last is what the last deployment recorded of its run (its batchRun,
+	// batchEnded and batchHandedOver outputs; in Go, BatchRecord()), so
+	// that a Job handed over to Kubernetes is never submitted again; unset
+	// before the first. It wins over the batch record the component reads
+	// from the cluster, which is enough in most programs: pass it only
+	// where that record is read too late (an explicit provider, or a
+	// namespace that is an output).
 	Last *BatchRecord `pulumi:"last,optional"`
 }
 

@@ -66,7 +66,8 @@ type BytewaxDataflow struct {
 	// says what the volumes hold; empty without Recovery.
 	RecoveryConfigMapName pulumi.StringOutput `pulumi:"recoveryConfigMapName"`
 	// RecoveryPartitions is the number of recovery partitions the volumes
-	// hold after this deployment (see RecoveryStateOf); 0 without Recovery.
+	// hold after this deployment (in Go, RecoveryStateOf()); 0 without
+	// Recovery.
 	RecoveryPartitions pulumi.IntOutput `pulumi:"recoveryPartitions"`
 	// RecoveryHolders is the number of processes whose volumes hold the
 	// partitions; 0 without Recovery.
@@ -78,7 +79,7 @@ type BytewaxDataflow struct {
 	// which run was submitted and how it ended; empty without Batch.
 	BatchConfigMapName pulumi.StringOutput `pulumi:"batchConfigMapName"`
 	// BatchRun is the batch run this deployment submitted or found
-	// submitted (see BatchRecord); empty without Batch.
+	// submitted (in Go, BatchRecord()); empty without Batch.
 	BatchRun pulumi.StringOutput `pulumi:"batchRun"`
 	// BatchEnded is how the run's Job ended, Complete or Failed, as an up
 	// that waited for it saw; empty otherwise.

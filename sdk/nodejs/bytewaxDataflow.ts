@@ -41,7 +41,7 @@ export class BytewaxDataflow extends pulumi.ComponentResource {
      */
     declare public /*out*/ readonly batchHandedOver: pulumi.Output<boolean>;
     /**
-     * batchRun is the batch run this deployment submitted or found submitted (see BatchRecord); empty without Batch.
+     * batchRun is the batch run this deployment submitted or found submitted (in Go, BatchRecord()); empty without Batch.
      */
     declare public /*out*/ readonly batchRun: pulumi.Output<string>;
     /**
@@ -93,7 +93,7 @@ export class BytewaxDataflow extends pulumi.ComponentResource {
      */
     declare public /*out*/ readonly recoveryLayout: pulumi.Output<string>;
     /**
-     * recoveryPartitions is the number of recovery partitions the volumes hold after this deployment (see RecoveryStateOf); 0 without Recovery.
+     * recoveryPartitions is the number of recovery partitions the volumes hold after this deployment (in Go, RecoveryStateOf()); 0 without Recovery.
      */
     declare public /*out*/ readonly recoveryPartitions: pulumi.Output<number>;
     /**
@@ -235,11 +235,11 @@ export interface BytewaxDataflowArgs {
      */
     annotations?: pulumi.Input<{[key: string]: pulumi.Input<string>} | undefined>;
     /**
-     * baseDirectory is where a relative directory starts, and the folder it must stay in: the Pulumi project's root (ctx.RootDirectory()) by default. Programs that the Automation API runs inline have no project root and must set it.
+     * baseDirectory is where a relative directory starts, and the folder it must stay in: by default the Pulumi project's root (in Go, ctx.RootDirectory()), and in other languages the program's folder, where a relative baseDirectory starts too. Go programs that the Automation API runs inline have no project root and must set it.
      */
     baseDirectory?: string;
     /**
-     * batch runs a dataflow that ends as an Indexed Job instead of a StatefulSet: one completion per process, each process's id its completion index. Off when nil.
+     * batch runs a dataflow that ends as an Indexed Job instead of a StatefulSet: one completion per process, each process's id its completion index. Off when unset.
      */
     batch?: inputs.BatchArgs;
     /**
@@ -259,7 +259,7 @@ export interface BytewaxDataflowArgs {
      */
     dataflowApiPort?: number;
     /**
-     * directory holds the dataflow's files; files and pythonFile are relative to it. A relative directory starts at baseDirectory, never at the process's working directory. Defaults to baseDirectory itself. directory must lie inside baseDirectory unless allowExternalDirectory is set. With FS, it is a slash-separated folder of FS instead, such as "flows/orders" of an embed.FS.
+     * directory holds the dataflow's files; files and pythonFile are relative to it. A relative directory starts at baseDirectory, never at the process's working directory. Defaults to baseDirectory itself. directory must lie inside baseDirectory unless allowExternalDirectory is set. In Go, with FS, it is a slash-separated folder of FS instead, such as "flows/orders" of an embed.FS.
      */
     directory?: string;
     /**
@@ -307,7 +307,7 @@ export interface BytewaxDataflowArgs {
      */
     name?: string;
     /**
-     * namespace to deploy into. Defaults to "bytewax". Pass another resource's output (ns.Metadata.Name().Elem()) to make every child wait for it.
+     * namespace to deploy into. Defaults to "bytewax". Pass another resource's output (a Namespace's metadata.name, or another dataflow's NamespaceName) to make every child wait for it.
      */
     namespace?: pulumi.Input<string | undefined>;
     /**
@@ -351,7 +351,7 @@ export interface BytewaxDataflowArgs {
      */
     pythonFile: string;
     /**
-     * recovery keeps the dataflow's state in Bytewax's recovery partitions on persistent volumes, so that a restart resumes from the latest snapshot instead of starting over. Off when nil.
+     * recovery keeps the dataflow's state in Bytewax's recovery partitions on persistent volumes, so that a restart resumes from the latest snapshot instead of starting over. Off when unset.
      */
     recovery?: inputs.RecoveryArgs;
     /**

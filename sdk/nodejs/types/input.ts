@@ -14,7 +14,7 @@ export interface BatchArgs {
      */
     activeDeadlineSeconds?: number;
     /**
-     * last is what the last deployment recorded of its run (BytewaxDataflow.BatchRecord; the project's stack program reads it from the stack's own last outputs), so that a Job handed over to Kubernetes is never submitted again. Nil before the first.
+     * last is what the last deployment recorded of its run (its batchRun, batchEnded and batchHandedOver outputs; in Go, BatchRecord()), so that a Job handed over to Kubernetes is never submitted again; unset before the first. It wins over the batch record the component reads from the cluster, which is enough in most programs: pass it only where that record is read too late (an explicit provider, or a namespace that is an output).
      */
     last?: inputs.BatchRecordArgs;
     /**
@@ -26,7 +26,7 @@ export interface BatchArgs {
      */
     run: string;
     /**
-     * ttlSecondsAfterFinished deletes the Job and its pods that long after it ends. It needs wait: once an up has seen the run end, the next up hands the Job over to Kubernetes, and neither up nor refresh ever runs it again. Kept until the next run or destroy when nil.
+     * ttlSecondsAfterFinished deletes the Job and its pods that long after it ends. It needs wait: once an up has seen the run end, the next up hands the Job over to Kubernetes, and neither up nor refresh ever runs it again. Kept until the next run or destroy when unset.
      */
     ttlSecondsAfterFinished?: number;
     /**
@@ -268,7 +268,7 @@ export interface RecoveryArgs {
      */
     backupIntervalSeconds?: number;
     /**
-     * existing is what the recovery volumes already hold, as the last deployment left them (its RecoveryState); nil before the first. It wins over the recovery record the component reads from the cluster, which is enough in most programs: pass it only to shape the pods where that record is read too late (an explicit provider, or a namespace that is an output). A change that Bytewax could not resume from is refused before anything is applied.
+     * existing is what the recovery volumes already hold, as the last deployment left them (its RecoveryState); unset before the first. It wins over the recovery record the component reads from the cluster, which is enough in most programs: pass it only to shape the pods where that record is read too late (an explicit provider, or a namespace that is an output). A change that Bytewax could not resume from is refused before anything is applied.
      */
     existing?: inputs.RecoveryStateArgs;
     /**

@@ -79,7 +79,7 @@ class BatchArgsDict(TypedDict):
     """
     last: NotRequired['BatchRecordArgsDict']
     """
-    last is what the last deployment recorded of its run (BytewaxDataflow.BatchRecord; the project's stack program reads it from the stack's own last outputs), so that a Job handed over to Kubernetes is never submitted again. Nil before the first.
+    last is what the last deployment recorded of its run (its batchRun, batchEnded and batchHandedOver outputs; in Go, BatchRecord()), so that a Job handed over to Kubernetes is never submitted again; unset before the first. It wins over the batch record the component reads from the cluster, which is enough in most programs: pass it only where that record is read too late (an explicit provider, or a namespace that is an output).
     """
     retries: NotRequired[_builtins.int]
     """
@@ -87,7 +87,7 @@ class BatchArgsDict(TypedDict):
     """
     ttl_seconds_after_finished: NotRequired[_builtins.int]
     """
-    ttlSecondsAfterFinished deletes the Job and its pods that long after it ends. It needs wait: once an up has seen the run end, the next up hands the Job over to Kubernetes, and neither up nor refresh ever runs it again. Kept until the next run or destroy when nil.
+    ttlSecondsAfterFinished deletes the Job and its pods that long after it ends. It needs wait: once an up has seen the run end, the next up hands the Job over to Kubernetes, and neither up nor refresh ever runs it again. Kept until the next run or destroy when unset.
     """
     wait: NotRequired[_builtins.bool]
     """
@@ -108,9 +108,9 @@ class BatchArgs:
 
         :param _builtins.str run: run names this run of the batch, a DNS label such as "1" or "2024-06-01". A new run runs the batch again; nothing else does, not even a Job deleted after its TTL. Required.
         :param _builtins.int active_deadline_seconds: activeDeadlineSeconds fails the Job when it runs longer.
-        :param 'BatchRecordArgs' last: last is what the last deployment recorded of its run (BytewaxDataflow.BatchRecord; the project's stack program reads it from the stack's own last outputs), so that a Job handed over to Kubernetes is never submitted again. Nil before the first.
+        :param 'BatchRecordArgs' last: last is what the last deployment recorded of its run (its batchRun, batchEnded and batchHandedOver outputs; in Go, BatchRecord()), so that a Job handed over to Kubernetes is never submitted again; unset before the first. It wins over the batch record the component reads from the cluster, which is enough in most programs: pass it only where that record is read too late (an explicit provider, or a namespace that is an output).
         :param _builtins.int retries: retries is how many times the whole cluster is started again after a failure. One crashed or evicted process fails every peer, so each process (completion index) counts its own failures (backoffLimitPerIndex) and the Job fails when any index has used them all. Defaults to 1.
-        :param _builtins.int ttl_seconds_after_finished: ttlSecondsAfterFinished deletes the Job and its pods that long after it ends. It needs wait: once an up has seen the run end, the next up hands the Job over to Kubernetes, and neither up nor refresh ever runs it again. Kept until the next run or destroy when nil.
+        :param _builtins.int ttl_seconds_after_finished: ttlSecondsAfterFinished deletes the Job and its pods that long after it ends. It needs wait: once an up has seen the run end, the next up hands the Job over to Kubernetes, and neither up nor refresh ever runs it again. Kept until the next run or destroy when unset.
         :param _builtins.bool wait: wait makes up wait until the Job completes, and fail when it fails. Without it, up returns once the Job is created.
         """
         pulumi.set(__self__, "run", run)
@@ -153,7 +153,7 @@ class BatchArgs:
     @pulumi.getter
     def last(self) -> Optional['BatchRecordArgs']:
         """
-        last is what the last deployment recorded of its run (BytewaxDataflow.BatchRecord; the project's stack program reads it from the stack's own last outputs), so that a Job handed over to Kubernetes is never submitted again. Nil before the first.
+        last is what the last deployment recorded of its run (its batchRun, batchEnded and batchHandedOver outputs; in Go, BatchRecord()), so that a Job handed over to Kubernetes is never submitted again; unset before the first. It wins over the batch record the component reads from the cluster, which is enough in most programs: pass it only where that record is read too late (an explicit provider, or a namespace that is an output).
         """
         return pulumi.get(self, "last")
 
@@ -177,7 +177,7 @@ class BatchArgs:
     @pulumi.getter(name="ttlSecondsAfterFinished")
     def ttl_seconds_after_finished(self) -> Optional[_builtins.int]:
         """
-        ttlSecondsAfterFinished deletes the Job and its pods that long after it ends. It needs wait: once an up has seen the run end, the next up hands the Job over to Kubernetes, and neither up nor refresh ever runs it again. Kept until the next run or destroy when nil.
+        ttlSecondsAfterFinished deletes the Job and its pods that long after it ends. It needs wait: once an up has seen the run end, the next up hands the Job over to Kubernetes, and neither up nor refresh ever runs it again. Kept until the next run or destroy when unset.
         """
         return pulumi.get(self, "ttl_seconds_after_finished")
 
@@ -1085,7 +1085,7 @@ class RecoveryArgsDict(TypedDict):
     """
     existing: NotRequired['RecoveryStateArgsDict']
     """
-    existing is what the recovery volumes already hold, as the last deployment left them (its RecoveryState); nil before the first. It wins over the recovery record the component reads from the cluster, which is enough in most programs: pass it only to shape the pods where that record is read too late (an explicit provider, or a namespace that is an output). A change that Bytewax could not resume from is refused before anything is applied.
+    existing is what the recovery volumes already hold, as the last deployment left them (its RecoveryState); unset before the first. It wins over the recovery record the component reads from the cluster, which is enough in most programs: pass it only to shape the pods where that record is read too late (an explicit provider, or a namespace that is an output). A change that Bytewax could not resume from is refused before anything is applied.
     """
     layout: NotRequired[_builtins.str]
     """
@@ -1121,7 +1121,7 @@ class RecoveryArgs:
         :param _builtins.int partitions: partitions is the number of recovery partitions, created once before the first run and fixed from then on (Bytewax refuses another count). Required. Bytewax advises the most workers the dataflow will ever run (processes × workers per process).
         :param _builtins.str access_mode: accessMode of the claims: ReadWriteOnce (the default per process), ReadWriteOncePod or ReadWriteMany; a shared claim must be ReadWriteMany, since processes on different nodes mount it.
         :param _builtins.int backup_interval_seconds: backupIntervalSeconds is how long older snapshots are kept, for stores that back the partitions up with a delay, BYTEWAX_RECOVERY_BACKUP_INTERVAL. Defaults to 0.
-        :param 'RecoveryStateArgs' existing: existing is what the recovery volumes already hold, as the last deployment left them (its RecoveryState); nil before the first. It wins over the recovery record the component reads from the cluster, which is enough in most programs: pass it only to shape the pods where that record is read too late (an explicit provider, or a namespace that is an output). A change that Bytewax could not resume from is refused before anything is applied.
+        :param 'RecoveryStateArgs' existing: existing is what the recovery volumes already hold, as the last deployment left them (its RecoveryState); unset before the first. It wins over the recovery record the component reads from the cluster, which is enough in most programs: pass it only to shape the pods where that record is read too late (an explicit provider, or a namespace that is an output). A change that Bytewax could not resume from is refused before anything is applied.
         :param _builtins.str layout: layout is RecoveryClaimPerProcess (the default) or RecoverySharedClaim.
         :param _builtins.str size: size of each claim, a quantity. Defaults to 1Gi.
         :param _builtins.int snapshot_interval_seconds: snapshotIntervalSeconds is how often the state is snapshotted, BYTEWAX_SNAPSHOT_INTERVAL. Defaults to 30.
@@ -1183,7 +1183,7 @@ class RecoveryArgs:
     @pulumi.getter
     def existing(self) -> Optional['RecoveryStateArgs']:
         """
-        existing is what the recovery volumes already hold, as the last deployment left them (its RecoveryState); nil before the first. It wins over the recovery record the component reads from the cluster, which is enough in most programs: pass it only to shape the pods where that record is read too late (an explicit provider, or a namespace that is an output). A change that Bytewax could not resume from is refused before anything is applied.
+        existing is what the recovery volumes already hold, as the last deployment left them (its RecoveryState); unset before the first. It wins over the recovery record the component reads from the cluster, which is enough in most programs: pass it only to shape the pods where that record is read too late (an explicit provider, or a namespace that is an output). A change that Bytewax could not resume from is refused before anything is applied.
         """
         return pulumi.get(self, "existing")
 

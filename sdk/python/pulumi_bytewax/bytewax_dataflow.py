@@ -70,13 +70,13 @@ class BytewaxDataflowArgs:
         :param pulumi.Input['pulumi_kubernetes.core.v1.AffinityArgs'] affinity: affinity constrains the pods' nodes and their neighbours further (node affinity, pod affinity and anti-affinity), as Kubernetes spells it; it is passed through as it is, for the API server to check.
         :param _builtins.bool allow_external_directory: allowExternalDirectory accepts an absolute directory, or one outside baseDirectory.
         :param pulumi.Input[Mapping[str, pulumi.Input[_builtins.str]]] annotations: annotations are added to every object and to the pods.
-        :param _builtins.str base_directory: baseDirectory is where a relative directory starts, and the folder it must stay in: the Pulumi project's root (ctx.RootDirectory()) by default. Programs that the Automation API runs inline have no project root and must set it.
-        :param 'BatchArgs' batch: batch runs a dataflow that ends as an Indexed Job instead of a StatefulSet: one completion per process, each process's id its completion index. Off when nil.
+        :param _builtins.str base_directory: baseDirectory is where a relative directory starts, and the folder it must stay in: by default the Pulumi project's root (in Go, ctx.RootDirectory()), and in other languages the program's folder, where a relative baseDirectory starts too. Go programs that the Automation API runs inline have no project root and must set it.
+        :param 'BatchArgs' batch: batch runs a dataflow that ends as an Indexed Job instead of a StatefulSet: one completion per process, each process's id its completion index. Off when unset.
         :param _builtins.str cluster_domain: clusterDomain is the cluster's DNS domain, used in the peer addresses. Defaults to "cluster.local".
         :param _builtins.bool create_namespace: createNamespace creates Namespace, labelled to enforce the Pod Security Standards "restricted" profile, and deletes it with the stack. Without it the namespace is used as it is: never created, labelled or deleted. "default" and "kube-*" are never created. The Kubernetes provider before its upsertExistingObjects option applies a create to an object that exists: set createNamespace only for a namespace this stack is to own.
         :param _builtins.bool dataflow_api: dataflowApi serves Bytewax's dataflow API (/dataflow, /metrics) on dataflowApiPort, named "api" in the pod, and makes the pods Ready only while it answers, that is while the dataflow runs. Defaults to true. Off, a pod is Ready as soon as its container starts.
         :param _builtins.int dataflow_api_port: dataflowApiPort is the dataflow API's port. Defaults to 3030.
-        :param _builtins.str directory: directory holds the dataflow's files; files and pythonFile are relative to it. A relative directory starts at baseDirectory, never at the process's working directory. Defaults to baseDirectory itself. directory must lie inside baseDirectory unless allowExternalDirectory is set. With FS, it is a slash-separated folder of FS instead, such as "flows/orders" of an embed.FS.
+        :param _builtins.str directory: directory holds the dataflow's files; files and pythonFile are relative to it. A relative directory starts at baseDirectory, never at the process's working directory. Defaults to baseDirectory itself. directory must lie inside baseDirectory unless allowExternalDirectory is set. In Go, with FS, it is a slash-separated folder of FS instead, such as "flows/orders" of an embed.FS.
         :param 'DisruptionBudgetArgs' disruption_budget: disruptionBudget, on unless Disabled, refuses voluntary evictions (node drains, cluster autoscaling) of a running process: losing one process stops every process, so none may go unnoticed. It needs the dataflow API's readiness: without it, no budget is made, since a crashed dataflow would stay Ready and block drains for good.
         :param Sequence['EnvVarArgs'] env: env adds environment variables to the dataflow container, before the BYTEWAX_* variables the component sets (which they may not override). A Value that is a Pulumi output (a secret from config, another resource's attribute) is stored in a Secret the component owns and referenced with secretKeyRef, so that it never shows in the StatefulSet; a literal is written into the StatefulSet as it is.
         :param Sequence['EnvFromSourceArgs'] env_from: envFrom adds every key of existing Secrets and ConfigMaps as variables.
@@ -88,7 +88,7 @@ class BytewaxDataflowArgs:
         :param _builtins.bool keep_alive: keepAlive keeps the container running after the dataflow ends (BYTEWAX_KEEP_CONTAINER_ALIVE), so that it can be inspected; with the dataflow API on, the pod then turns NotReady, and nothing restarts the dataflow. Off, the container ends with the dataflow and its exit code, and Kubernetes restarts it, and with it the cluster (a crash of one process fails every other). Defaults to false; it is a debugging aid.
         :param pulumi.Input[Mapping[str, pulumi.Input[_builtins.str]]] labels: labels are added to every object and to the pods.
         :param _builtins.str name: name of the dataflow. The StatefulSet, the headless Service and the ConfigMap are named after it, and its pods are <name>-0 ... <name>-N. It must be a DNS-1035 label of at most 52 characters. Defaults to the Pulumi resource name.
-        :param pulumi.Input[_builtins.str] namespace: namespace to deploy into. Defaults to "bytewax". Pass another resource's output (ns.Metadata.Name().Elem()) to make every child wait for it.
+        :param pulumi.Input[_builtins.str] namespace: namespace to deploy into. Defaults to "bytewax". Pass another resource's output (a Namespace's metadata.name, or another dataflow's NamespaceName) to make every child wait for it.
         :param 'NetworkPolicyArgs' network_policy: networkPolicy, on unless Disabled, lets only the dataflow's own pods reach its peer port, and the dataflow API only from APIFrom.
         :param pulumi.Input[Mapping[str, pulumi.Input[_builtins.str]]] node_selector: nodeSelector restricts the pods to nodes with these labels.
         :param pulumi.Input[_builtins.str] otlp_endpoint: otlpEndpoint, when set, is passed to the dataflow as BYTEWAX_OTLP_URL, for the dataflow's own tracing setup to read: Bytewax's runtime does not read it by itself. An output goes through the env Secret, as it may hold a token.
@@ -98,7 +98,7 @@ class BytewaxDataflowArgs:
         :param _builtins.int port: port the processes use to reach each other. Defaults to 9999.
         :param pulumi.Input[_builtins.str] priority_class_name: priorityClassName is the pods' PriorityClass.
         :param _builtins.int processes: processes is the number of Bytewax processes (StatefulSet replicas). Defaults to 1. Plain, because the peer list is built from it.
-        :param 'RecoveryArgs' recovery: recovery keeps the dataflow's state in Bytewax's recovery partitions on persistent volumes, so that a restart resumes from the latest snapshot instead of starting over. Off when nil.
+        :param 'RecoveryArgs' recovery: recovery keeps the dataflow's state in Bytewax's recovery partitions on persistent volumes, so that a restart resumes from the latest snapshot instead of starting over. Off when unset.
         :param 'RegistryCredentialsArgs' registry_credentials: registryCredentials, when set, creates the pull secret as well and adds it to imagePullSecrets.
         :param 'ResourcesArgs' resources: resources are the dataflow container's requests and limits.
         :param 'ServiceAccountArgs' service_account: serviceAccount the pods run as. By default the component creates one named <name>-bytewax.
@@ -245,7 +245,7 @@ class BytewaxDataflowArgs:
     @pulumi.getter(name="baseDirectory")
     def base_directory(self) -> Optional[_builtins.str]:
         """
-        baseDirectory is where a relative directory starts, and the folder it must stay in: the Pulumi project's root (ctx.RootDirectory()) by default. Programs that the Automation API runs inline have no project root and must set it.
+        baseDirectory is where a relative directory starts, and the folder it must stay in: by default the Pulumi project's root (in Go, ctx.RootDirectory()), and in other languages the program's folder, where a relative baseDirectory starts too. Go programs that the Automation API runs inline have no project root and must set it.
         """
         return pulumi.get(self, "base_directory")
 
@@ -257,7 +257,7 @@ class BytewaxDataflowArgs:
     @pulumi.getter
     def batch(self) -> Optional['BatchArgs']:
         """
-        batch runs a dataflow that ends as an Indexed Job instead of a StatefulSet: one completion per process, each process's id its completion index. Off when nil.
+        batch runs a dataflow that ends as an Indexed Job instead of a StatefulSet: one completion per process, each process's id its completion index. Off when unset.
         """
         return pulumi.get(self, "batch")
 
@@ -317,7 +317,7 @@ class BytewaxDataflowArgs:
     @pulumi.getter
     def directory(self) -> Optional[_builtins.str]:
         """
-        directory holds the dataflow's files; files and pythonFile are relative to it. A relative directory starts at baseDirectory, never at the process's working directory. Defaults to baseDirectory itself. directory must lie inside baseDirectory unless allowExternalDirectory is set. With FS, it is a slash-separated folder of FS instead, such as "flows/orders" of an embed.FS.
+        directory holds the dataflow's files; files and pythonFile are relative to it. A relative directory starts at baseDirectory, never at the process's working directory. Defaults to baseDirectory itself. directory must lie inside baseDirectory unless allowExternalDirectory is set. In Go, with FS, it is a slash-separated folder of FS instead, such as "flows/orders" of an embed.FS.
         """
         return pulumi.get(self, "directory")
 
@@ -461,7 +461,7 @@ class BytewaxDataflowArgs:
     @pulumi.getter
     def namespace(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
-        namespace to deploy into. Defaults to "bytewax". Pass another resource's output (ns.Metadata.Name().Elem()) to make every child wait for it.
+        namespace to deploy into. Defaults to "bytewax". Pass another resource's output (a Namespace's metadata.name, or another dataflow's NamespaceName) to make every child wait for it.
         """
         return pulumi.get(self, "namespace")
 
@@ -581,7 +581,7 @@ class BytewaxDataflowArgs:
     @pulumi.getter
     def recovery(self) -> Optional['RecoveryArgs']:
         """
-        recovery keeps the dataflow's state in Bytewax's recovery partitions on persistent volumes, so that a restart resumes from the latest snapshot instead of starting over. Off when nil.
+        recovery keeps the dataflow's state in Bytewax's recovery partitions on persistent volumes, so that a restart resumes from the latest snapshot instead of starting over. Off when unset.
         """
         return pulumi.get(self, "recovery")
 
@@ -757,13 +757,13 @@ class BytewaxDataflow(pulumi.ComponentResource):
         :param pulumi.Input[pulumi.InputType['pulumi_kubernetes.core.v1.AffinityArgs']] affinity: affinity constrains the pods' nodes and their neighbours further (node affinity, pod affinity and anti-affinity), as Kubernetes spells it; it is passed through as it is, for the API server to check.
         :param _builtins.bool allow_external_directory: allowExternalDirectory accepts an absolute directory, or one outside baseDirectory.
         :param pulumi.Input[Mapping[str, pulumi.Input[_builtins.str]]] annotations: annotations are added to every object and to the pods.
-        :param _builtins.str base_directory: baseDirectory is where a relative directory starts, and the folder it must stay in: the Pulumi project's root (ctx.RootDirectory()) by default. Programs that the Automation API runs inline have no project root and must set it.
-        :param Union['BatchArgs', 'BatchArgsDict'] batch: batch runs a dataflow that ends as an Indexed Job instead of a StatefulSet: one completion per process, each process's id its completion index. Off when nil.
+        :param _builtins.str base_directory: baseDirectory is where a relative directory starts, and the folder it must stay in: by default the Pulumi project's root (in Go, ctx.RootDirectory()), and in other languages the program's folder, where a relative baseDirectory starts too. Go programs that the Automation API runs inline have no project root and must set it.
+        :param Union['BatchArgs', 'BatchArgsDict'] batch: batch runs a dataflow that ends as an Indexed Job instead of a StatefulSet: one completion per process, each process's id its completion index. Off when unset.
         :param _builtins.str cluster_domain: clusterDomain is the cluster's DNS domain, used in the peer addresses. Defaults to "cluster.local".
         :param _builtins.bool create_namespace: createNamespace creates Namespace, labelled to enforce the Pod Security Standards "restricted" profile, and deletes it with the stack. Without it the namespace is used as it is: never created, labelled or deleted. "default" and "kube-*" are never created. The Kubernetes provider before its upsertExistingObjects option applies a create to an object that exists: set createNamespace only for a namespace this stack is to own.
         :param _builtins.bool dataflow_api: dataflowApi serves Bytewax's dataflow API (/dataflow, /metrics) on dataflowApiPort, named "api" in the pod, and makes the pods Ready only while it answers, that is while the dataflow runs. Defaults to true. Off, a pod is Ready as soon as its container starts.
         :param _builtins.int dataflow_api_port: dataflowApiPort is the dataflow API's port. Defaults to 3030.
-        :param _builtins.str directory: directory holds the dataflow's files; files and pythonFile are relative to it. A relative directory starts at baseDirectory, never at the process's working directory. Defaults to baseDirectory itself. directory must lie inside baseDirectory unless allowExternalDirectory is set. With FS, it is a slash-separated folder of FS instead, such as "flows/orders" of an embed.FS.
+        :param _builtins.str directory: directory holds the dataflow's files; files and pythonFile are relative to it. A relative directory starts at baseDirectory, never at the process's working directory. Defaults to baseDirectory itself. directory must lie inside baseDirectory unless allowExternalDirectory is set. In Go, with FS, it is a slash-separated folder of FS instead, such as "flows/orders" of an embed.FS.
         :param Union['DisruptionBudgetArgs', 'DisruptionBudgetArgsDict'] disruption_budget: disruptionBudget, on unless Disabled, refuses voluntary evictions (node drains, cluster autoscaling) of a running process: losing one process stops every process, so none may go unnoticed. It needs the dataflow API's readiness: without it, no budget is made, since a crashed dataflow would stay Ready and block drains for good.
         :param Sequence[Union['EnvVarArgs', 'EnvVarArgsDict']] env: env adds environment variables to the dataflow container, before the BYTEWAX_* variables the component sets (which they may not override). A Value that is a Pulumi output (a secret from config, another resource's attribute) is stored in a Secret the component owns and referenced with secretKeyRef, so that it never shows in the StatefulSet; a literal is written into the StatefulSet as it is.
         :param Sequence[Union['EnvFromSourceArgs', 'EnvFromSourceArgsDict']] env_from: envFrom adds every key of existing Secrets and ConfigMaps as variables.
@@ -775,7 +775,7 @@ class BytewaxDataflow(pulumi.ComponentResource):
         :param _builtins.bool keep_alive: keepAlive keeps the container running after the dataflow ends (BYTEWAX_KEEP_CONTAINER_ALIVE), so that it can be inspected; with the dataflow API on, the pod then turns NotReady, and nothing restarts the dataflow. Off, the container ends with the dataflow and its exit code, and Kubernetes restarts it, and with it the cluster (a crash of one process fails every other). Defaults to false; it is a debugging aid.
         :param pulumi.Input[Mapping[str, pulumi.Input[_builtins.str]]] labels: labels are added to every object and to the pods.
         :param _builtins.str name: name of the dataflow. The StatefulSet, the headless Service and the ConfigMap are named after it, and its pods are <name>-0 ... <name>-N. It must be a DNS-1035 label of at most 52 characters. Defaults to the Pulumi resource name.
-        :param pulumi.Input[_builtins.str] namespace: namespace to deploy into. Defaults to "bytewax". Pass another resource's output (ns.Metadata.Name().Elem()) to make every child wait for it.
+        :param pulumi.Input[_builtins.str] namespace: namespace to deploy into. Defaults to "bytewax". Pass another resource's output (a Namespace's metadata.name, or another dataflow's NamespaceName) to make every child wait for it.
         :param Union['NetworkPolicyArgs', 'NetworkPolicyArgsDict'] network_policy: networkPolicy, on unless Disabled, lets only the dataflow's own pods reach its peer port, and the dataflow API only from APIFrom.
         :param pulumi.Input[Mapping[str, pulumi.Input[_builtins.str]]] node_selector: nodeSelector restricts the pods to nodes with these labels.
         :param pulumi.Input[_builtins.str] otlp_endpoint: otlpEndpoint, when set, is passed to the dataflow as BYTEWAX_OTLP_URL, for the dataflow's own tracing setup to read: Bytewax's runtime does not read it by itself. An output goes through the env Secret, as it may hold a token.
@@ -786,7 +786,7 @@ class BytewaxDataflow(pulumi.ComponentResource):
         :param pulumi.Input[_builtins.str] priority_class_name: priorityClassName is the pods' PriorityClass.
         :param _builtins.int processes: processes is the number of Bytewax processes (StatefulSet replicas). Defaults to 1. Plain, because the peer list is built from it.
         :param _builtins.str python_file: pythonFile is the file `python -m bytewax.run` starts, relative to directory: "flow.py", "flow.py:name" to name the Dataflow variable, or "flow.py:factory(args)" to call a function that builds it. Required.
-        :param Union['RecoveryArgs', 'RecoveryArgsDict'] recovery: recovery keeps the dataflow's state in Bytewax's recovery partitions on persistent volumes, so that a restart resumes from the latest snapshot instead of starting over. Off when nil.
+        :param Union['RecoveryArgs', 'RecoveryArgsDict'] recovery: recovery keeps the dataflow's state in Bytewax's recovery partitions on persistent volumes, so that a restart resumes from the latest snapshot instead of starting over. Off when unset.
         :param Union['RegistryCredentialsArgs', 'RegistryCredentialsArgsDict'] registry_credentials: registryCredentials, when set, creates the pull secret as well and adds it to imagePullSecrets.
         :param Union['ResourcesArgs', 'ResourcesArgsDict'] resources: resources are the dataflow container's requests and limits.
         :param Union['ServiceAccountArgs', 'ServiceAccountArgsDict'] service_account: serviceAccount the pods run as. By default the component creates one named <name>-bytewax.
@@ -976,7 +976,7 @@ class BytewaxDataflow(pulumi.ComponentResource):
     @pulumi.getter(name="batchRun")
     def batch_run(self) -> pulumi.Output[_builtins.str]:
         """
-        batchRun is the batch run this deployment submitted or found submitted (see BatchRecord); empty without Batch.
+        batchRun is the batch run this deployment submitted or found submitted (in Go, BatchRecord()); empty without Batch.
         """
         return pulumi.get(self, "batch_run")
 
@@ -1080,7 +1080,7 @@ class BytewaxDataflow(pulumi.ComponentResource):
     @pulumi.getter(name="recoveryPartitions")
     def recovery_partitions(self) -> pulumi.Output[_builtins.int]:
         """
-        recoveryPartitions is the number of recovery partitions the volumes hold after this deployment (see RecoveryStateOf); 0 without Recovery.
+        recoveryPartitions is the number of recovery partitions the volumes hold after this deployment (in Go, RecoveryStateOf()); 0 without Recovery.
         """
         return pulumi.get(self, "recovery_partitions")
 
