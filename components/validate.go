@@ -179,9 +179,7 @@ func (v *validator) whenMap(field string, in pulumi.StringMapInput, check func(p
 func (v *validator) whenStrings(field string, check func(p *problems, s []string), ins ...pulumi.StringInput) {
 	inputs := make([]pulumi.Input, len(ins))
 	for i, in := range ins {
-		if in != nil && !nilPointer(in) {
-			inputs[i] = in
-		}
+		inputs[i] = in
 	}
 	v.when(field, func(p *problems, vals []any) {
 		strs := make([]string, len(vals))
@@ -1033,16 +1031,7 @@ func checkScheduling(v *validator, s *dataflowSpec) {
 	})
 	for i, t := range s.tolerations {
 		field := fmt.Sprintf("Tolerations[%d]", i)
-		var seconds pulumi.Input
-		if t.TolerationSeconds != nil && !nilPointer(t.TolerationSeconds) {
-			seconds = t.TolerationSeconds
-		}
-		inputs := []pulumi.Input{t.Key, t.Operator, t.Value, t.Effect, seconds}
-		for j, in := range inputs[:4] {
-			if in == nil || nilPointer(in) {
-				inputs[j] = nil
-			}
-		}
+		// when takes a typed nil pointer for a missing input.
 		v.when(field, func(p *problems, vals []any) {
 			key, value, effect := asString(vals[0]), asString(vals[2]), asString(vals[3])
 			operator := orDefault(asString(vals[1]), "Equal")
@@ -1065,7 +1054,7 @@ func checkScheduling(v *validator, s *dataflowSpec) {
 			if n, set := asInt(vals[4]); set && effect != "NoExecute" {
 				p.add(field+".TolerationSeconds", n, "applies only to Effect NoExecute")
 			}
-		}, inputs...)
+		}, t.Key, t.Operator, t.Value, t.Effect, t.TolerationSeconds)
 	}
 }
 
@@ -1082,12 +1071,6 @@ func checkNetworkPolicy(v *validator, s *dataflowSpec, np *NetworkPolicyArgs) {
 	}
 	for i, peer := range np.APIFrom {
 		field := fmt.Sprintf("NetworkPolicy.APIFrom[%d]", i)
-		inputs := []pulumi.Input{peer.NamespaceLabels, peer.PodLabels}
-		for j, in := range inputs {
-			if isNil(in) || nilPointer(in) {
-				inputs[j] = nil
-			}
-		}
 		v.when(field, func(p *problems, vals []any) {
 			namespaces, pods := asMap(vals[0]), asMap(vals[1])
 			if len(namespaces) == 0 && len(pods) == 0 {
@@ -1102,7 +1085,7 @@ func checkNetworkPolicy(v *validator, s *dataflowSpec, np *NetworkPolicyArgs) {
 					p.addAll(field+group.name+"."+key, group.labels[key], validation.IsValidLabelValue(group.labels[key]))
 				}
 			}
-		}, inputs...)
+		}, peer.NamespaceLabels, peer.PodLabels)
 	}
 }
 

@@ -392,7 +392,7 @@ func readDataflow(r *reader) *dataflowConfig {
 	}
 
 	if on := r.bool("podMonitor"); on != nil && *on {
-		pm := &components.PodMonitorArgs{Interval: optionalString(r.string("podMonitorInterval"))}
+		pm := &components.PodMonitorArgs{Interval: r.stringInput("podMonitorInterval")}
 		var labels map[string]string
 		r.decode("podMonitorLabels", "an object of strings", &labels)
 		pm.Labels = labelsOf(labels)
